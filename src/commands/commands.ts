@@ -1,0 +1,19 @@
+/**
+ * Every command the extension contributes, in one table (after rust-analyzer's createCommands).
+ * The handlers live in the lazily loaded engine bundle; a unit test checks this table against
+ * package.json's `contributes.commands`.
+ */
+export const commandIds = [
+  'gptImage.generate',
+  'gptImage.openStudio',
+  'gptImage.editImage',
+  'gptImage.showJobs',
+  'gptImage.setApiKey',
+  'gptImage.clearApiKey',
+  'gptImage.showLog',
+] as const;
+
+export type CommandId = (typeof commandIds)[number];
+
+/** The Studio panel's view type, also named by the `onWebviewPanel:` activation event. */
+export const studioViewType = 'gptImage.studio';

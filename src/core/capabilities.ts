@@ -1,0 +1,233 @@
+import type {
+  AspectRatio,
+  Background,
+  ModelId,
+  OutputFormat,
+  ProviderId,
+  Quality,
+  ResolutionTier,
+} from './ids';
+
+/** How a provider describes image size. */
+export type SizeRule =
+  /** Any WxH within OpenAI's rules (multiples of 16, edge ≤ 3840, ratio ≤ 3:1, pixel bounds), plus `auto`. */
+  | { readonly kind: 'free'; readonly presets: readonly string[] }
+  /** Only the listed WxH strings; anything else is snapped to the nearest one with a warning. */
+  | { readonly kind: 'presets'; readonly presets: readonly string[]; readonly defaultPreset: string }
+  /** APIXO: aspect ratio × resolution tier. */
+  | {
+      readonly kind: 'aspectTier';
+      readonly aspects: readonly AspectRatio[];
+      readonly tiers: readonly ResolutionTier[];
+    };
+
+/**
+ * How reference images reach the provider (providers.md §5):
+ * - multipart: the file's bytes in a multipart body (OpenAI, Gravitex);
+ * - upload: uploaded first, then referenced by the returned https URL (Modellix);
+ * - urlOnly: only public https URLs; a local file cannot be used (APIXO).
+ */
+export type InputTransport = 'multipart' | 'upload' | 'urlOnly';
+
+export interface EditCapability {
+  readonly transport: InputTransport;
+  readonly maxImages: number;
+  /** Above this many images the provider's docs disagree; we warn but send. */
+  readonly warnAboveImages?: number;
+  readonly maxImageBytes: number;
+  readonly acceptsLocalFile: boolean;
+  readonly acceptsUrl: boolean;
+  readonly mask: boolean;
+  /** Whether `input_fidelity` may be sent (never for gpt-image-2, U-O2). */
+  readonly inputFidelity: boolean;
+}
+
+export interface ModelCapability {
+  readonly provider: ProviderId;
+  readonly model: ModelId;
+  readonly size: SizeRule;
+  /** Empty when the provider documents no quality control (APIXO, U-A2): nothing is sent. */
+  readonly qualities: readonly Quality[];
+  readonly defaultQuality: Quality | undefined;
+  /** Images per paid call. 1 means the runner submits one task per requested image. */
+  readonly maxNPerCall: number;
+  /** Images per request the user may ask for in total. */
+  readonly maxN: number;
+  /** Empty when the provider ignores or rejects `background` (Gravitex strips it, Modellix gpt-image-2 has none). */
+  readonly backgrounds: readonly Background[];
+  /** Empty when the output format cannot be chosen; results are sniffed from bytes either way. */
+  readonly outputFormats: readonly OutputFormat[];
+  readonly outputCompression: boolean;
+  readonly maxPromptLength: number;
+  /** Submit-then-poll providers. */
+  readonly async: boolean;
+  readonly edit: EditCapability;
+  /** Price per image in USD by tier when the provider publishes one (APIXO §3.9). */
+  readonly pricePerImageUsd?: Readonly<Partial<Record<ResolutionTier, number>>>;
+}
+
+const MiB = 1024 * 1024;
+
+/** The seven sizes Modellix documents for gpt-image-2 (providers.md §1.3). */
+export const modellixGptImage2Sizes = [
+  '1024x1024',
+  '1536x1024',
+  '1024x1536',
+  '2048x2048',
+  '2048x1152',
+  '3840x2160',
+  '2160x3840',
+] as const;
+
+/** Sizes shared by gpt-image-1.5 everywhere. */
+export const gptImage15Sizes = ['1024x1024', '1536x1024', '1024x1536'] as const;
+
+/** OpenAI's "popular" gpt-image-2 sizes, offered as presets where free sizes are allowed. */
+export const popularGptImage2Sizes = modellixGptImage2Sizes;
+
+const openAiStyleEdit: EditCapability = {
+  transport: 'multipart',
+  maxImages: 16,
+  maxImageBytes: 50 * MiB - 1,
+  acceptsLocalFile: true,
+  acceptsUrl: false,
+  mask: true,
+  inputFidelity: false,
+};
+
+const modellixEdit: EditCapability = {
+  transport: 'upload',
+  maxImages: 16,
+  maxImageBytes: 16 * MiB,
+  acceptsLocalFile: true,
+  acceptsUrl: true,
+  mask: false,
+  inputFidelity: false,
+};
+
+const rows: readonly ModelCapability[] = [
+  {
+    provider: 'openai',
+    model: 'gpt-image-2',
+    size: { kind: 'free', presets: popularGptImage2Sizes },
+    qualities: ['auto', 'low', 'medium', 'high'],
+    defaultQuality: 'auto',
+    maxNPerCall: 10,
+    maxN: 10,
+    // Transparent is "preview" in the SDK but unsupported per the guide (U-O1): not offered.
+    backgrounds: ['auto', 'opaque'],
+    outputFormats: ['png', 'jpeg', 'webp'],
+    outputCompression: true,
+    maxPromptLength: 32000,
+    async: false,
+    edit: openAiStyleEdit,
+  },
+  {
+    provider: 'openai',
+    model: 'gpt-image-1.5',
+    size: { kind: 'presets', presets: gptImage15Sizes, defaultPreset: '1024x1024' },
+    qualities: ['auto', 'low', 'medium', 'high'],
+    defaultQuality: 'auto',
+    maxNPerCall: 10,
+    maxN: 10,
+    backgrounds: ['auto', 'opaque', 'transparent'],
+    outputFormats: ['png', 'jpeg', 'webp'],
+    outputCompression: true,
+    maxPromptLength: 32000,
+    async: false,
+    edit: { ...openAiStyleEdit, inputFidelity: true },
+  },
+  {
+    provider: 'gravitex',
+    model: 'gpt-image-2',
+    size: { kind: 'free', presets: popularGptImage2Sizes },
+    qualities: ['low', 'medium', 'high'],
+    defaultQuality: 'medium',
+    maxNPerCall: 10,
+    maxN: 10,
+    // The relay strips background/output_format/compression for gpt-image models (U-G1).
+    backgrounds: [],
+    outputFormats: [],
+    outputCompression: false,
+    maxPromptLength: 32000,
+    async: false,
+    edit: openAiStyleEdit,
+  },
+  {
+    provider: 'modellix',
+    model: 'gpt-image-2',
+    size: { kind: 'presets', presets: modellixGptImage2Sizes, defaultPreset: '1024x1024' },
+    qualities: ['low', 'medium', 'high'],
+    // Modellix defaults to low when quality is omitted; we always send it (providers.md §6.2).
+    defaultQuality: 'medium',
+    maxNPerCall: 1,
+    maxN: 4,
+    backgrounds: [],
+    outputFormats: [],
+    outputCompression: false,
+    maxPromptLength: 32000,
+    async: true,
+    edit: modellixEdit,
+  },
+  {
+    provider: 'modellix',
+    model: 'gpt-image-1.5',
+    size: { kind: 'presets', presets: gptImage15Sizes, defaultPreset: '1024x1024' },
+    qualities: ['low', 'medium', 'high'],
+    defaultQuality: 'medium',
+    maxNPerCall: 1,
+    maxN: 4,
+    backgrounds: ['auto', 'opaque', 'transparent'],
+    outputFormats: [],
+    outputCompression: false,
+    maxPromptLength: 32000,
+    async: true,
+    edit: { ...modellixEdit, inputFidelity: true },
+  },
+  {
+    provider: 'apixo',
+    model: 'gpt-image-2',
+    size: {
+      kind: 'aspectTier',
+      aspects: ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'],
+      tiers: ['1k', '2k', '4k'],
+    },
+    qualities: [],
+    defaultQuality: undefined,
+    maxNPerCall: 1,
+    maxN: 4,
+    backgrounds: [],
+    outputFormats: [],
+    outputCompression: false,
+    maxPromptLength: 20000,
+    async: true,
+    edit: {
+      transport: 'urlOnly',
+      maxImages: 16,
+      warnAboveImages: 5,
+      maxImageBytes: 10 * MiB,
+      acceptsLocalFile: false,
+      acceptsUrl: true,
+      mask: false,
+      inputFidelity: false,
+    },
+    pricePerImageUsd: { '1k': 0.02, '2k': 0.03, '4k': 0.04 },
+  },
+];
+
+export function allCapabilities(): readonly ModelCapability[] {
+  return rows;
+}
+
+export function capabilityFor(provider: ProviderId, model: ModelId): ModelCapability | undefined {
+  return rows.find((row) => row.provider === provider && row.model === model);
+}
+
+export function modelsFor(provider: ProviderId): ModelId[] {
+  return rows.filter((row) => row.provider === provider).map((row) => row.model);
+}
+
+/** Providers that can edit a file from the workspace directly (used in APIXO's refusal message). */
+export function providersAcceptingLocalFiles(model: ModelId): ProviderId[] {
+  return rows.filter((row) => row.model === model && row.edit.acceptsLocalFile).map((row) => row.provider);
+}

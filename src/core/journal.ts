@@ -1,0 +1,105 @@
+import type { ProviderErrorKind } from './errors';
+import type { Background, ModelId, OutputFormat, ProviderId, Quality } from './ids';
+import type { WireSize } from './size';
+
+/**
+ * A job's life: written to the journal *before* its paid request is sent, then
+ * submitting → polling → downloading → saved, or failed, or unknown (a submit whose outcome
+ * we cannot know: never resent automatically), or cancelled (the user stopped waiting and let it go).
+ */
+export type JobState = 'submitting' | 'polling' | 'downloading' | 'saved' | 'failed' | 'unknown' | 'cancelled';
+
+/** States a resume picks up on its own: the paid part is done, only waiting and fetching remain. */
+export const resumableStates: readonly JobState[] = ['polling', 'downloading'];
+
+/** An input image as the journal keeps it: a reference, never the bytes. */
+export type InputReference = { readonly kind: 'file'; readonly source: string } | { readonly kind: 'url'; readonly url: string };
+
+/** Enough of the request to show it, resubmit it by hand and regenerate from it. */
+export interface JournalRequest {
+  readonly prompt: string;
+  /** What the user typed or picked (`1024x1024`, `auto`, `16:9@2k`). */
+  readonly size: string;
+  /** What was sent after mapping to the provider. */
+  readonly wireSize: WireSize;
+  readonly quality: Quality | undefined;
+  readonly n: number;
+  readonly background: Background | undefined;
+  readonly outputFormat: OutputFormat | undefined;
+  readonly outputCompression: number | undefined;
+  readonly inputImages: readonly InputReference[];
+  readonly mask: InputReference | undefined;
+}
+
+/** One paid call: a synchronous request, or one async task. */
+export interface JobTask {
+  state: JobState;
+  /** Images this call asks for. */
+  n: number;
+  taskId?: string | undefined;
+  submittedAt?: number | undefined;
+  /** Result URLs, kept so a failed download can be retried until they expire (~24 h). */
+  resultUrls?: string[] | undefined;
+  resultExpiresAt?: number | undefined;
+  /** Written files (absolute paths or URIs, per writer). */
+  files: string[];
+  error?: JobError | undefined;
+}
+
+export interface JobError {
+  readonly kind: ProviderErrorKind | 'input' | 'write';
+  readonly message: string;
+}
+
+export interface UploadRecord {
+  readonly fileId: string;
+  readonly url: string;
+  deleted: boolean;
+}
+
+export interface JobOutput {
+  /** Where images go: a folder URI (extension) or absolute path (CLI), as the writer understands it. */
+  readonly dir: string;
+  /** File-name template, see naming.ts. */
+  readonly template: string;
+  /** For edits: the source file name without extension, for `{name}`. */
+  readonly sourceName?: string | undefined;
+}
+
+export interface JobRecord {
+  readonly version: 1;
+  readonly id: string;
+  readonly createdAt: number;
+  updatedAt: number;
+  state: JobState;
+  readonly provider: ProviderId;
+  readonly model: ModelId;
+  readonly request: JournalRequest;
+  readonly output: JobOutput;
+  tasks: JobTask[];
+  uploads: UploadRecord[];
+  warnings: string[];
+  error?: JobError | undefined;
+}
+
+/** Where the journal lives: globalStorage in the extension, `$GPT_IMAGE_HOME` for the CLI. */
+export interface JournalStore {
+  list(): Promise<JobRecord[]>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Durable before it returns: a crash right after must not lose the write. */
+  put(job: JobRecord): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/** A job's overall state follows its tasks: the least finished one wins. */
+export function overallState(tasks: readonly JobTask[]): JobState {
+  const order: JobState[] = ['submitting', 'unknown', 'polling', 'downloading', 'failed', 'cancelled', 'saved'];
+  const states = new Set(tasks.map((task) => task.state));
+  if (states.has('submitting')) return 'submitting';
+  if (states.has('polling')) return 'polling';
+  if (states.has('downloading')) return 'downloading';
+  if (states.has('unknown')) return 'unknown';
+  if (states.has('failed')) return 'failed';
+  if (states.has('cancelled')) return 'cancelled';
+  return order[order.length - 1] as JobState;
+}

@@ -1,0 +1,33 @@
+import type { JournalRequest } from './journal';
+import type { ModelId, ProviderId } from './ids';
+
+/**
+ * What is kept with every written image so it can be shown and regenerated: a JSON sidecar
+ * `<output folder>/.gpt-image/<file name>.json`. A sidecar (rather than a PNG text chunk) works for
+ * JPEG and WebP too, and listing history reads one small folder instead of every image.
+ */
+export interface Provenance {
+  readonly version: 1;
+  readonly file: string;
+  readonly provider: ProviderId;
+  readonly model: ModelId;
+  readonly request: JournalRequest;
+  /** 1-based image number within the job. */
+  readonly index: number;
+  readonly jobId: string;
+  readonly taskId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly createdAt: string;
+  readonly durationMs: number;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly usage?: Readonly<Record<string, number | undefined>> | undefined;
+  readonly costEstimateUsd?: number | undefined;
+  readonly warnings: readonly string[];
+}
+
+export const provenanceFolderName = '.gpt-image';
+
+export function provenanceFileName(imageFileName: string): string {
+  return `${imageFileName}.json`;
+}

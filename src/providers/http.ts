@@ -1,0 +1,258 @@
+import { Agent, EnvHttpProxyAgent, interceptors, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
+import { ProviderError } from '../core/errors';
+import type { ProviderErrorKind } from '../core/errors';
+import { abortedError, parseRetryAfterMs } from '../core/retry';
+import type { Logger } from './types';
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  /** Per-attempt timeout, composed with `signal`. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /**
+   * A paid request (submit, upload). A failure after it may have been sent becomes
+   * 'unknownOutcome' instead of a retryable network error.
+   */
+  readonly paid: boolean;
+  /** For log lines and error messages. */
+  readonly provider: string;
+  /** Result downloads follow CDN redirects; API calls never do (a redirect must not carry the key). */
+  readonly followRedirects?: boolean;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Streamed body: read it with one of the helpers below, or iterate it. */
+  readonly body: Dispatcher.ResponseData['body'];
+}
+
+export interface HttpClient {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  /** An explicit proxy (VS Code's http.proxy); otherwise HTTPS_PROXY/HTTP_PROXY from the environment. */
+  readonly proxy?: string | undefined;
+  /** Hosts that bypass the proxy (VS Code's http.noProxy, or NO_PROXY). */
+  readonly noProxy?: readonly string[] | undefined;
+  /** Read proxy settings from the environment when no explicit proxy is given (the CLI). */
+  readonly useEnvironmentProxy?: boolean;
+  readonly log: Logger;
+}
+
+/** Loopback never goes through a proxy: the fake providers and local gateways live there. */
+const loopbackHosts = ['localhost', '127.0.0.1', '::1', '[::1]'];
+
+/**
+ * One undici dispatcher for all requests. Its own timeouts are off (0) so that ours, which are
+ * per attempt and at least 5 minutes for synchronous generation, are the only ones that apply.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agentOptions = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000 };
+  const environment = options.useEnvironmentProxy ? process.env : {};
+  const proxy = options.proxy || environment.HTTPS_PROXY || environment.https_proxy || environment.HTTP_PROXY || environment.http_proxy;
+  const noProxy = [...(options.noProxy ?? (environment.NO_PROXY ?? environment.no_proxy ?? '').split(',')), ...loopbackHosts]
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  const dispatcher: Dispatcher = proxy
+    ? new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy.join(',') })
+    : new Agent(agentOptions);
+  const redirecting = dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
+  return {
+    send: (request) => send(request.followRedirects ? redirecting : dispatcher, request, options.log),
+    close: () => dispatcher.close(),
+  };
+}
+
+async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): Promise<HttpResponse> {
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = AbortSignal.any([request.signal, timeout]);
+  const started = Date.now();
+  log.debug(`${request.provider}: ${request.method} ${redactUrl(request.url)} ${describeHeaders(request.headers)}`);
+  try {
+    const response = await undiciRequest(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      dispatcher,
+    });
+    const headers = normalizeHeaders(response.headers);
+    log.debug(
+      `${request.provider}: ${response.statusCode} from ${request.method} ${redactUrl(request.url)} in ${Date.now() - started} ms` +
+        (headers['x-request-id'] ? ` (request id ${headers['x-request-id']})` : ''),
+    );
+    return { status: response.statusCode, headers, body: response.body };
+  } catch (error) {
+    if (request.signal.aborted) throw abortedError(request.signal);
+    throw classifyNetworkError(error, request, timeout.aborted);
+  }
+}
+
+/** Network codes that prove the request never left this machine, so even a paid POST is safe to resend. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Walks `.cause` for a Node or undici error code (after GitLens' classifyNetworkError). */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function classifyNetworkError(error: unknown, request: Pick<HttpRequest, 'paid' | 'provider' | 'url' | 'timeoutMs'>, timedOut: boolean): ProviderError {
+  const code = networkErrorCode(error);
+  const host = safeHost(request.url);
+  if (code !== undefined && notSentCodes.has(code)) {
+    return new ProviderError({
+      kind: 'network',
+      provider: request.provider,
+      message: `Could not connect to ${request.provider} at ${host} (${code}). Check the network, proxy settings and the base URL.`,
+      retryable: true,
+      code,
+      cause: error,
+    });
+  }
+  if (request.paid) {
+    return new ProviderError({
+      kind: 'unknownOutcome',
+      provider: request.provider,
+      message: timedOut
+        ? `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s; the request may still have been accepted (and charged).`
+        : `The connection to ${request.provider} broke after the request was sent (${code ?? 'connection lost'}); it may still have been accepted (and charged).`,
+      retryable: false,
+      code,
+      cause: error,
+    });
+  }
+  const kind: ProviderErrorKind = timedOut ? 'timeout' : 'network';
+  return new ProviderError({
+    kind,
+    provider: request.provider,
+    message: timedOut
+      ? `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s.`
+      : `The connection to ${request.provider} at ${host} failed (${code ?? 'network error'}).`,
+    retryable: true,
+    code,
+    cause: error,
+  });
+}
+
+/** The HTTP-status half of error mapping; providers add the body's words. */
+export function kindForStatus(status: number): { kind: ProviderErrorKind; retryable: boolean } {
+  if (status === 400 || status === 422) return { kind: 'badRequest', retryable: false };
+  if (status === 401) return { kind: 'auth', retryable: false };
+  if (status === 402) return { kind: 'quota', retryable: false };
+  if (status === 403) return { kind: 'permission', retryable: false };
+  if (status === 404) return { kind: 'notFound', retryable: false };
+  if (status === 408) return { kind: 'timeout', retryable: true };
+  if (status === 409 || status === 425 || status === 429) return { kind: 'rateLimit', retryable: true };
+  if (status >= 500) return { kind: 'server', retryable: true };
+  return { kind: 'badRequest', retryable: false };
+}
+
+export function retryAfterFromHeaders(headers: Readonly<Record<string, string | undefined>>): number | undefined {
+  return parseRetryAfterMs(headers['retry-after'], headers['retry-after-ms']);
+}
+
+export async function readText(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<string> {
+  return Buffer.from(await readBytes(response, limitBytes)).toString('utf8');
+}
+
+/** Reads the whole body, refusing more than `limitBytes` (result downloads are capped). */
+export async function readBytes(response: HttpResponse, limitBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    response.body.destroy();
+    throw tooLarge(limitBytes);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer;
+    total += buffer.byteLength;
+    if (total > limitBytes) {
+      response.body.destroy();
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(buffer);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+}
+
+/** Reads and discards a body so the connection can be reused. */
+export async function discardBody(response: HttpResponse): Promise<void> {
+  try {
+    await response.body.dump();
+  } catch {
+    // The body is not needed; a broken one does not matter.
+  }
+}
+
+function tooLarge(limitBytes: number): ProviderError {
+  return new ProviderError({
+    kind: 'invalidResponse',
+    message: `The response is larger than the ${Math.round(limitBytes / 1024 / 1024)} MB limit.`,
+  });
+}
+
+function normalizeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+/** Header names and values for a log line, with credentials replaced. */
+export function describeHeaders(headers: Readonly<Record<string, string>> | undefined): string {
+  if (!headers) return '';
+  const parts = Object.entries(headers).map(([name, value]) =>
+    /^(authorization|x-api-key|api-key|cookie)$/i.test(name) ? `${name}: [redacted]` : `${name}: ${value}`,
+  );
+  return parts.length > 0 ? `{ ${parts.join(', ')} }` : '';
+}
+
+/** Drops query strings (task ids are fine, signed CDN URLs are not) from logged URLs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    const signed = [...parsed.searchParams.keys()].some((key) => /sig|token|key|expires|credential/i.test(key));
+    if (signed) parsed.search = '?[redacted]';
+    return parsed.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The key goes only to the configured base origin (vercel/ai's secure URL handling): a URL a
+ * response handed us, or any other host, never sees it.
+ */
+export function authorizationFor(baseUrl: string, url: string, apiKey: string): Record<string, string> {
+  if (new URL(url).origin !== new URL(baseUrl).origin) {
+    throw new ProviderError({
+      kind: 'permission',
+      message: `Refusing to send the API key to ${safeHost(url)}: it is not the configured base URL's host.`,
+    });
+  }
+  return { authorization: `Bearer ${apiKey}` };
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { capabilityFor } from '../../../src/core/capabilities';
+import { freeSizeProblem, parseSizeIntent, resolveSize } from '../../../src/core/size';
+import type { SizeRule } from '../../../src/core/capabilities';
+
+function rule(provider: 'openai' | 'modellix' | 'apixo'): SizeRule {
+  const row = capabilityFor(provider, 'gpt-image-2');
+  assert.ok(row);
+  return row.size;
+}
+
+describe('size intent', () => {
+  it('parses WxH, auto and aspect@tier', () => {
+    assert.deepEqual(parseSizeIntent('1536x1024'), { kind: 'pixels', width: 1536, height: 1024 });
+    assert.deepEqual(parseSizeIntent(' AUTO '), { kind: 'auto' });
+    assert.deepEqual(parseSizeIntent('16:9@4k'), { kind: 'aspect', aspect: '16:9', tier: '4k' });
+    assert.equal(typeof parseSizeIntent('big'), 'string');
+    assert.match(parseSizeIntent('5:4') as string, /not one of/);
+  });
+
+  it('applies every one of OpenAI free-size rules', () => {
+    assert.equal(freeSizeProblem(1024, 1024), undefined);
+    assert.equal(freeSizeProblem(3840, 2160), undefined);
+    assert.match(freeSizeProblem(1000, 1000) ?? '', /multiples of 16/);
+    assert.match(freeSizeProblem(3856, 1024) ?? '', /longest edge/);
+    assert.match(freeSizeProblem(3072, 1008) ?? '', /3 times/);
+    assert.match(freeSizeProblem(800, 800) ?? '', /too small/);
+    assert.match(freeSizeProblem(3840, 3840) ?? '', /too large/);
+  });
+
+  it('passes a valid WxH straight through for OpenAI and refuses an invalid one', () => {
+    assert.deepEqual(resolveSize({ kind: 'pixels', width: 2048, height: 1152 }, rule('openai'), 'OpenAI'), {
+      ok: true,
+      size: { kind: 'wxh', value: '2048x1152' },
+      warnings: [],
+    });
+    const refused = resolveSize({ kind: 'pixels', width: 1000, height: 1000 }, rule('openai'), 'OpenAI');
+    assert.equal(refused.ok, false);
+  });
+
+  it('snaps to the nearest Modellix preset with a warning', () => {
+    const result = resolveSize({ kind: 'pixels', width: 1920, height: 1080 }, rule('modellix'), 'Modellix');
+    assert.ok(result.ok);
+    assert.deepEqual(result.size, { kind: 'wxh', value: '2048x1152' });
+    assert.match(result.warnings[0] ?? '', /nearest size it has, 2048x1152/);
+  });
+
+  it('maps 3840x2160 to APIXO 16:9 at 4k without a warning, and warns when the shape changes', () => {
+    const exact = resolveSize({ kind: 'pixels', width: 3840, height: 2160 }, rule('apixo'), 'APIXO');
+    assert.deepEqual(exact, { ok: true, size: { kind: 'aspectTier', aspect: '16:9', tier: '4k' }, warnings: [] });
+    const changed = resolveSize({ kind: 'pixels', width: 1536, height: 1024 }, rule('apixo'), 'APIXO');
+    assert.ok(changed.ok);
+    assert.deepEqual(changed.size, { kind: 'aspectTier', aspect: '4:3', tier: '2k' });
+    assert.equal(changed.warnings.length, 1);
+  });
+});
