@@ -1,0 +1,68 @@
+import type { ProviderId } from './ids';
+import type { ImageWriter } from './output';
+import type { GenerationRequest } from './request';
+import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
+import type { ImageProvider, Logger } from '../providers/types';
+
+/** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
+export interface JobProgress {
+  readonly jobId: string;
+  readonly phase: 'submitting' | 'uploading' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown';
+  /** 0-based task (paid call) this event is about, and how many there are. */
+  readonly taskIndex: number;
+  readonly taskCount: number;
+  readonly elapsedMs: number;
+  readonly message: string;
+}
+
+export interface RunnerDependencies {
+  /** Builds (or returns a cached) provider for an id, with its context. */
+  provider(id: ProviderId): ImageProvider;
+  readonly journal: JournalStore;
+  readonly writer: ImageWriter;
+  readonly log: Logger;
+  now(): number;
+  /** Overrides every provider's poll interval (setting / --poll-interval); tests use 50 ms. */
+  readonly pollIntervalOverrideMs?: number | undefined;
+  /** Re-reads an input file for a manual resubmit (the journal keeps references, not bytes). */
+  readInput?(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
+}
+
+export interface RunOptions {
+  readonly request: GenerationRequest;
+  readonly output: JobOutput;
+  readonly signal: AbortSignal;
+  readonly onProgress?: ((progress: JobProgress) => void) | undefined;
+  /** Called once the job is in the journal, before the paid request is sent. */
+  readonly onJobCreated?: ((job: JobRecord) => void) | undefined;
+}
+
+export interface JobResult {
+  readonly job: JobRecord;
+  /** Written files, in image order. */
+  readonly files: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The pipeline of design.md: validate → journal → (upload) → submit → poll → download → write.
+ * Aborting `signal` while polling leaves the job in the journal as 'polling' (so it can be resumed
+ * or kept in the background); `abandon` is the user's "stop waiting, let it go".
+ */
+export interface JobRunner {
+  /** Throws InputError before anything is sent, ProviderError after. */
+  run(options: RunOptions): Promise<JobResult>;
+  /** Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). */
+  resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
+  /** Every job in a resumable state; one failure does not stop the others. */
+  resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]>;
+  /** Downloads a finished task's result URLs again (failed download, URLs not yet expired). */
+  retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult>;
+  /** The user's explicit choice to pay again for a failed or unknown job: a new job, same request. */
+  resubmit(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
+  /** Stop waiting for a job; it stays listed as 'cancelled'. Deletes uploads it made. */
+  abandon(jobId: string): Promise<void>;
+  /** Removes a finished job from the journal (files on disk stay). */
+  discard(jobId: string): Promise<void>;
+  list(): Promise<JobRecord[]>;
+}
