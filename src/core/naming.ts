@@ -57,6 +57,7 @@ export function renderFileName(template: string, fields: NameFields): string {
   const stem = (template.trim() || defaultFileNameTemplate)
     .replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole)
     .replace(/\.(png|jpe?g|webp|\{ext\})$/i, '')
+    // eslint-disable-next-line no-control-regex -- control characters never belong in a file name
     .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
     .replace(/^[.\s-]+|[.\s]+$/g, '');
   return `${stem || 'image'}.${fields.extension}`;
