@@ -30,6 +30,11 @@ export interface SyntheticImageOptions {
   readonly alpha?: boolean;
   /** Per-pixel noise: makes the PNG realistically large (benchmarks) instead of tiny. */
   readonly noise?: boolean;
+  /**
+   * Noise amplitude in bits per channel (default 6). 3 makes a 3840x2160 PNG about 12 MB, the size of a
+   * real photo-like gpt-image-2 result; 6 gives about 21 MB.
+   */
+  readonly noiseBits?: number;
 }
 
 /**
@@ -37,7 +42,8 @@ export interface SyntheticImageOptions {
  * The fake providers serve these: recognisably not a real model's output.
  */
 export function makePng(options: SyntheticImageOptions): Buffer {
-  const { width, height, alpha = false, noise = false } = options;
+  const { width, height, alpha = false, noise = false, noiseBits = 6 } = options;
+  const noiseMask = (1 << noiseBits) - 1;
   const seed = options.seed ?? 1;
   const channels = alpha ? 4 : 3;
   const rowLength = 1 + width * channels;
@@ -55,7 +61,7 @@ export function makePng(options: SyntheticImageOptions): Buffer {
       let jitter = 0;
       if (noise) {
         random = (random * 1103515245 + 12345) >>> 0;
-        jitter = (random >>> 24) & 0x3f;
+        jitter = (random >>> 24) & noiseMask;
       }
       raw[offset] = inCircle ? 255 - hue : ((x * 255) / width + hue + jitter) & 0xff;
       raw[offset + 1] = inCircle ? 240 : ((y * 255) / height + jitter) & 0xff;
