@@ -24,6 +24,11 @@ export interface RunnerDependencies {
   now(): number;
   /** Overrides every provider's poll interval (setting / --poll-interval); tests use 50 ms. */
   readonly pollIntervalOverrideMs?: number | undefined;
+  /**
+   * Fetches one result URL of an async task: no API key, redirects followed, size-capped, GET so it
+   * may be retried (the host wraps providers/download.ts's downloadResult around its HTTP client).
+   */
+  download(url: string, options: { readonly signal: AbortSignal; readonly provider: ProviderId }): Promise<Uint8Array>;
   /** Re-reads an input file for a manual resubmit (the journal keeps references, not bytes). */
   readInput?(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
 }
