@@ -1,0 +1,98 @@
+/**
+ * The benchmark run behind `npm run bench` (scripts/bench.mjs builds and starts it). Runs each
+ * section, prints one table and writes bench/results.json. Everything talks to loopback only.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { benchActivation } from './activation/activationBench';
+import { renderTable } from './shared/report';
+import type { SectionResult } from './shared/report';
+
+/** Paths and choices from the command line (scripts/bench.mjs passes the paths). */
+export interface BenchArguments {
+  readonly root: string;
+  readonly distDir: string;
+  readonly binDir: string;
+  readonly cacheDir: string;
+  readonly only: ReadonlySet<string> | undefined;
+  readonly quick: boolean;
+}
+
+function parseArguments(argv: readonly string[]): BenchArguments {
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const required = (flag: string): string => {
+    const found = value(flag);
+    if (!found) throw new Error(`bench: missing ${flag} (run it through \`npm run bench\`)`);
+    return found;
+  };
+  const only = value('--only');
+  return {
+    root: required('--root'),
+    distDir: required('--dist'),
+    binDir: required('--bin'),
+    cacheDir: required('--cache'),
+    only: only ? new Set(only.split(',')) : undefined,
+    quick: argv.includes('--quick'),
+  };
+}
+
+type SectionRunner = (args: BenchArguments, scratchDir: string) => Promise<Omit<SectionResult, 'name' | 'seconds'>>;
+
+const sections: readonly { readonly name: string; readonly run: SectionRunner }[] = [
+  {
+    name: 'activation',
+    run: (args, scratchDir) =>
+      benchActivation({ distDir: args.distDir, probeScript: join(args.binDir, 'activationProbe.js'), scratchDir, runs: args.quick ? 5 : 25 }),
+  },
+];
+
+async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  const startedAt = new Date();
+  const results: SectionResult[] = [];
+  for (const section of sections) {
+    if (args.only && !args.only.has(section.name)) continue;
+    const scratchDir = join(args.cacheDir, 'scratch', section.name);
+    mkdirSync(scratchDir, { recursive: true });
+    process.stdout.write(`bench: ${section.name} …\n`);
+    const started = performance.now();
+    try {
+      const result = await section.run(args, scratchDir);
+      results.push({ name: section.name, seconds: Math.round(performance.now() - started) / 1000, ...result });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stdout.write(`bench: ${section.name} failed: ${message}\n`);
+      results.push({ name: section.name, ok: false, error: message, seconds: Math.round(performance.now() - started) / 1000, figures: {}, rows: [], checks: {} });
+    }
+  }
+  const processors = cpus();
+  const report = {
+    date: startedAt.toISOString(),
+    machine: {
+      cpus: processors.length,
+      cpuModel: processors[0]?.model ?? 'unknown',
+      totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+      os: `${osType()} ${release()}`,
+      node: process.version,
+    },
+    quick: args.quick,
+    sections: Object.fromEntries(results.map((result) => [result.name, { ok: result.ok, error: result.error, seconds: result.seconds, checks: result.checks, ...result.figures }])),
+  };
+  process.stdout.write(`\n${renderTable(results)}\n\n`);
+  process.stdout.write(`machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.totalMemoryMb} MB, ${report.machine.os}, Node ${report.machine.node}\n`);
+  const outFile = join(args.root, 'bench', 'results.json');
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`bench: wrote ${outFile}\n`);
+  const failed = results.filter((result) => !result.ok || Object.values(result.checks).some((passed) => !passed));
+  process.exit(failed.length === 0 ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
