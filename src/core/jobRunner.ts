@@ -1,0 +1,175 @@
+import type { TokenRates } from './cost';
+import { InputError, isProviderError, ProviderError } from './errors';
+import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, toProviderError } from './jobRecords';
+import { JobSession } from './jobSession';
+import { resumableStates } from './journal';
+import type { JobRecord } from './journal';
+import { abortedError } from './retry';
+import type { CheckedInputImage, ResolvedRequest } from './request';
+import { validateRequest } from './request';
+import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies } from './runner';
+
+/**
+ * The pipeline of design.md over a journal: nothing paid is sent before the job is recorded, a task
+ * id is recorded the moment it is known, and an unknown outcome is never resent on its own.
+ */
+export function createJobRunner(deps: RunnerDependencies, options: { rates?: TokenRates } = {}): JobRunner {
+  const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
+    new JobSession({ deps, job, provider: deps.provider(job.provider), signal, onProgress, resuming, rates: options.rates });
+
+  async function load(jobId: string): Promise<JobRecord> {
+    const job = await deps.journal.get(jobId);
+    if (!job) throw new InputError([`There is no job ${jobId} in the journal.`]);
+    return job;
+  }
+
+  async function run(runOptions: RunOptions): Promise<JobResult> {
+    const plan = validateRequest(runOptions.request);
+    const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
+    const current = session(job, runOptions.signal, runOptions.onProgress, false);
+    await current.save();
+    runOptions.onJobCreated?.(structuredClone(job));
+    return execute(current, plan.calls, runOptions.signal);
+  }
+
+  /** Uploads, submits every call in turn, then lets the async tasks finish side by side. */
+  async function execute(current: JobSession, calls: readonly ResolvedRequest[], signal: AbortSignal): Promise<JobResult> {
+    const job = current.job;
+    const provider = deps.provider(job.provider);
+    const errors: unknown[] = [];
+    let prepared = calls;
+    const hasLocalFile = calls.some((call) => [...call.inputImages, call.mask].some((image) => image?.kind === 'file'));
+    if (provider.prepareInputs && hasLocalFile && calls[0]) {
+      current.progress('uploading', 0, 'Uploading input images…');
+      try {
+        if (signal.aborted) throw abortedError(signal);
+        const inputs = await provider.prepareInputs(calls[0], signal);
+        job.uploads = inputs.uploads.map((upload) => ({ fileId: upload.fileId, url: upload.url, deleted: false }));
+        prepared = calls.map((call) => ({ ...call, inputImages: inputs.inputImages, mask: inputs.mask }));
+        await current.save();
+      } catch (error) {
+        // Nothing was generated: every task ends here, with the upload's error.
+        for (const task of job.tasks) {
+          task.state = 'failed';
+          task.error = { kind: isProviderError(error) ? error.kind : 'input', message: messageOf(error) };
+        }
+        await current.save();
+        throw error;
+      }
+    }
+    const continuations: Promise<void>[] = [];
+    for (const [index, call] of prepared.entries()) {
+      if (errors.length > 0 || signal.aborted) {
+        // After a failed or cancelled paid call, the rest are not sent: they would likely fail the same way.
+        const task = job.tasks[index];
+        if (task) task.state = 'cancelled';
+        continue;
+      }
+      try {
+        await current.submit(index, call);
+        if (job.tasks[index]?.state === 'polling') continuations.push(current.finish(index, call));
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length === 0 && signal.aborted) errors.push(abortedError(signal));
+    await current.save();
+    return settle(current, continuations, errors);
+  }
+
+  async function settle(current: JobSession, continuations: readonly Promise<void>[], errors: unknown[]): Promise<JobResult> {
+    for (const outcome of await Promise.allSettled(continuations)) {
+      if (outcome.status === 'rejected') errors.push(outcome.reason);
+    }
+    await current.cleanUploads();
+    await current.save();
+    const job = current.job;
+    if (errors.length > 0) throw mostImportant(errors);
+    if (job.state !== 'saved') throw toProviderError(job, primaryTask(job));
+    return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
+  }
+
+  async function resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
+    const job = await load(jobId);
+    if (job.state === 'saved') return { job, files: jobFiles(job), warnings: job.warnings };
+    if (!resumableStates.includes(job.state)) {
+      throw new InputError([`Job ${jobId} is ${job.state}; only jobs that were polling or downloading can be resumed.`]);
+    }
+    const current = session(job, signal, onProgress, true);
+    const request = pollRequestOf(job);
+    const continuations = job.tasks.flatMap((task, index) =>
+      task.state === 'polling' || task.state === 'downloading' ? [current.finish(index, request)] : [],
+    );
+    return settle(current, continuations, []);
+  }
+
+  async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
+    const jobs = (await deps.journal.list()).filter((job) => resumableStates.includes(job.state));
+    const settled = await Promise.allSettled(jobs.map((job) => resume(job.id, signal, onProgress)));
+    const results: JobResult[] = [];
+    for (const [index, outcome] of settled.entries()) {
+      if (outcome.status === 'fulfilled') results.push(outcome.value);
+      else deps.log.warn(`Job ${jobs[index]?.id ?? '?'} could not be finished: ${messageOf(outcome.reason)}`);
+    }
+    return results;
+  }
+
+  async function retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult> {
+    const job = await load(jobId);
+    const retryable = job.tasks.filter((task) => task.resultUrls && task.resultUrls.length > 0 && (task.state === 'failed' || task.state === 'downloading'));
+    if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
+    const expired = retryable.find((task) => task.resultExpiresAt !== undefined && task.resultExpiresAt < deps.now());
+    if (expired) throw new InputError([`The result links of job ${jobId} have expired; resubmit it to generate again.`]);
+    for (const task of retryable) {
+      task.state = 'downloading';
+      task.error = undefined;
+    }
+    const current = session(job, signal, undefined, true);
+    await current.save();
+    const request = pollRequestOf(job);
+    const continuations = job.tasks.flatMap((task, index) => (task.state === 'downloading' ? [current.finish(index, request)] : []));
+    return settle(current, continuations, []);
+  }
+
+  async function resubmit(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
+    const job = await load(jobId);
+    const request = await fromJournalRequest(job, deps.readInput?.bind(deps));
+    return run({ request, output: job.output, signal, onProgress });
+  }
+
+  async function abandon(jobId: string): Promise<void> {
+    const job = await load(jobId);
+    for (const task of job.tasks) if (!isTerminal(task.state)) task.state = 'cancelled';
+    const current = session(job, AbortSignal.timeout(30_000), undefined, false);
+    await current.save();
+    await current.cleanUploads();
+  }
+
+  async function list(): Promise<JobRecord[]> {
+    return (await deps.journal.list()).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  return { run, resume, resumeAll, retryDownload, resubmit, abandon, discard: (jobId) => deps.journal.remove(jobId), list };
+}
+
+/** What a poll needs to know about the request, rebuilt from the journal (uploads stand in for local files). */
+function pollRequestOf(job: JobRecord): Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'> {
+  const urls: CheckedInputImage[] = job.request.inputImages.flatMap((input) => (input.kind === 'url' ? [{ kind: 'url' as const, url: input.url }] : []));
+  const uploaded: CheckedInputImage[] = job.uploads.map((upload) => ({ kind: 'url' as const, url: upload.url }));
+  return { model: job.model, size: job.request.wireSize, inputImages: [...uploaded, ...urls] };
+}
+
+/** An unknown outcome (money may be spent) outranks a cancel, which outranks any other failure. */
+function mostImportant(errors: readonly unknown[]): unknown {
+  const rank = (error: unknown): number => {
+    if (!isProviderError(error)) return 3;
+    if (error.kind === 'unknownOutcome') return 0;
+    if (error.kind === 'aborted') return 1;
+    return 2;
+  };
+  return [...errors].sort((a, b) => rank(a) - rank(b))[0] ?? new ProviderError({ kind: 'invalidResponse', message: 'The job failed.' });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

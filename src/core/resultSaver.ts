@@ -1,0 +1,90 @@
+import { capabilityFor } from './capabilities';
+import { estimateCost, perImageUsd } from './cost';
+import type { TokenRates } from './cost';
+import { ProviderError } from './errors';
+import { fileExtensions, readImageInfo, sniffImageFormat } from './imageFormat';
+import type { JobRecord } from './journal';
+import { baseName } from './jobRecords';
+import { renderFileName } from './naming';
+import type { ImageWriter } from './output';
+import type { Provenance } from './provenance';
+import type { ImageUsage } from '../providers/types';
+
+/** What the runner knows about the call that produced an image, for its provenance. */
+export interface CallFacts {
+  readonly taskId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly usage?: ImageUsage | undefined;
+  /** Images the call produced (its cost is shared between them). */
+  readonly images: number;
+}
+
+export interface SaveImageOptions {
+  readonly writer: ImageWriter;
+  readonly job: JobRecord;
+  /** 1-based across the whole job. */
+  readonly index: number;
+  readonly bytes: Uint8Array;
+  readonly call: CallFacts;
+  readonly now: number;
+  /** A resume asks the writer whether this exact image was already written (crash before the journal put). */
+  readonly checkExisting: boolean;
+  readonly rates?: TokenRates | undefined;
+}
+
+/**
+ * Sniffs, names, writes and records provenance for one image. The name uses the job's creation
+ * date so a resumed job names its files as the original run would have.
+ */
+export async function saveImage(options: SaveImageOptions): Promise<string> {
+  const { job, bytes } = options;
+  const format = sniffImageFormat(bytes);
+  const info = readImageInfo(bytes);
+  if (!info || format === undefined) {
+    throw new ProviderError({
+      kind: 'invalidResponse',
+      provider: job.provider,
+      taskId: options.call.taskId,
+      message: `The result for image ${options.index} is not a PNG, JPEG or WebP image (${bytes.byteLength} bytes); nothing was written.`,
+    });
+  }
+  const fileName = renderFileName(job.output.template, {
+    prompt: job.request.prompt,
+    provider: job.provider,
+    model: job.model,
+    index: options.index,
+    extension: fileExtensions[info.format],
+    date: new Date(job.createdAt),
+    sourceName: job.output.sourceName,
+  });
+  const existing = options.checkExisting ? await options.writer.findExisting?.(job.output.dir, fileName, bytes) : undefined;
+  const location = existing ?? (await options.writer.writeImage(job.output.dir, fileName, bytes));
+  const cost = estimateCost({
+    provider: job.provider,
+    capability: capabilityFor(job.provider, job.model),
+    size: job.request.wireSize,
+    images: options.call.images,
+    usage: options.call.usage,
+    rates: options.rates,
+  });
+  const provenance: Provenance = {
+    version: 1,
+    file: baseName(location),
+    provider: job.provider,
+    model: job.model,
+    request: job.request,
+    index: options.index,
+    jobId: job.id,
+    taskId: options.call.taskId,
+    requestId: options.call.requestId,
+    createdAt: new Date(options.now).toISOString(),
+    durationMs: options.now - job.createdAt,
+    width: info.width,
+    height: info.height,
+    usage: options.call.usage ? { ...options.call.usage } : undefined,
+    costEstimateUsd: perImageUsd(cost, options.call.images),
+    warnings: [...job.warnings],
+  };
+  await options.writer.writeProvenance(location, provenance);
+  return location;
+}
