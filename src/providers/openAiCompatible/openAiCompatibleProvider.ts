@@ -1,0 +1,201 @@
+import { ProviderError, isProviderError } from '../../core/errors';
+import type { ResolvedRequest } from '../../core/request';
+import { abortedError, withRetry } from '../../core/retry';
+import { authorizationFor, discardBody, readText } from '../http';
+import type { HttpResponse } from '../http';
+import { encodeMultipart, multipartContentType, pickBoundary } from '../multipart';
+import type { GeneratedImage, ImageProvider, ImagesOutcome, ProviderContext } from '../types';
+import { mapErrorResponse } from './errorMapping';
+import { userAgent } from './flavour';
+import type { OpenAiCompatibleFlavour } from './flavour';
+import { buildEditParts, buildGenerationBody } from './requestBody';
+import { imagesResponseSchema, mapUsage } from './responseSchema';
+import { parseImagesStream } from './streamingImagesParser';
+
+/** Attempts after the first for a 429 or a definite 5xx rejection (the issue: "retries once" after a 429). */
+export const submitRetries = 2;
+
+const retriedKinds = new Set(['rateLimit', 'server', 'network']);
+
+interface PreparedCall {
+  readonly url: string;
+  readonly contentType: string;
+  readonly body: string | Buffer;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Builds the whole body before anything is sent, so a request that cannot be encoded fails
+ * without a paid call, and every retry sends exactly the same bytes.
+ */
+function prepare(context: ProviderContext, flavour: OpenAiCompatibleFlavour, request: ResolvedRequest): PreparedCall {
+  if (request.inputImages.length > 0) {
+    const built = buildEditParts(request, flavour);
+    const boundary = pickBoundary();
+    return {
+      url: `${context.baseUrl}/images/edits`,
+      contentType: multipartContentType(boundary),
+      body: encodeMultipart(built.body, boundary),
+      warnings: built.warnings,
+    };
+  }
+  const built = buildGenerationBody(request, flavour);
+  return {
+    url: `${context.baseUrl}/images/generations`,
+    contentType: 'application/json',
+    body: JSON.stringify(built.body),
+    warnings: built.warnings,
+  };
+}
+
+/** OpenAI and Gravitex: one synchronous paid POST that answers with the images as base64. */
+export function createOpenAiCompatibleProvider(context: ProviderContext, flavour: OpenAiCompatibleFlavour): ImageProvider {
+  return {
+    id: flavour.id,
+    async submit(request, signal) {
+      const call = prepare(context, flavour, request);
+      const started = context.now();
+      const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal), {
+        retries: submitRetries,
+        signal,
+        // 429 and 500/502/503 are definite rejections (nothing was made, nothing charged), and a
+        // refused connection never left the machine; a reset or timeout after sending is
+        // 'unknownOutcome', which is not retryable and therefore never resent.
+        shouldRetry: (error) => isProviderError(error) && error.retryable && retriedKinds.has(error.kind),
+        onRetry: (error, attempt, delayMs) =>
+          context.log.warn(
+            `${flavour.label}: ${error instanceof Error ? error.message : String(error)} Retrying in ${delayMs} ms (attempt ${attempt + 1} of ${submitRetries + 1}).`,
+          ),
+      });
+      context.log.info(`${flavour.label}: ${outcome.images.length} image(s) in ${context.now() - started} ms.`);
+      return outcome;
+    },
+  };
+}
+
+async function attemptOnce(
+  context: ProviderContext,
+  flavour: OpenAiCompatibleFlavour,
+  request: ResolvedRequest,
+  call: PreparedCall,
+  attempt: number,
+  signal: AbortSignal,
+): Promise<ImagesOutcome> {
+  const apiKey = await context.getApiKey();
+  const headers = {
+    ...authorizationFor(context.baseUrl, call.url, apiKey),
+    'content-type': call.contentType,
+    accept: 'application/json',
+    'user-agent': userAgent,
+  };
+  context.log.debug(`${flavour.label}: ${request.n} image(s) of ${request.model}, attempt ${attempt}.`);
+  const response = await context.http.send({
+    method: 'POST',
+    url: call.url,
+    headers,
+    body: call.body,
+    timeoutMs: context.requestTimeoutMs,
+    signal,
+    paid: true,
+    provider: flavour.label,
+  });
+  const requestId = response.headers['x-request-id'] || undefined;
+  if (response.status >= 300 && response.status < 400) {
+    await discardBody(response);
+    // Redirects are not followed: a redirected POST would carry the key to wherever it points.
+    throw new ProviderError({
+      kind: 'badRequest',
+      provider: flavour.label,
+      status: response.status,
+      requestId,
+      message: `${flavour.label} answered with a redirect (${response.status}) to ${response.headers.location ?? 'another address'}; check the base URL (redirects are not followed, so the key stays with the configured host).`,
+    });
+  }
+  if (response.status < 200 || response.status >= 300) {
+    const text = await readText(response, 1024 * 1024).catch(() => '');
+    throw mapErrorResponse(response.status, response.headers, text, flavour, apiKey);
+  }
+  return readImages(response, flavour, request, call.warnings, requestId, signal);
+}
+
+async function readImages(
+  response: HttpResponse,
+  flavour: OpenAiCompatibleFlavour,
+  request: ResolvedRequest,
+  callWarnings: readonly string[],
+  requestId: string | undefined,
+  signal: AbortSignal,
+): Promise<ImagesOutcome> {
+  let streamed;
+  try {
+    streamed = await parseImagesStream(response.body, { provider: flavour.label });
+  } catch (error) {
+    response.body.destroy();
+    if (signal.aborted) throw abortedError(signal);
+    if (isProviderError(error)) throw withRequestId(error, requestId);
+    // The answer had started: the images were made (and charged) before the connection broke.
+    throw new ProviderError({
+      kind: 'unknownOutcome',
+      provider: flavour.label,
+      status: response.status,
+      requestId,
+      retryable: false,
+      message: `The connection to ${flavour.label} broke while the images were arriving; they were probably made and charged, so the request is not resent automatically.`,
+      cause: error,
+    });
+  }
+  const parsed = imagesResponseSchema.safeParse(streamed.json);
+  if (!parsed.success) {
+    throw new ProviderError({
+      kind: 'invalidResponse',
+      provider: flavour.label,
+      status: response.status,
+      requestId,
+      message: `${flavour.label}'s response does not look like an images response.`,
+      cause: parsed.error,
+    });
+  }
+  const data = parsed.data.data ?? [];
+  const images: GeneratedImage[] = [];
+  let urlsOnly = 0;
+  for (const entry of data) {
+    const index = entry.b64_json ? Number(entry.b64_json) : Number.NaN;
+    const bytes = Number.isInteger(index) ? streamed.images[index] : undefined;
+    if (bytes && bytes.length > 0) images.push({ bytes });
+    else if (entry.url) urlsOnly += 1;
+  }
+  if (images.length === 0) {
+    const said = parsed.data.error?.message ? `: "${parsed.data.error.message}"` : '';
+    throw new ProviderError({
+      kind: 'invalidResponse',
+      provider: flavour.label,
+      status: response.status,
+      requestId,
+      message: `${flavour.label} answered without any image data${said}.`,
+    });
+  }
+  const warnings = [...callWarnings];
+  if (urlsOnly > 0) warnings.push(`${flavour.label} returned ${urlsOnly} image(s) as URLs instead of data; those were not downloaded.`);
+  if (images.length < request.n) warnings.push(`${flavour.label} returned ${images.length} of the ${request.n} images asked for.`);
+  return {
+    kind: 'images',
+    images,
+    warnings,
+    usage: mapUsage(parsed.data.usage),
+    response: { requestId, model: parsed.data.model ?? request.model },
+  };
+}
+
+function withRequestId(error: ProviderError, requestId: string | undefined): ProviderError {
+  if (requestId === undefined || error.requestId !== undefined) return error;
+  return new ProviderError({
+    kind: error.kind,
+    provider: error.provider,
+    status: error.status,
+    code: error.code,
+    requestId,
+    retryable: error.retryable,
+    message: error.message,
+    cause: error.cause,
+  });
+}
