@@ -7,6 +7,7 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
+import { benchHistory } from './history/historyBench';
 import { renderTable } from './shared/report';
 import type { SectionResult } from './shared/report';
 
@@ -48,6 +49,10 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
     name: 'activation',
     run: (args, scratchDir) =>
       benchActivation({ distDir: args.distDir, probeScript: join(args.binDir, 'activationProbe.js'), scratchDir, runs: args.quick ? 5 : 25 }),
+  },
+  {
+    name: 'history',
+    run: (args, scratchDir) => benchHistory({ scratchDir, images: 500, runs: args.quick ? 5 : 20, pageSize: 50 }),
   },
 ];
 
