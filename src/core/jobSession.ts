@@ -7,12 +7,8 @@ import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
 import { saveImage } from './resultSaver';
 import type { CallFacts } from './resultSaver';
-import { withRetry } from './retry';
 import type { JobProgress, RunnerDependencies } from './runner';
 import type { ImageProvider } from '../providers/types';
-
-/** Download attempts after the first; result URLs are plain GETs, safe to repeat. */
-const downloadRetries = 3;
 
 export interface SessionOptions {
   readonly deps: RunnerDependencies;
@@ -175,18 +171,15 @@ export class JobSession {
     await this.save();
   }
 
-  private async download(url: string): Promise<Uint8Array> {
-    const { deps, signal } = this.options;
-    return withRetry(() => deps.download(url, { signal, provider: this.job.provider }), {
-      retries: downloadRetries,
-      signal,
-      onRetry: (error, attempt, delayMs) => deps.log.warn(`${this.job.provider}: download failed (${messageOf(error)}); retry ${attempt} in ${delayMs} ms`),
-    });
+  /** deps.download retries transient failures itself (providers/download.ts); no second layer here. */
+  private download(url: string): Promise<Uint8Array> {
+    return this.options.deps.download(url, { signal: this.options.signal, provider: this.job.provider });
   }
 
   /** Writes the images a task has not recorded yet, recording each file as soon as it exists. */
   private async writeAll(index: number, sources: readonly (() => Promise<Uint8Array>)[]): Promise<void> {
-    const { deps, writer } = { deps: this.options.deps, writer: this.options.deps.writer };
+    const { deps } = this.options;
+    const writer = deps.writer;
     const task = this.task(index);
     const first = firstImageIndex(this.job, index);
     const facts = this.facts.get(index) ?? { taskId: task.taskId, images: sources.length };
