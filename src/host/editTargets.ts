@@ -86,16 +86,26 @@ export async function findMaskBeside(image: vscode.Uri): Promise<vscode.Uri | un
 }
 
 /**
- * Reads a workspace file for the request. `source` is workspace-relative (what provenance and the
- * journal keep, so a resubmit can find it again); files outside the workspace keep their full path.
+ * Reads a workspace file for the request. `source` is what the journal and provenance keep, and
+ * what a manual resubmit reads again (services.ts resolves a relative path against the first
+ * workspace folder, anything else as a URI).
  */
 export async function readInputImage(uri: vscode.Uri): Promise<InputImage> {
   const bytes = await vscode.workspace.fs.readFile(uri);
-  return { kind: 'file', source: workspaceRelative(uri), fileName: baseName(uri), bytes };
+  return { kind: 'file', source: inputSource(uri), fileName: baseName(uri), bytes };
 }
 
-export function workspaceRelative(uri: vscode.Uri): string {
-  return vscode.workspace.getWorkspaceFolder(uri) ? vscode.workspace.asRelativePath(uri) : uri.scheme === 'file' ? uri.fsPath : uri.toString();
+/**
+ * Workspace-relative (`art/photo.png`) for a file in the first workspace folder, so provenance stays
+ * meaningful when the repository moves; the full URI otherwise (another root of a multi-root
+ * workspace, a file outside the workspace), which resolves the same way on any remote.
+ */
+export function inputSource(uri: vscode.Uri): string {
+  const first = vscode.workspace.workspaceFolders?.[0];
+  if (first && vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() === first.uri.toString()) {
+    return vscode.workspace.asRelativePath(uri, false);
+  }
+  return uri.toString();
 }
 
 /** Names of the files already in a folder, for the output numbering; empty when it cannot be read. */
