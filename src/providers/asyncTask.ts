@@ -1,0 +1,128 @@
+import { ProviderError } from '../core/errors';
+import { kindForStatus, readText, retryAfterFromHeaders } from './http';
+import type { HttpResponse } from './http';
+
+/**
+ * Helpers shared by the submit-then-poll providers (Modellix, APIXO): reading their JSON envelopes
+ * and deciding what an HTTP status means for a paid request.
+ */
+
+/** A response body read as text and, when it parses, as JSON. */
+export interface JsonReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** undefined when the body is not JSON. */
+  readonly json: unknown;
+  readonly text: string;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+}
+
+export async function readJsonReply(response: HttpResponse): Promise<JsonReply> {
+  const text = await readText(response);
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    json,
+    text,
+    requestId: response.headers['x-request-id'] ?? undefined,
+    retryAfterMs: retryAfterFromHeaders(response.headers),
+  };
+}
+
+/**
+ * Statuses that prove a paid POST was refused, so nothing was charged and nothing runs. Everything
+ * else that is not a success (408/409/425/429, 5xx, an unexpected 3xx) leaves the outcome open:
+ * Modellix's own clients never resend a paid POST after those (providers.md §1.8, §6.3).
+ */
+export function isDefiniteRejection(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 425 && status !== 429;
+}
+
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** A paid request that may or may not have been accepted: never resent automatically. */
+export function unknownOutcomeError(options: {
+  provider: string;
+  what: string;
+  detail: string;
+  status?: number | undefined;
+  requestId?: string | undefined;
+}): ProviderError {
+  return new ProviderError({
+    kind: 'unknownOutcome',
+    provider: options.provider,
+    status: options.status,
+    requestId: options.requestId,
+    retryable: false,
+    message:
+      `${options.provider} ${options.detail}; the ${options.what} may still have been accepted (and charged), ` +
+      'so it is not sent again automatically. Check your account before resubmitting.',
+  });
+}
+
+/**
+ * An error for a status on a request that is safe to repeat (a poll, a delete, a download):
+ * 408/429/5xx are retryable, with the server's Retry-After.
+ */
+export function statusError(options: {
+  provider: string;
+  status: number;
+  message: string;
+  requestId?: string | undefined;
+  retryAfterMs?: number | undefined;
+  taskId?: string | undefined;
+}): ProviderError {
+  const { kind, retryable } = kindForStatus(options.status);
+  return new ProviderError({
+    kind,
+    retryable,
+    provider: options.provider,
+    status: options.status,
+    message: options.message,
+    requestId: options.requestId,
+    retryAfterMs: options.retryAfterMs,
+    taskId: options.taskId,
+  });
+}
+
+/** Reads an object property without trusting the shape of the value. */
+export function field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * An expiry given as unix seconds, unix milliseconds or an ISO date (Modellix's canvas accepts all
+ * three), as ms since the epoch.
+ */
+export function parseExpiry(value: unknown): number | undefined {
+  const numeric = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;
+  if (numeric !== undefined) {
+    if (!Number.isFinite(numeric) || numeric <= 0) return undefined;
+    // Below 10^11 it cannot be milliseconds (that would be 1973); it is seconds.
+    return numeric < 1e11 ? Math.round(numeric * 1000) : Math.round(numeric);
+  }
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/** Keeps a provider message short enough for one line of a notification. */
+export function clip(text: string, max = 300): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > max ? `${single.slice(0, max - 1)}…` : single;
+}

@@ -1,0 +1,173 @@
+import { ProviderError, isProviderError } from '../../core/errors';
+import type { ResolvedRequest } from '../../core/request';
+import { authorizationFor } from '../http';
+import { isSuccessStatus, nonEmptyString, readJsonReply, unknownOutcomeError } from '../asyncTask';
+import type { JsonReply } from '../asyncTask';
+import { modellixPollSchedule } from '../pollSchedule';
+import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
+import { modellixLabel, modellixPaidError } from './modellixErrors';
+import { envelopeCodeOf, modellixEnvelopeSchema, modellixSubmitDataSchema } from './modellixSchemas';
+import { pollModellixTask } from './modellixTask';
+import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
+
+/** What the provider learns while running; one per provider instance. */
+interface ModellixState {
+  /**
+   * The docs use `/async`, Modellix's newest clients call it a removed alias (U-M1). After one
+   * 404 on it we go straight to the plain path, saving a request per task.
+   */
+  plainPathWorks: boolean;
+}
+
+/**
+ * Modellix (providers.md §1): submit a paid task, poll it, download the CDN URLs. Local input
+ * images are uploaded first (§1.5) and deleted once the task has ended.
+ */
+export function createModellixProvider(context: ProviderContext): ImageProvider {
+  const state: ModellixState = { plainPathWorks: false };
+  return {
+    id: 'modellix',
+    submit: (request, signal) => submitModellix(context, state, request, signal),
+    prepareInputs: (request, signal) => uploadLocalInputs(context, request, signal),
+    poll: (task, signal) => pollModellixTask(context, task.taskId, signal),
+    pollSchedule: (request) => modellixPollSchedule(request.size),
+    deleteUploads: (uploads, signal) => deleteModellixUploads(context, uploads, signal),
+  };
+}
+
+/** The JSON body and model path for one task; throws before anything is sent when it cannot be built. */
+export function buildModellixSubmit(request: ResolvedRequest): {
+  modelPath: string;
+  body: Record<string, unknown>;
+  warnings: string[];
+} {
+  const warnings: string[] = [];
+  if (request.size.kind !== 'wxh' || request.size.value === 'auto') {
+    throw internalError('Modellix needs one of its preset sizes (WxH); the size was not mapped.');
+  }
+  if (request.n !== 1) throw internalError(`Modellix makes one image per task; this call asked for ${request.n}.`);
+  const images: string[] = [];
+  for (const image of request.inputImages) {
+    if (image.kind !== 'url') throw internalError(`The local file ${image.source} was not uploaded before submitting to Modellix.`);
+    images.push(image.url);
+  }
+  const edit = images.length > 0;
+  let quality = request.quality;
+  if (quality === undefined || quality === 'auto') {
+    // Modellix's own default is `low`, a surprise for anyone used to OpenAI (providers.md §6.2).
+    if (quality === 'auto') warnings.push('Modellix has no "auto" quality; using "medium".');
+    quality = 'medium';
+  }
+  const body: Record<string, unknown> = { prompt: request.prompt, size: request.size.value, quality };
+  if (request.background !== undefined) {
+    if (request.model === 'gpt-image-1.5') body.background = request.background;
+    else warnings.push(`Modellix's ${request.model} has no background option; "${request.background}" is not sent.`);
+  }
+  if (edit) body.images = images;
+  if (request.outputFormat !== undefined) warnings.push('Modellix does not let you choose the output format; it is not sent.');
+  if (request.outputCompression !== undefined) warnings.push('Modellix does not let you choose the compression; it is not sent.');
+  if (request.mask !== undefined) warnings.push('Modellix does not document masks for this model; the mask is not sent.');
+  return { modelPath: `openai/${request.model}${edit ? '-edit' : ''}`, body, warnings };
+}
+
+async function submitModellix(
+  context: ProviderContext,
+  state: ModellixState,
+  request: ResolvedRequest,
+  signal: AbortSignal,
+): Promise<SubmitOutcome> {
+  const { modelPath, body, warnings } = buildModellixSubmit(request);
+  const asyncUrl = `${context.baseUrl}/${modelPath}/async`;
+  const plainUrl = `${context.baseUrl}/${modelPath}`;
+  const firstUrl = state.plainPathWorks ? plainUrl : asyncUrl;
+  let reply = await postTask(context, firstUrl, body, signal);
+  if (isNotFound(reply)) {
+    // A 404 proves the task was not created, so trying the other documented path once is safe (U-M1).
+    const otherUrl = firstUrl === asyncUrl ? plainUrl : asyncUrl;
+    context.log.info(`Modellix: ${firstUrl === asyncUrl ? '/async' : 'the plain path'} answered 404; trying ${otherUrl}`);
+    reply = await postTask(context, otherUrl, body, signal);
+    if (!isNotFound(reply)) state.plainPathWorks = otherUrl === plainUrl;
+  }
+  const images = body.images;
+  if (request.model === 'gpt-image-1.5' && Array.isArray(images) && rejectsImageStrings(reply)) {
+    // U-M2: the 1.5-edit example sends {image_url} objects; a 400 is definite, so one retry is safe.
+    context.log.info('Modellix: the edit was refused with images as strings; retrying once with {image_url} objects');
+    const objects = { ...body, images: images.map((url: unknown) => ({ image_url: url })) };
+    reply = await postTask(context, state.plainPathWorks ? plainUrl : asyncUrl, objects, signal);
+  }
+  return { kind: 'task', taskId: taskIdFrom(reply), warnings, response: { requestId: reply.requestId, model: request.model } };
+}
+
+async function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<JsonReply> {
+  const apiKey = await context.getApiKey();
+  const response = await context.http.send({
+    method: 'POST',
+    url,
+    headers: { ...authorizationFor(context.baseUrl, url, apiKey), 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    timeoutMs: context.requestTimeoutMs,
+    signal,
+    paid: true,
+    provider: modellixLabel,
+  });
+  try {
+    return await readJsonReply(response);
+  } catch (error) {
+    // The request was sent and answered; whatever broke while reading the answer, the task may exist.
+    if (isProviderError(error) && error.kind === 'aborted') throw error;
+    throw unknownOutcomeError({
+      provider: modellixLabel,
+      what: 'task',
+      status: response.status,
+      detail: 'broke the connection while answering the submit',
+    });
+  }
+}
+
+function envelopeOf(reply: JsonReply): { code: number | undefined; message: string | undefined; data: unknown } {
+  const parsed = modellixEnvelopeSchema.safeParse(reply.json);
+  if (!parsed.success) return { code: undefined, message: undefined, data: undefined };
+  return { code: envelopeCodeOf(parsed.data), message: nonEmptyString(parsed.data.message), data: parsed.data.data };
+}
+
+/** The status the reply stands for: HTTP, or a non-zero envelope code on a 2xx (U-M9). */
+function effectiveStatus(reply: JsonReply): { status: number; fromEnvelope: boolean } {
+  if (!isSuccessStatus(reply.status)) return { status: reply.status, fromEnvelope: false };
+  const code = envelopeOf(reply).code;
+  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) return { status: code, fromEnvelope: true };
+  return { status: reply.status, fromEnvelope: false };
+}
+
+function isNotFound(reply: JsonReply): boolean {
+  return effectiveStatus(reply).status === 404;
+}
+
+function rejectsImageStrings(reply: JsonReply): boolean {
+  const { status } = effectiveStatus(reply);
+  return status === 400 && /image/i.test(envelopeOf(reply).message ?? reply.text);
+}
+
+/** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
+function taskIdFrom(reply: JsonReply): string {
+  const { status, fromEnvelope } = effectiveStatus(reply);
+  const envelope = envelopeOf(reply);
+  if (!isSuccessStatus(status)) {
+    throw modellixPaidError({ status, detail: envelope.message, operation: 'submit', requestId: reply.requestId, fromEnvelope });
+  }
+  const data = modellixSubmitDataSchema.safeParse(envelope.data);
+  const taskId = data.success ? nonEmptyString(data.data.task_id) : undefined;
+  if (taskId === undefined) {
+    throw unknownOutcomeError({
+      provider: modellixLabel,
+      what: 'task',
+      status: reply.status,
+      requestId: reply.requestId,
+      detail: reply.json === undefined ? 'answered the submit with something that is not JSON' : 'answered the submit without a task id',
+    });
+  }
+  return taskId;
+}
+
+function internalError(message: string): ProviderError {
+  return new ProviderError({ kind: 'badRequest', provider: modellixLabel, message });
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Modellix's JSON, parsed only as far as we read it (providers.md §1.4–1.6). Everything is
+ * nullish: the official clients tolerate several variants (U-M8), and so do we.
+ */
+
+/** `code` is 0 on success and mirrors an HTTP status otherwise (U-M9); some gateways send it as a string. */
+const envelopeCode = z.union([z.number(), z.string()]).nullish();
+
+export const modellixEnvelopeSchema = z.object({
+  code: envelopeCode,
+  message: z.string().nullish(),
+  data: z.unknown().nullish(),
+});
+
+export type ModellixEnvelope = z.infer<typeof modellixEnvelopeSchema>;
+
+export const modellixSubmitDataSchema = z.object({
+  task_id: z.unknown().optional(),
+  status: z.string().nullish(),
+});
+
+/** The upload answer; the DSH client also accepts the fields at the top level. */
+export const modellixUploadSchema = z.object({
+  file_id: z.union([z.string(), z.number()]).nullish(),
+  id: z.union([z.string(), z.number()]).nullish(),
+  url: z.string().nullish(),
+});
+
+const errorField = z.union([z.string(), z.object({ message: z.string().nullish() })]).nullish();
+
+export const modellixTaskSchema = z.object({
+  status: z.string().nullish(),
+  state: z.string().nullish(),
+  result: z
+    .object({
+      resources: z.array(z.unknown()).nullish(),
+      result_expires_at: z.unknown().optional(),
+      expires_at: z.unknown().optional(),
+    })
+    .nullish(),
+  resources: z.array(z.unknown()).nullish(),
+  output: z.array(z.unknown()).nullish(),
+  image_urls: z.array(z.unknown()).nullish(),
+  result_expires_at: z.unknown().optional(),
+  expires_at: z.unknown().optional(),
+  error: errorField,
+  error_message: z.string().nullish(),
+  fail_reason: z.string().nullish(),
+  message: z.string().nullish(),
+});
+
+export type ModellixTask = z.infer<typeof modellixTaskSchema>;
+
+/** The envelope code as a number: 0 for success, or the HTTP-like status it mirrors. */
+export function envelopeCodeOf(envelope: ModellixEnvelope): number | undefined {
+  const code = envelope.code;
+  if (code === null || code === undefined) return undefined;
+  const value = typeof code === 'number' ? code : Number(code.trim());
+  return Number.isFinite(value) ? value : undefined;
+}
