@@ -1,0 +1,78 @@
+import type { JobRecord, JobState } from '../core/journal';
+import { providerLabels } from '../core/ids';
+
+/** What "GPT Image: Show Jobs" can do with one job. */
+export type JobAction = 'open' | 'resume' | 'retryDownload' | 'resubmit' | 'discard';
+
+export const jobActionLabels: Readonly<Record<JobAction, string>> = {
+  open: '$(file-media) Open the result',
+  resume: '$(debug-continue) Resume waiting for it',
+  retryDownload: '$(cloud-download) Retry the download',
+  resubmit: '$(refresh) Resubmit (a new paid request)',
+  discard: '$(trash) Discard from the list (files stay)',
+};
+
+const stateIcons: Readonly<Record<JobState, string>> = {
+  submitting: '$(cloud-upload)',
+  polling: '$(sync)',
+  downloading: '$(cloud-download)',
+  saved: '$(pass)',
+  failed: '$(error)',
+  unknown: '$(question)',
+  cancelled: '$(circle-slash)',
+};
+
+/** `just now`, `5 min ago`, `3 h ago`, `2 days ago`. */
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+export function promptStart(prompt: string, maxLength = 60): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  return flat.length <= maxLength ? flat : `${flat.slice(0, maxLength - 1).trimEnd()}…`;
+}
+
+export interface JobDescription {
+  readonly label: string;
+  readonly description: string;
+  readonly detail: string | undefined;
+}
+
+/** One quick-pick row: state icon and prompt; provider, state and age; the error if any. */
+export function describeJob(job: JobRecord, now: number, running: boolean): JobDescription {
+  const files = job.tasks.reduce((count, task) => count + task.files.length, 0);
+  const state = running ? `${job.state}, running` : job.state;
+  const saved = files > 0 ? ` · ${files} file${files === 1 ? '' : 's'}` : '';
+  return {
+    label: `${stateIcons[job.state]} ${promptStart(job.request.prompt)}`,
+    description: `${providerLabels[job.provider]} · ${state} · ${formatAge(now - job.createdAt)}${saved}`,
+    detail: job.error ? job.error.message : undefined,
+  };
+}
+
+/** The actions that make sense for a job in its state; `running` jobs can only be opened or watched. */
+export function jobActions(job: JobRecord, running: boolean): JobAction[] {
+  const actions: JobAction[] = [];
+  const hasFiles = job.tasks.some((task) => task.files.length > 0);
+  if (hasFiles) actions.push('open');
+  if (running) return actions;
+  if (job.state === 'polling' || job.state === 'downloading') actions.push('resume');
+  const hasResultUrls = job.tasks.some(
+    (task) => task.state !== 'saved' && (task.resultUrls?.length ?? 0) > 0,
+  );
+  if (hasResultUrls && (job.state === 'failed' || job.state === 'downloading')) actions.push('retryDownload');
+  if (job.state === 'failed' || job.state === 'unknown' || job.state === 'cancelled') actions.push('resubmit');
+  actions.push('discard');
+  return actions;
+}
+
+/** Newest first, with unfinished jobs before finished ones. */
+export function sortJobs(jobs: readonly JobRecord[]): JobRecord[] {
+  const finished = (job: JobRecord): number => (job.state === 'saved' || job.state === 'cancelled' ? 1 : 0);
+  return [...jobs].sort((a, b) => finished(a) - finished(b) || b.updatedAt - a.updatedAt);
+}

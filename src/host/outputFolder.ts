@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { InputError } from '../core/errors';
+import { outputFolderRelativePath } from './outputFolderRules';
+
+/** Where a job's images go: a folder inside one workspace folder. */
+export interface OutputTarget {
+  readonly workspaceFolder: vscode.WorkspaceFolder;
+  readonly uri: vscode.Uri;
+  /** Relative to the workspace folder, POSIX separators ('' for the folder itself). */
+  readonly relativePath: string;
+}
+
+/**
+ * Picks the workspace folder (the one holding `resource`, else the active editor's, else the only
+ * one, else a pick) and applies `gptImage.outputFolder`, confined to that folder.
+ * Returns undefined when the user cancels or has no folder open (after offering to open one):
+ * images are never written outside a workspace folder.
+ * Throws InputError when the setting points outside the folder.
+ */
+export async function resolveOutputTarget(resource?: vscode.Uri): Promise<OutputTarget | undefined> {
+  const folder = await pickWorkspaceFolder(resource);
+  if (!folder) return undefined;
+  const setting = vscode.workspace.getConfiguration('gptImage', folder.uri).get<unknown>('outputFolder');
+  const rule = outputFolderRelativePath(setting, folder.uri.path);
+  if (!rule.ok) throw new InputError([rule.error]);
+  const uri = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
+  return { workspaceFolder: folder, uri, relativePath: rule.relativePath };
+}
+
+async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    const open = 'Open Folder…';
+    const choice = await vscode.window.showInformationMessage(
+      'GPT Image Studio saves images inside a workspace folder. Open a folder first.',
+      open,
+    );
+    if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
+    return undefined;
+  }
+  for (const candidate of [resource, activeResource()]) {
+    const folder = candidate ? vscode.workspace.getWorkspaceFolder(candidate) : undefined;
+    if (folder) return folder;
+  }
+  if (folders.length === 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({
+    placeHolder: 'Which workspace folder should the images go into?',
+    ignoreFocusOut: true,
+  });
+}
+
+/** The active text editor's document, or the active tab's resource (image previews are custom editors). */
+function activeResource(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (editor) return editor;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText) return input.uri;
+  return undefined;
+}

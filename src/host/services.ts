@@ -1,0 +1,144 @@
+import * as vscode from 'vscode';
+import { InputError } from '../core/errors';
+import { providerLabels } from '../core/ids';
+import type { ProviderId } from '../core/ids';
+import { createJobRunner } from '../core/jobRunner';
+import type { InputReference, JournalStore } from '../core/journal';
+import type { ImageWriter } from '../core/output';
+import type { JobRunner, RunnerDependencies } from '../core/runner';
+import { downloadResult } from '../providers/download';
+import { createHttpClient } from '../providers/http';
+import type { HttpClient } from '../providers/http';
+import { createProvider } from '../providers/registry';
+import type { ImageProvider, Logger } from '../providers/types';
+import { createApiKeyStore } from './apiKeyStore';
+import type { ApiKeyStore } from './apiKeyStore';
+import { createBackgroundJobs } from './backgroundJobs';
+import type { BackgroundJobs } from './backgroundJobs';
+import { createJournalStore } from './journalStore';
+import { createChannelLogger } from './log';
+import { createSecretScrubber } from './secretScrubber';
+import type { SecretScrubber } from './secretScrubber';
+import { createSettingsReader } from './settings';
+import type { SettingsReader } from './settings';
+import { createWorkspaceWriter } from './workspaceWriter';
+
+/**
+ * Everything the commands, the Edit flow and the Studio share, created once on first use (the
+ * engine bundle is loaded lazily, so none of this costs anything at startup).
+ */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  /** The "GPT Image Studio" log channel (Show Log reveals it). */
+  readonly channel: vscode.LogOutputChannel;
+  /** The same channel as the providers' Logger; every line is scrubbed of keys. */
+  readonly log: Logger;
+  readonly scrubber: SecretScrubber;
+  readonly keys: ApiKeyStore;
+  readonly settings: SettingsReader;
+  readonly journal: JournalStore;
+  readonly writer: ImageWriter;
+  readonly runner: JobRunner;
+  readonly background: BackgroundJobs;
+  /**
+   * Throws InputError (nothing sent) when the provider cannot be used as configured: an invalid
+   * base URL, or plain http to a host that is not loopback.
+   */
+  checkProvider(id: ProviderId): void;
+  /** A provider with a context built from the current settings. */
+  provider(id: ProviderId): ImageProvider;
+  /** Reads a journaled input file again (a manual resubmit of an edit). */
+  readInput(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
+}
+
+export function createServices(context: vscode.ExtensionContext): Services {
+  const channel = vscode.window.createOutputChannel('GPT Image Studio', { log: true });
+  context.subscriptions.push(channel);
+  const scrubber = createSecretScrubber();
+  const log = createChannelLogger(channel, scrubber);
+  const settings = createSettingsReader(log);
+  const keys = createApiKeyStore(context.secrets, scrubber);
+  const journal = createJournalStore(context.globalStorageUri, log);
+  const writer = createWorkspaceWriter();
+
+  // One HTTP client (connection pool) until the proxy settings change; the old one then drains.
+  let http: HttpClient | undefined;
+  const currentHttp = (): HttpClient => {
+    if (!http) {
+      const proxy = settings.proxy();
+      http = createHttpClient({ proxy: proxy.proxy, noProxy: proxy.noProxy, log });
+    }
+    return http;
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (http && (event.affectsConfiguration('http.proxy') || event.affectsConfiguration('http.noProxy'))) {
+        const old = http;
+        http = undefined;
+        void old.close().catch(() => undefined);
+      }
+    }),
+    { dispose: () => void http?.close().catch(() => undefined) },
+  );
+
+  const baseUrlFor = (id: ProviderId): string => {
+    const base = settings.baseUrl(id);
+    if (!base.ok) throw new InputError([base.error]);
+    return base.url;
+  };
+
+  const provider = (id: ProviderId): ImageProvider =>
+    createProvider(id, {
+      baseUrl: baseUrlFor(id),
+      http: currentHttp(),
+      getApiKey: () => keys.require(id),
+      log,
+      now: () => Date.now(),
+      requestTimeoutMs: settings.requestTimeoutMs(),
+    });
+
+  const readInput = async (reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array> =>
+    vscode.workspace.fs.readFile(inputUri(reference.source));
+
+  const dependencies: RunnerDependencies = {
+    provider,
+    journal,
+    writer,
+    log,
+    now: () => Date.now(),
+    // A getter: the runner reads it when it schedules a poll, so a settings change applies at once.
+    get pollIntervalOverrideMs() {
+      return settings.pollIntervalOverrideMs();
+    },
+    download: (url, options) => downloadResult(currentHttp(), url, { signal: options.signal, provider: providerLabels[options.provider] }),
+    readInput,
+  };
+  const runner = createJobRunner(dependencies);
+  const background = createBackgroundJobs({ runner, log, scrubber, afterGeneration: () => settings.afterGeneration() });
+  context.subscriptions.push(background);
+
+  return {
+    context,
+    channel,
+    log,
+    scrubber,
+    keys,
+    settings,
+    journal,
+    writer,
+    runner,
+    background,
+    checkProvider: (id) => void baseUrlFor(id),
+    provider,
+    readInput,
+  };
+}
+
+/** Journal sources are URIs (`file:///…`, `vscode-remote://…`), or paths from older records. */
+function inputUri(source: string): vscode.Uri {
+  if (/^[a-zA-Z][\w+.-]+:/.test(source) && !/^[a-zA-Z]:[\\/]/.test(source)) return vscode.Uri.parse(source, true);
+  if (source.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(source)) return vscode.Uri.file(source);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new InputError([`Cannot find ${source}: no workspace folder is open.`]);
+  return vscode.Uri.joinPath(folder.uri, ...source.split(/[\\/]/));
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import type { ModelId, ProviderId, Quality } from '../core/ids';
+import type { Logger } from '../providers/types';
+import {
+  parseAfterGeneration,
+  parseFileNameTemplate,
+  parseModel,
+  parseNoProxy,
+  parseProvider,
+  parseProxy,
+  parseQuality,
+  parseSizeSetting,
+  pollIntervalOverrideMs,
+  requestTimeoutMs,
+  trustedBaseUrl,
+} from './settingsRules';
+import type { AfterGeneration, TrustedBaseUrl } from './settingsRules';
+
+/**
+ * Settings, read at the moment they are used so a change applies without a reload.
+ * The meaning of each value is in settingsRules.ts (tested without an editor).
+ */
+export interface SettingsReader {
+  defaultProvider(): ProviderId;
+  model(): ModelId;
+  size(): string;
+  quality(): Quality | undefined;
+  /** The raw `gptImage.outputFolder` value; outputFolder.ts confines it to the workspace folder. */
+  outputFolder(): unknown;
+  fileNameTemplate(): string;
+  afterGeneration(): AfterGeneration;
+  pollIntervalOverrideMs(): number | undefined;
+  requestTimeoutMs(): number;
+  /** From user settings or the default only; a workspace value is ignored with a logged warning. */
+  baseUrl(provider: ProviderId): TrustedBaseUrl;
+  proxy(): { readonly proxy: string | undefined; readonly noProxy: string[] };
+}
+
+export function createSettingsReader(log: Logger): SettingsReader {
+  const section = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('gptImage');
+  const warned = new Set<string>();
+  return {
+    defaultProvider: () => parseProvider(section().get('defaultProvider')),
+    model: () => parseModel(section().get('model')),
+    size: () => parseSizeSetting(section().get('size')),
+    quality: () => parseQuality(section().get('quality')),
+    outputFolder: () => section().get('outputFolder'),
+    fileNameTemplate: () => parseFileNameTemplate(section().get('fileNameTemplate')),
+    afterGeneration: () => parseAfterGeneration(section().get('afterGeneration')),
+    pollIntervalOverrideMs: () => pollIntervalOverrideMs(section().get('pollIntervalSeconds')),
+    requestTimeoutMs: () => requestTimeoutMs(section().get('requestTimeoutSeconds')),
+    baseUrl: (provider) => {
+      const result = trustedBaseUrl(provider, section().inspect(`${provider}.baseUrl`));
+      const note = `gptImage.${provider}.baseUrl`;
+      if (result.ignoredWorkspaceValue && !warned.has(note)) {
+        warned.add(note);
+        log.warn(`Ignoring the workspace value of ${note}: base URLs are only read from user settings, so a repository cannot redirect your API key.`);
+      }
+      return result;
+    },
+    proxy: () => {
+      const http = vscode.workspace.getConfiguration('http');
+      return { proxy: parseProxy(http.get('proxy')), noProxy: parseNoProxy(http.get('noProxy')) };
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { normalizeBaseUrl } from '../core/baseUrl';
+import { defaultFileNameTemplate } from '../core/naming';
+import { defaultBaseUrls, isModelId, isProviderId, providerLabels, qualities } from '../core/ids';
+import type { ModelId, ProviderId, Quality } from '../core/ids';
+
+/**
+ * The editor-free half of reading settings: what a value means, what is trusted, what is clamped.
+ * No `vscode` import, so it is tested in plain Node; host/settings.ts feeds it real values.
+ */
+
+/** The layers of `WorkspaceConfiguration.inspect()` this module looks at. */
+export interface InspectedSetting<T> {
+  readonly defaultValue?: T | undefined;
+  readonly globalValue?: T | undefined;
+  readonly workspaceValue?: T | undefined;
+  readonly workspaceFolderValue?: T | undefined;
+}
+
+export type TrustedBaseUrl =
+  | { readonly ok: true; readonly url: string; readonly ignoredWorkspaceValue: boolean }
+  | { readonly ok: false; readonly error: string; readonly ignoredWorkspaceValue: boolean };
+
+/**
+ * A provider's base URL from user (global) settings or the default only. A workspace or folder
+ * value is ignored even if VS Code were to apply it: a cloned repository's .vscode/settings.json
+ * must never be able to send the user's key to another host (the settings are also
+ * application-scoped and restricted in untrusted workspaces; this is the second lock).
+ */
+export function trustedBaseUrl(provider: ProviderId, inspected: InspectedSetting<unknown> | undefined): TrustedBaseUrl {
+  const ignoredWorkspaceValue =
+    isPresent(inspected?.workspaceValue) || isPresent(inspected?.workspaceFolderValue);
+  const chosen = [inspected?.globalValue, inspected?.defaultValue].find(isPresent);
+  const raw = typeof chosen === 'string' ? chosen : defaultBaseUrls[provider];
+  const checked = normalizeBaseUrl(raw);
+  if (!checked.ok) {
+    return {
+      ok: false,
+      error: `The ${providerLabels[provider]} base URL in your settings (gptImage.${provider}.baseUrl) cannot be used: ${checked.error}`,
+      ignoredWorkspaceValue,
+    };
+  }
+  return { ok: true, url: checked.url, ignoredWorkspaceValue };
+}
+
+function isPresent(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+export type AfterGeneration = 'open' | 'reveal' | 'none';
+
+export function parseAfterGeneration(value: unknown): AfterGeneration {
+  return value === 'reveal' || value === 'none' ? value : 'open';
+}
+
+export function parseProvider(value: unknown): ProviderId {
+  return typeof value === 'string' && isProviderId(value) ? value : 'openai';
+}
+
+export function parseModel(value: unknown): ModelId {
+  return typeof value === 'string' && isModelId(value) ? value : 'gpt-image-2';
+}
+
+export function parseQuality(value: unknown): Quality | undefined {
+  return typeof value === 'string' && (qualities as readonly string[]).includes(value) ? (value as Quality) : undefined;
+}
+
+export function parseSizeSetting(value: unknown): string {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : '1024x1024';
+}
+
+export function parseFileNameTemplate(value: unknown): string {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : defaultFileNameTemplate;
+}
+
+/** Default per-attempt timeout: gpt-image-2 at high quality can take over two minutes. */
+export const defaultRequestTimeoutSeconds = 360;
+
+export function requestTimeoutMs(seconds: unknown): number {
+  const value = typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : defaultRequestTimeoutSeconds;
+  return Math.round(Math.min(3600, Math.max(5, value)) * 1000);
+}
+
+/** 0 (or nonsense) means "the provider's own schedule"; tests use 0.05 s. */
+export function pollIntervalOverrideMs(seconds: unknown): number | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.round(Math.min(600, Math.max(0.05, seconds)) * 1000);
+}
+
+/** VS Code's `http.noProxy` is an array of hosts; tolerate a comma-separated string too. */
+export function parseNoProxy(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+export function parseProxy(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { firstFreeName } from '../core/naming';
+import type { ImageWriter } from '../core/output';
+import type { Provenance } from '../core/provenance';
+import { provenanceFileName, provenanceFolderName } from '../core/provenance';
+
+/**
+ * Writes results through `vscode.workspace.fs` only, so Remote-SSH, WSL, containers and
+ * Codespaces write on the machine that holds the workspace. Locations are URI strings.
+ * Each file is written under a temporary name and renamed without overwrite: a half-written
+ * image never carries the final name, and an existing file is never replaced.
+ */
+export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.workspace.fs): ImageWriter {
+  const exists = async (uri: vscode.Uri): Promise<boolean> => {
+    try {
+      await fileSystem.stat(uri);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const writeAtomically = async (folder: vscode.Uri, name: string, bytes: Uint8Array, overwrite: boolean): Promise<void> => {
+    const temp = vscode.Uri.joinPath(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    await fileSystem.writeFile(temp, bytes);
+    try {
+      await fileSystem.rename(temp, vscode.Uri.joinPath(folder, name), { overwrite });
+    } catch (error) {
+      await fileSystem.delete(temp).then(undefined, () => undefined);
+      throw error;
+    }
+  };
+
+  return {
+    async writeImage(dir, fileName, bytes) {
+      const folder = vscode.Uri.parse(dir, true);
+      await fileSystem.createDirectory(folder);
+      // Another writer (a second window, a parallel job) may take the name between the check
+      // and the rename; the rename refuses to overwrite, so pick the next free name and retry.
+      for (let attempt = 0; ; attempt++) {
+        const name = await firstFreeName(fileName, (candidate) => exists(vscode.Uri.joinPath(folder, candidate)));
+        const target = vscode.Uri.joinPath(folder, name);
+        try {
+          await writeAtomically(folder, name, bytes, false);
+          return target.toString();
+        } catch (error) {
+          if (attempt >= 4 || !(await exists(target))) throw error;
+        }
+      }
+    },
+    async findExisting(dir, fileName, bytes) {
+      const folder = vscode.Uri.parse(dir, true);
+      const dot = fileName.lastIndexOf('.');
+      const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
+      const extension = dot > 0 ? fileName.slice(dot) : '';
+      // firstFreeName numbers without gaps, so the first missing name ends the search.
+      for (let counter = 1; counter < 10_000; counter++) {
+        const uri = vscode.Uri.joinPath(folder, counter === 1 ? fileName : `${stem}-${counter}${extension}`);
+        let existing: Uint8Array;
+        try {
+          existing = await fileSystem.readFile(uri);
+        } catch {
+          return undefined;
+        }
+        if (sameBytes(existing, bytes)) return uri.toString();
+      }
+      return undefined;
+    },
+    async writeProvenance(imageLocation, provenance: Provenance) {
+      const image = vscode.Uri.parse(imageLocation, true);
+      const folder = vscode.Uri.joinPath(image, '..', provenanceFolderName);
+      await fileSystem.createDirectory(folder);
+      const name = provenanceFileName(image.path.slice(image.path.lastIndexOf('/') + 1));
+      const text = `${JSON.stringify(provenance, null, 2)}\n`;
+      // The sidecar belongs to a file we just created, so replacing a stale one is right.
+      await writeAtomically(folder, name, new TextEncoder().encode(text), true);
+    },
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
