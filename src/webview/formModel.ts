@@ -162,9 +162,9 @@ export function applyPreset(state: StudioState, preset: FormPreset): void {
   } else {
     state.sizeChoice = 'auto';
   }
-  state.quality = (preset.quality ?? '') as Quality | '';
-  state.background = (preset.background ?? '') as Background | '';
-  state.outputFormat = (preset.outputFormat ?? '') as OutputFormat | '';
+  state.quality = preset.quality ?? '';
+  state.background = preset.background ?? '';
+  state.outputFormat = preset.outputFormat ?? '';
   if (preset.outputCompression !== undefined) state.outputCompression = preset.outputCompression;
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ModelCapability } from '../core/capabilities';
 import type { TokenRates } from '../core/cost';
 import { backgrounds, modelIds, outputFormats, providerIds, qualities } from '../core/ids';
-import type { ModelId, ProviderId } from '../core/ids';
+import type { Background, ModelId, OutputFormat, ProviderId, Quality } from '../core/ids';
 
 const requestId = z.string().min(1).max(64);
 /** Ids the host handed out (history items, references, jobs): opaque, short. */
@@ -136,10 +136,10 @@ export interface FormPreset {
   readonly model: ModelId;
   readonly prompt: string;
   readonly size: string;
-  readonly quality?: string | undefined;
+  readonly quality?: Quality | undefined;
   readonly n: number;
-  readonly background?: string | undefined;
-  readonly outputFormat?: string | undefined;
+  readonly background?: Background | undefined;
+  readonly outputFormat?: OutputFormat | undefined;
   readonly outputCompression?: number | undefined;
   readonly references: readonly ReferenceView[];
   /** Focus the provider picker (run again on another provider). */

@@ -1,0 +1,197 @@
+import * as vscode from 'vscode';
+import { isModelId, isProviderId } from '../core/ids';
+import type { JournalRequest } from '../core/journal';
+import { HistoryIndex } from '../host/history';
+import type { HistoryEntry, HistoryFileSystem } from '../host/history';
+import { imageSnippet } from './insertImage';
+import type { FormPreset, GenerateForm, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
+import type { StudioServices } from './studioServices';
+
+/** workspace.fs behind the history's file-system port; locations are URI strings. */
+export const workspaceHistoryFs: HistoryFileSystem = {
+  async listFiles(dir) {
+    const folder = vscode.Uri.parse(dir, true);
+    const entries = await vscode.workspace.fs.readDirectory(folder);
+    const files = entries.filter(([, type]) => (type & vscode.FileType.File) !== 0);
+    return Promise.all(
+      files.map(async ([name]) => ({ name, mtimeMs: (await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, name))).mtime })),
+    );
+  },
+  readText: async (location) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(location, true))),
+  join: (dir, name) => vscode.Uri.joinPath(vscode.Uri.parse(dir, true), name).toString(),
+};
+
+/** Callbacks into the panel for actions that start a job or change the form. */
+export interface GalleryHooks {
+  post(message: ToWebview): void;
+  thumbnail(uri: vscode.Uri): string | undefined;
+  generate(requestId: string, form: GenerateForm): Promise<void>;
+}
+
+/**
+ * The gallery's host side: pages of history, and the actions on an item. Items are named by ids
+ * this class handed out, so the webview cannot make the host open or insert an arbitrary file.
+ */
+export class StudioGallery {
+  private readonly index: HistoryIndex;
+  private readonly items = new Map<string, HistoryEntry>();
+
+  constructor(
+    private readonly services: StudioServices,
+    private readonly hooks: GalleryHooks,
+    fileSystem: HistoryFileSystem = workspaceHistoryFs,
+  ) {
+    this.index = new HistoryIndex(fileSystem, () => services.runner.list());
+  }
+
+  async load(requestId: string, query: string, offset: number, limit: number): Promise<void> {
+    const dirs = this.services.outputFolders().map((uri) => uri.toString());
+    const page = await this.index.page({ dirs, query, offset, limit });
+    const items = page.entries.map((entry) => this.view(entry));
+    this.hooks.post({ type: 'history', requestId, query, offset, items, total: page.total });
+  }
+
+  async act(requestId: string, action: HistoryAction, itemId: string): Promise<void> {
+    const entry = this.items.get(itemId);
+    if (!entry) {
+      this.hooks.post({ type: 'done', requestId, error: 'That item is no longer listed; refresh the gallery.' });
+      return;
+    }
+    const request = entry.kind === 'job' ? entry.job.request : entry.provenance?.request;
+    const provider = entry.kind === 'job' ? entry.job.provider : entry.provenance?.provider;
+    const model = entry.kind === 'job' ? entry.job.model : entry.provenance?.model;
+    const uri = entry.kind === 'image' ? vscode.Uri.parse(entry.location, true) : undefined;
+    let info: string | undefined;
+    switch (action) {
+      case 'open':
+      case 'reveal':
+      case 'copyPath':
+      case 'edit':
+        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (action === 'open') await vscode.commands.executeCommand('vscode.open', uri);
+        else if (action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', uri);
+        else if (action === 'edit') await vscode.commands.executeCommand('gptImage.editImage', uri);
+        else {
+          await vscode.env.clipboard.writeText(uri.scheme === 'file' ? uri.fsPath : uri.path);
+          info = 'Path copied.';
+        }
+        break;
+      case 'insertMarkdown':
+      case 'insertHtml': {
+        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        const problem = await this.insert(uri, request?.prompt ?? '', action === 'insertMarkdown' ? 'markdown' : 'html');
+        if (problem) return this.fail(requestId, problem);
+        info = 'Inserted.';
+        break;
+      }
+      case 'regenerate':
+      case 'vary':
+      case 'otherProvider': {
+        if (!request || !provider || !model || !isProviderId(provider) || !isModelId(model)) {
+          return this.fail(requestId, 'The parameters of this image are not recorded.');
+        }
+        const preset = this.preset(provider, model, request, action === 'otherProvider');
+        if (action === 'regenerate') {
+          return this.hooks.generate(requestId, { ...preset, references: preset.references.map((reference) => reference.spec) });
+        }
+        this.hooks.post({ type: 'loadForm', requestId, form: preset });
+        break;
+      }
+    }
+    this.hooks.post({ type: 'done', requestId, info });
+  }
+
+  private fail(requestId: string, error: string): void {
+    this.hooks.post({ type: 'done', requestId, error });
+  }
+
+  private async insert(image: vscode.Uri, prompt: string, format: 'markdown' | 'html'): Promise<string | undefined> {
+    const editor = this.services.lastTextEditor();
+    if (!editor || editor.document.isClosed) return 'Open a text editor (for example a Markdown file) to insert into, then try again.';
+    const document = editor.document.uri;
+    const sameRoot = document.scheme === image.scheme && document.authority === image.authority && document.scheme !== 'untitled';
+    const snippet = imageSnippet({
+      format,
+      imagePath: image.path,
+      documentPath: sameRoot ? document.path : undefined,
+      fallbackPath: vscode.workspace.asRelativePath(image, false),
+      prompt,
+    });
+    const applied = await editor.edit((builder) => {
+      for (const selection of editor.selections) builder.replace(selection, snippet);
+    });
+    return applied ? undefined : 'The editor did not accept the insertion (is it read-only?).';
+  }
+
+  private preset(provider: FormPreset['provider'], model: FormPreset['model'], request: JournalRequest, focusProvider: boolean): FormPreset {
+    const references = request.inputImages.flatMap((input): ReferenceView[] => {
+      if (input.kind === 'url') return [{ spec: { kind: 'url', url: input.url }, label: input.url }];
+      const uri = resolveSource(input.source);
+      return uri ? [{ spec: { kind: 'file', uri: uri.toString() }, label: input.source, thumbnail: this.hooks.thumbnail(uri) }] : [];
+    });
+    return {
+      provider,
+      model,
+      prompt: request.prompt,
+      size: request.size,
+      quality: request.quality,
+      n: request.n,
+      background: request.background,
+      outputFormat: request.outputFormat,
+      outputCompression: request.outputCompression,
+      references,
+      focusProvider,
+    };
+  }
+
+  private view(entry: HistoryEntry): HistoryItemView {
+    if (entry.kind === 'job') {
+      const id = `job:${entry.job.id}`;
+      this.items.set(id, entry);
+      return {
+        id,
+        kind: 'job',
+        prompt: entry.job.request.prompt,
+        provider: entry.job.provider,
+        model: entry.job.model,
+        size: entry.job.request.size,
+        quality: entry.job.request.quality,
+        createdAt: entry.job.createdAt,
+        label: `Job ${entry.job.state}`,
+        state: entry.job.state,
+        error: entry.job.error?.message,
+      };
+    }
+    this.items.set(entry.location, entry);
+    const provenance = entry.provenance;
+    return {
+      id: entry.location,
+      kind: 'image',
+      prompt: provenance?.request.prompt ?? '',
+      provider: provenance?.provider,
+      model: provenance?.model,
+      size: provenance ? (provenance.width && provenance.height ? `${provenance.width}x${provenance.height}` : provenance.request.size) : '',
+      quality: provenance?.request.quality,
+      createdAt: entry.time,
+      thumbnail: this.hooks.thumbnail(vscode.Uri.parse(entry.location, true)),
+      label: entry.fileName,
+      costUsd: provenance?.costEstimateUsd,
+      usage: provenance?.usage,
+    };
+  }
+}
+
+/** A journal's file reference: workspace-relative (maybe prefixed by a multi-root folder name) or absolute. */
+function resolveSource(source: string): vscode.Uri | undefined {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (source.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(source)) {
+    const folder = folders[0];
+    const local = vscode.Uri.file(source);
+    // Remote workspaces: the same path on the workspace's machine, not on this one.
+    return folder ? local.with({ scheme: folder.uri.scheme, authority: folder.uri.authority }) : local;
+  }
+  const [first, ...rest] = source.split('/');
+  const named = folders.find((folder) => folder.name === first);
+  if (named && rest.length > 0 && folders.length > 1) return vscode.Uri.joinPath(named.uri, ...rest);
+  return folders[0] ? vscode.Uri.joinPath(folders[0].uri, source) : undefined;
+}

@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import { isAbortError, isInputError } from '../core/errors';
+import { providerLabels } from '../core/ids';
+import { provenanceFileName, provenanceFolderName } from '../core/provenance';
+import type { Provenance } from '../core/provenance';
+import type { GenerationRequest } from '../core/request';
+import type { JobProgress, JobResult } from '../core/runner';
+import { describeError } from '../host/errorText';
+import type { GenerateForm, JobView, ToWebview } from './protocol';
+import type { StudioReferences } from './studioReferences';
+import type { StudioServices } from './studioServices';
+
+interface RunningJob {
+  controller: AbortController;
+  view: JobView;
+}
+
+/**
+ * Runs jobs for the panel and streams their progress to it. Cancel aborts the wait; once a paid
+ * task was accepted the user decides whether it keeps running in the background or is abandoned.
+ */
+export class StudioJobs {
+  private readonly running = new Map<string, RunningJob>();
+
+  constructor(
+    private readonly services: StudioServices,
+    private readonly references: StudioReferences,
+    private readonly post: (message: ToWebview) => void,
+    private readonly thumbnail: (uri: vscode.Uri) => string | undefined,
+  ) {}
+
+  /** Starts a job; answers `done` (with the error, if any) once it ended. */
+  async generate(requestId: string, form: GenerateForm): Promise<void> {
+    let jobId: string | undefined;
+    const controller = new AbortController();
+    try {
+      const request: GenerationRequest = {
+        provider: form.provider,
+        model: form.model,
+        prompt: form.prompt,
+        size: form.size,
+        quality: form.quality,
+        n: form.n,
+        background: form.background,
+        outputFormat: form.outputFormat,
+        outputCompression: form.outputCompression,
+        inputImages: await this.references.resolve(form.references),
+      };
+      const output = this.services.jobOutput();
+      const result = await this.services.runner.run({
+        request,
+        output,
+        signal: controller.signal,
+        onJobCreated: (job) => {
+          jobId = job.id;
+          const view: JobView = {
+            jobId: job.id,
+            requestId,
+            prompt: form.prompt,
+            provider: form.provider,
+            phase: 'submitting',
+            taskIndex: 0,
+            taskCount: job.tasks.length,
+            elapsedMs: 0,
+            message: `Sending to ${providerLabels[form.provider]}`,
+            warnings: [...job.warnings],
+            thumbnails: [],
+            cancellable: true,
+          };
+          this.running.set(job.id, { controller, view });
+          this.post({ type: 'job', job: view });
+        },
+        onProgress: (progress) => this.progress(progress),
+      });
+      await this.finished(result);
+      this.post({ type: 'done', requestId });
+    } catch (error) {
+      if (jobId !== undefined) this.failed(jobId, error);
+      const message = isAbortError(error) ? undefined : describeError(error, { jobId }).message;
+      if (!isInputError(error) && !isAbortError(error)) this.services.log.warn(`Studio job ${jobId ?? '(not started)'}: ${message ?? ''}`);
+      this.post({ type: 'done', requestId, error: message });
+    } finally {
+      // A "keep in background" cancel replaced the entry with the resumed run: leave that one.
+      if (jobId !== undefined && this.running.get(jobId)?.controller === controller) this.running.delete(jobId);
+    }
+  }
+
+  /** Stop waiting. Before a task id exists nothing can be kept, so the request is simply aborted. */
+  async cancel(requestId: string, jobId: string): Promise<void> {
+    const job = this.running.get(jobId);
+    if (!job) {
+      this.post({ type: 'done', requestId, error: 'That job is not running in this window.' });
+      return;
+    }
+    const waiting = job.view.phase === 'polling' || job.view.phase === 'downloading' || job.view.phase === 'saving';
+    job.controller.abort();
+    if (!waiting) {
+      this.post({ type: 'done', requestId });
+      return;
+    }
+    const keep = 'Keep in background';
+    const choice = await vscode.window.showWarningMessage(
+      `${providerLabels[job.view.provider]} has already accepted this paid request. Keep waiting for it in the background, or abandon it?`,
+      { modal: true },
+      keep,
+      'Abandon',
+    );
+    if (choice === keep) {
+      const controller = new AbortController();
+      this.running.set(jobId, { controller, view: job.view });
+      void this.services.runner
+        .resume(jobId, controller.signal, (progress) => this.progress(progress))
+        .then((result) => this.finished(result))
+        .catch((error: unknown) => this.failed(jobId, error))
+        .finally(() => this.running.delete(jobId));
+    } else {
+      await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Abandon ${jobId}: ${String(error)}`));
+      this.update(jobId, { phase: 'cancelled', message: 'Abandoned', cancellable: false });
+    }
+    this.post({ type: 'done', requestId });
+  }
+
+  dispose(): void {
+    // Closing the panel stops waiting; polling jobs stay in the journal and resume next time.
+    for (const job of this.running.values()) job.controller.abort();
+    this.running.clear();
+  }
+
+  private progress(progress: JobProgress): void {
+    this.update(progress.jobId, {
+      phase: progress.phase,
+      taskIndex: progress.taskIndex,
+      taskCount: progress.taskCount,
+      elapsedMs: progress.elapsedMs,
+      message: progress.message,
+      cancellable: progress.phase !== 'saved' && progress.phase !== 'failed' && progress.phase !== 'unknown',
+    });
+  }
+
+  private failed(jobId: string, error: unknown): void {
+    if (isAbortError(error)) {
+      const waiting = this.running.get(jobId)?.view.phase === 'polling';
+      // While the user chooses between keeping and abandoning a paid task, it is not cancelled yet.
+      if (!waiting) this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+      return;
+    }
+    const text = describeError(error, { jobId }).message;
+    this.update(jobId, { phase: 'failed', message: 'Failed', error: text, cancellable: false });
+  }
+
+  private async finished(result: JobResult): Promise<void> {
+    const uris = result.files.map((file) => vscode.Uri.parse(file, true));
+    const provenance = await Promise.all(uris.map((uri) => readProvenance(uri)));
+    const costs = provenance.map((item) => item?.costEstimateUsd).filter((cost): cost is number => cost !== undefined);
+    const usage = provenance.find((item) => item?.usage)?.usage;
+    this.update(result.job.id, {
+      phase: 'saved',
+      message: `Saved ${uris.length} image${uris.length === 1 ? '' : 's'}`,
+      warnings: [...result.warnings],
+      thumbnails: uris.flatMap((uri) => this.thumbnail(uri) ?? []),
+      costUsd: costs.length > 0 ? costs.reduce((sum, cost) => sum + cost, 0) : undefined,
+      usage,
+      cancellable: false,
+    });
+  }
+
+  private update(jobId: string, change: Partial<JobView>): void {
+    const job = this.running.get(jobId);
+    if (!job) return;
+    job.view = { ...job.view, ...change };
+    this.post({ type: 'job', job: job.view });
+  }
+}
+
+async function readProvenance(image: vscode.Uri): Promise<Provenance | undefined> {
+  const name = image.path.slice(image.path.lastIndexOf('/') + 1);
+  const sidecar = vscode.Uri.joinPath(image, '..', provenanceFolderName, provenanceFileName(name));
+  try {
+    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar))) as Provenance;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,170 @@
+import * as vscode from 'vscode';
+import { allCapabilities } from '../core/capabilities';
+import { studioViewType } from '../commands/commands';
+import { createNonce, renderHtml } from './html';
+import { parseToHost } from './protocol';
+import type { ToHost, ToWebview } from './protocol';
+import { StudioGallery } from './studioGallery';
+import { StudioJobs } from './studioJobs';
+import { StudioReferences } from './studioReferences';
+import type { StudioServices } from './studioServices';
+
+const title = 'GPT Image Studio';
+
+/**
+ * The Studio webview panel: one per window, revealed if already open. It keeps no context while
+ * hidden (no retainContextWhenHidden): the page saves its state with setState and asks again
+ * with `ready`, which is also how a restored panel (serializer.ts) comes back after a reload.
+ */
+export class StudioPanel {
+  private static current: StudioPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly jobs: StudioJobs;
+  private readonly gallery: StudioGallery;
+  private readonly references: StudioReferences;
+
+  /** Opens the Studio, or brings the open one to the front. */
+  static show(services: StudioServices): StudioPanel {
+    if (StudioPanel.current) {
+      StudioPanel.current.panel.reveal();
+      return StudioPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(studioViewType, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: resourceRoots(services),
+    });
+    StudioPanel.current = new StudioPanel(panel, services);
+    return StudioPanel.current;
+  }
+
+  /** A panel VS Code restored after a reload (WebviewPanelSerializer); the page restores its own state. */
+  static restore(panel: vscode.WebviewPanel, services: StudioServices): StudioPanel {
+    StudioPanel.current?.panel.dispose();
+    StudioPanel.current = new StudioPanel(panel, services);
+    return StudioPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: StudioServices,
+  ) {
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: resourceRoots(services) };
+    const thumbnail = (uri: vscode.Uri): string | undefined => (this.inRoots(uri) ? webview.asWebviewUri(uri).toString() : undefined);
+    const post = (message: ToWebview): void => this.post(message);
+    this.references = new StudioReferences(thumbnail);
+    this.jobs = new StudioJobs(services, this.references, post, thumbnail);
+    this.gallery = new StudioGallery(services, {
+      post,
+      thumbnail,
+      generate: (requestId, form) => this.jobs.generate(requestId, form),
+    });
+    webview.html = renderHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'media', 'studio.css')).toString(),
+      title,
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) void this.sendKeys();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseToHost(raw);
+    if (!parsed.ok) {
+      // The page is a trust boundary: log what arrived (type only, never the body) and carry on.
+      const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      this.services.log.warn(`Studio: ignored a malformed message (${type}): ${parsed.reason}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.message);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.services.log.error(`Studio: ${parsed.message.type} failed: ${message}`);
+      if ('requestId' in parsed.message) this.post({ type: 'done', requestId: parsed.message.requestId, error: message });
+    }
+  }
+
+  private async handle(message: ToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'generate':
+        return this.jobs.generate(message.requestId, message.form);
+      case 'cancel':
+        return this.jobs.cancel(message.requestId, message.jobId);
+      case 'setKey':
+        await vscode.commands.executeCommand('gptImage.setApiKey', message.provider);
+        await this.sendKeys();
+        return this.post({ type: 'done', requestId: message.requestId });
+      case 'pickReferences':
+        return this.post({ type: 'references', requestId: message.requestId, references: await this.references.pick() });
+      case 'dropReferences': {
+        const { references, rejected } = this.references.drop(message.uris);
+        this.post({ type: 'references', requestId: message.requestId, references });
+        if (rejected) this.post({ type: 'done', requestId: message.requestId, error: rejected });
+        return;
+      }
+      case 'loadHistory':
+        return this.gallery.load(message.requestId, message.query, message.offset, message.limit);
+      case 'historyAction':
+        return this.gallery.act(message.requestId, message.action, message.itemId);
+      case 'log':
+        this.services.log[message.level](`Studio webview: ${message.message}`);
+        return;
+    }
+  }
+
+  private async sendInit(): Promise<void> {
+    this.post({
+      type: 'init',
+      capabilities: allCapabilities(),
+      keys: await this.services.keyStatus(),
+      pricing: this.services.tokenRates(),
+      defaults: this.services.defaults(),
+      hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
+    });
+  }
+
+  private async sendKeys(): Promise<void> {
+    this.post({ type: 'keys', keys: await this.services.keyStatus() });
+  }
+
+  private post(message: ToWebview): void {
+    // A message to a disposed or hidden page is dropped; the page asks again with `ready`.
+    void this.panel.webview.postMessage(message).then(undefined, () => undefined);
+  }
+
+  private inRoots(uri: vscode.Uri): boolean {
+    return this.services.outputFolders().some((root) => isInside(uri, root));
+  }
+
+  private dispose(): void {
+    if (StudioPanel.current === this) StudioPanel.current = undefined;
+    this.jobs.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+/** dist/ (the script), media/ (the stylesheet) and the output folders (thumbnails); nothing else. */
+function resourceRoots(services: StudioServices): vscode.Uri[] {
+  return [
+    vscode.Uri.joinPath(services.extensionUri, 'dist'),
+    vscode.Uri.joinPath(services.extensionUri, 'media'),
+    ...services.outputFolders(),
+  ];
+}
+
+function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {
+  if (uri.scheme !== root.scheme || uri.authority !== root.authority) return false;
+  const prefix = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return uri.path.startsWith(prefix);
+}

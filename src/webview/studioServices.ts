@@ -1,0 +1,28 @@
+import type * as vscode from 'vscode';
+import type { TokenRates } from '../core/cost';
+import type { ModelId, ProviderId } from '../core/ids';
+import type { JobOutput } from '../core/journal';
+import type { JobRunner } from '../core/runner';
+import type { Logger } from '../providers/types';
+
+/**
+ * What the Studio needs from the host, injected by engine.ts so the panel does not reach into
+ * SecretStorage, settings or the runner's construction itself.
+ */
+export interface StudioServices {
+  readonly extensionUri: vscode.Uri;
+  readonly log: Logger;
+  readonly runner: JobRunner;
+  /** Which providers have a key stored (never the keys). */
+  keyStatus(): Promise<Readonly<Record<ProviderId, boolean>>>;
+  /** The provider and model preselected for a fresh panel (settings). */
+  defaults(): { readonly provider: ProviderId; readonly model: ModelId };
+  /** OpenAI token rates (setting `gptImage.openaiPricing`, else core/cost.ts defaults). */
+  tokenRates(): TokenRates;
+  /** Output folders of the open workspace folders (URIs); history and thumbnails come from these. */
+  outputFolders(): readonly vscode.Uri[];
+  /** Where a new job writes; throws an Error with a user-facing message when there is nowhere. */
+  jobOutput(): JobOutput;
+  /** The text editor the user last worked in (the webview takes focus, so "active" is not enough). */
+  lastTextEditor(): vscode.TextEditor | undefined;
+}
