@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
 import { benchHistory } from './history/historyBench';
+import { benchLargeImages } from './largeImages/largeImagesBench';
 import { renderTable } from './shared/report';
 import type { SectionResult } from './shared/report';
 
@@ -49,6 +50,19 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
     name: 'activation',
     run: (args, scratchDir) =>
       benchActivation({ distDir: args.distDir, probeScript: join(args.binDir, 'activationProbe.js'), scratchDir, runs: args.quick ? 5 : 25 }),
+  },
+  {
+    name: 'largeImages',
+    run: (args, scratchDir) =>
+      benchLargeImages({
+        root: args.root,
+        cliScript: join(args.distDir, 'cli.js'),
+        sdkScript: join(args.binDir, 'sdkClient.js'),
+        rssProbe: join(args.binDir, 'rssProbe.js'),
+        cacheDir: args.cacheDir,
+        scratchDir,
+        runs: args.quick ? 2 : 5,
+      }),
   },
   {
     name: 'history',
