@@ -15,7 +15,7 @@ import type { InputImage } from '../../../src/core/request';
 import type { JobRunner } from '../../../src/core/runner';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
-import { createProvider } from '../../../src/providers/registry';
+import { createOpenAiProvider } from '../../../src/providers/openai/openAiProvider';
 import type { Logger } from '../../../src/providers/types';
 import { makePng } from '../../fake-providers/png';
 import { sendJson, startLoopbackServer } from '../../fake-providers/server';
@@ -86,7 +86,7 @@ describe('Edit Image pipeline against a loopback OpenAI', () => {
     http = createHttpClient({ log });
     const context = { baseUrl: `${server.origin}/v1`, http, getApiKey: async () => apiKey, log, now: () => Date.now(), requestTimeoutMs: 30_000 };
     runner = createJobRunner({
-      provider: (id) => createProvider(id, context),
+      provider: () => createOpenAiProvider(context),
       journal: memoryJournal(),
       writer: directoryWriter(),
       log,
