@@ -84,7 +84,6 @@ export class StreamingImagesParser {
         if (nextBackslash !== -1 && nextBackslash < stop) stop = nextBackslash;
         if (stop > index) this.appendBase64(bytes.toString('latin1', index, stop));
         if (stop === length) {
-          index = length;
           copyStart = length;
           break;
         }

@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { boundaryOf, parseMultipart } from './multipartParser';
+import { makePng } from './png';
+import { resetConnection, sendJson, startLoopbackServer } from './server';
+import type { RecordedRequest } from './server';
+import { errorBody, generationUsage } from './openAiErrors';
+
+/**
+ * One scripted fault, consumed in order by the next API requests (not by control requests):
+ * - `{status}`: that HTTP status with the flavour's documented error body (override code/type/message/param,
+ *   or give a raw `body`); `retryAfter` (seconds) / `retryAfterMs` add the headers;
+ * - `{moderation:true}`: 400 moderation_blocked (OpenAI) or sensitive_words_detected (Gravitex);
+ * - `{malformed:true}`: 200 with a body that is not valid JSON;
+ * - `{reset:true}`: reads the request, then drops the connection without answering;
+ * - `{resetMidBody:true}`: starts a 200 answer, then drops the connection halfway through it;
+ * - `{delayMs}`: waits, then answers normally;
+ * - `{redirect:url}`: 307 to that URL.
+ */
+export type FakeOpenAiFault =
+  | {
+      readonly status: number;
+      readonly retryAfter?: number;
+      readonly retryAfterMs?: number;
+      readonly code?: string | null;
+      readonly type?: string;
+      readonly message?: string;
+      readonly param?: string | null;
+      readonly body?: string;
+    }
+  | { readonly moderation: true }
+  | { readonly malformed: true }
+  | { readonly reset: true }
+  | { readonly resetMidBody: true }
+  | { readonly delayMs: number }
+  | { readonly redirect: string };
+
+export type FakeOpenAiFlavour = 'openai' | 'gravitex';
+
+export interface FakeOpenAiOptions {
+  /** Which API's quirks to speak (default 'openai'). */
+  readonly flavour?: FakeOpenAiFlavour;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Only `Bearer <expectedKey>` is accepted; by default any non-empty key starting with "sk-". */
+  readonly expectedKey?: string;
+  /** Draw images at the requested size; by default at a quarter of it (the response still reports the requested size). */
+  readonly fullSize?: boolean;
+  /** Gravitex: prefix b64_json with `data:image/png;base64,` (U-G4). */
+  readonly dataUriPrefix?: boolean;
+  /** Benchmarks: serve these PNGs (in turn) instead of synthetic ones. */
+  readonly largeImages?: readonly Buffer[];
+  /** Added before every API answer. */
+  readonly latencyMs?: number;
+  /** Faults for the first API requests. */
+  readonly queue?: readonly FakeOpenAiFault[];
+}
+
+/** Settable through POST /__control {"options": {...}}; the JSON-safe subset of FakeOpenAiOptions. */
+export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs'>;
+
+export interface ServedImage {
+  /** Index of the API request (in apiRequests()) that got this image. */
+  readonly requestIndex: number;
+  readonly bytes: Buffer;
+}
+
+export interface FakeOpenAi {
+  readonly flavour: FakeOpenAiFlavour;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** What a provider's base URL should be: `${origin}/v1`. */
+  readonly baseUrl: string;
+  /** Every request received, control ones included. */
+  readonly requests: RecordedRequest[];
+  /** The API requests only (what the client under test sent). */
+  apiRequests(): RecordedRequest[];
+  /** Every image served, in order. */
+  readonly served: ServedImage[];
+  enqueue(...faults: FakeOpenAiFault[]): void;
+  configure(knobs: FakeOpenAiKnobs): void;
+  /** Forgets requests, served images and queued faults; restores the start options. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface ParsedCall {
+  readonly prompt: string;
+  readonly n: number;
+  readonly size: string;
+  readonly quality: string | undefined;
+  readonly background: string | undefined;
+  readonly outputFormat: string | undefined;
+  readonly imageCount: number;
+}
+
+const base64Cache = new WeakMap<Buffer, string>();
+
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const flavour = options.flavour ?? 'openai';
+  let knobs: FakeOpenAiKnobs = { ...options };
+  const queue: FakeOpenAiFault[] = [...(options.queue ?? [])];
+  const served: ServedImage[] = [];
+  let apiCount = 0;
+  let largeIndex = 0;
+
+  const isControl = (request: RecordedRequest): boolean => request.url.startsWith('/__');
+
+  const server = await startLoopbackServer(async (request, body, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/__')) return control(request, path, body, response);
+    const requestIndex = apiCount++;
+    if (knobs.latencyMs) await waitUnlessClosed(knobs.latencyMs, response);
+    await answer(request, body, response, requestIndex);
+  }, options.port ?? 0);
+
+  function control(request: IncomingMessage, path: string, body: Buffer, response: ServerResponse): void {
+    if (path === '/__requests' && request.method === 'GET') {
+      const list = server.requests.filter((recorded) => !isControl(recorded));
+      return sendJson(response, 200, list.map((recorded) => ({ ...recorded, body: undefined, bodyBase64: recorded.body.toString('base64') })));
+    }
+    if (path === '/__served' && request.method === 'GET') {
+      return sendJson(response, 200, served.map((image) => ({ requestIndex: image.requestIndex, bytes: image.bytes.length, sha256: sha256(image.bytes) })));
+    }
+    if (path === '/__reset' && request.method === 'POST') {
+      fake.reset();
+      return sendJson(response, 200, { ok: true });
+    }
+    if (path === '/__control' && request.method === 'POST') {
+      const command = JSON.parse(body.toString('utf8') || '{}') as { queue?: FakeOpenAiFault[]; options?: FakeOpenAiKnobs };
+      if (command.options) fake.configure(command.options);
+      if (command.queue) queue.push(...command.queue);
+      return sendJson(response, 200, { ok: true, queued: queue.length });
+    }
+    sendJson(response, 404, { error: { message: `No control endpoint ${request.method} ${path}` } });
+  }
+
+  async function answer(request: IncomingMessage, body: Buffer, response: ServerResponse, requestIndex: number): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const kind = path.endsWith('/images/generations') ? 'generations' : path.endsWith('/images/edits') ? 'edits' : undefined;
+    if (request.method !== 'POST' || kind === undefined) {
+      return sendError(response, 404, { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', code: null, param: null });
+    }
+    if (!authorized(request.headers.authorization)) {
+      return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
+    }
+    let fault = queue.shift();
+    if (fault && 'delayMs' in fault) {
+      await waitUnlessClosed(fault.delayMs, response);
+      fault = undefined;
+      if (response.destroyed) return;
+    }
+    if (fault && 'reset' in fault) return resetConnection(response);
+    if (fault && 'redirect' in fault) {
+      response.writeHead(307, { location: fault.redirect, 'content-length': 0 });
+      return void response.end();
+    }
+    if (fault && 'moderation' in fault) return sendError(response, 400, errorBody(flavour, 'moderation'));
+    if (fault && 'status' in fault) {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+      if (fault.body !== undefined) return sendJson(response, fault.status, fault.body, { ...headers, 'x-request-id': requestId() });
+      const defaults = errorBody(flavour, fault.status);
+      return sendError(response, fault.status, {
+        message: fault.message ?? defaults.message,
+        type: fault.type ?? defaults.type,
+        param: fault.param === undefined ? defaults.param : fault.param,
+        code: fault.code === undefined ? defaults.code : fault.code,
+      }, headers);
+    }
+    const call = kind === 'generations' ? parseGeneration(body, response) : parseEdit(request, body, response);
+    if (call === undefined) return;
+    if (fault && 'malformed' in fault) {
+      return sendJson(response, 200, `{"created":1777000000,"data":[{"b64_json":"iVBORw0KGgo="}`, { 'x-request-id': requestId() });
+    }
+    const images = makeImages(call, requestIndex);
+    writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
+  }
+
+  function authorized(header: string | undefined): boolean {
+    if (knobs.expectedKey !== undefined) return header === `Bearer ${knobs.expectedKey}`;
+    return header !== undefined && /^Bearer sk-\S+$/.test(header);
+  }
+
+  function parseGeneration(body: Buffer, response: ServerResponse): ParsedCall | undefined {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      sendError(response, 400, { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null });
+      return undefined;
+    }
+    const field = (name: string): string | undefined => (json[name] === undefined ? undefined : String(json[name]));
+    return checkCall(response, {
+      model: field('model'),
+      prompt: field('prompt'),
+      n: json.n,
+      size: field('size'),
+      quality: field('quality'),
+      background: field('background'),
+      outputFormat: field('output_format'),
+      responseFormat: field('response_format'),
+      inputFidelity: field('input_fidelity'),
+      imageCount: 0,
+    });
+  }
+
+  function parseEdit(request: IncomingMessage, body: Buffer, response: ServerResponse): ParsedCall | undefined {
+    const boundary = boundaryOf(request.headers['content-type']);
+    let parts;
+    try {
+      if (boundary === undefined) throw new Error('not multipart/form-data');
+      parts = parseMultipart(body, boundary);
+    } catch (error) {
+      sendError(response, 400, { message: `Invalid multipart body: ${(error as Error).message}`, type: 'invalid_request_error', param: null, code: null });
+      return undefined;
+    }
+    const field = (name: string): string | undefined => {
+      const part = parts.find((candidate) => candidate.name === name && candidate.fileName === undefined);
+      return part?.data.toString('utf8');
+    };
+    const images = parts.filter((part) => /^image(\[\d*\])?$/.test(part.name) && part.fileName !== undefined);
+    if (images.length === 0) {
+      sendError(response, 400, { message: "Missing required parameter: 'image'.", type: 'invalid_request_error', param: 'image', code: 'missing_required_parameter' });
+      return undefined;
+    }
+    const n = field('n');
+    return checkCall(response, {
+      model: field('model'),
+      prompt: field('prompt'),
+      n: n === undefined ? undefined : Number(n),
+      size: field('size'),
+      quality: field('quality'),
+      background: field('background'),
+      outputFormat: field('output_format'),
+      responseFormat: field('response_format'),
+      inputFidelity: field('input_fidelity'),
+      imageCount: images.length,
+    });
+  }
+
+  /** The documented refusals a client must avoid (providers.md §4.3, §4.4). */
+  function checkCall(
+    response: ServerResponse,
+    call: Omit<ParsedCall, 'n' | 'prompt' | 'size'> & { model?: string; prompt?: string; n: unknown; size?: string; responseFormat?: string; inputFidelity?: string },
+  ): ParsedCall | undefined {
+    const refuse = (message: string, param: string, code = 'invalid_value'): undefined => {
+      sendError(response, 400, { message, type: 'invalid_request_error', param, code });
+      return undefined;
+    };
+    if (!call.model) return refuse("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
+    if (!call.prompt) return refuse("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+    if (flavour === 'openai' && call.responseFormat !== undefined) {
+      return refuse("Unknown parameter: 'response_format'.", 'response_format', 'unknown_parameter');
+    }
+    if (flavour === 'openai' && call.inputFidelity !== undefined && call.model.startsWith('gpt-image-2')) {
+      return refuse('input_fidelity cannot be changed for gpt-image-2.', 'input_fidelity');
+    }
+    const n = call.n === undefined ? 1 : Number(call.n);
+    if (!Number.isInteger(n) || n < 1 || n > 10) return refuse(`Invalid 'n': ${String(call.n)}. Expected 1 to 10.`, 'n');
+    const size = call.size ?? 'auto';
+    if (size !== 'auto' && !/^\d+x\d+$/.test(size)) return refuse(`Invalid size '${size}'.`, 'size');
+    return { ...call, prompt: call.prompt, n, size };
+  }
+
+  function makeImages(call: ParsedCall, requestIndex: number): Buffer[] {
+    const [width, height] = (call.size === 'auto' ? '1024x1024' : call.size).split('x').map(Number) as [number, number];
+    const scale = knobs.fullSize ? 1 : 4;
+    const images: Buffer[] = [];
+    for (let index = 0; index < call.n; index++) {
+      const large = options.largeImages;
+      const bytes =
+        large && large.length > 0
+          ? (large[largeIndex++ % large.length] as Buffer)
+          : makePng({
+              width: Math.max(16, Math.round(width / scale)),
+              height: Math.max(16, Math.round(height / scale)),
+              seed: seedOf(call.prompt) + index,
+            });
+      images.push(bytes);
+      served.push({ requestIndex, bytes });
+    }
+    return images;
+  }
+
+  function writeImages(response: ServerResponse, call: ParsedCall, images: readonly Buffer[], resetMidBody: boolean): void {
+    const prefix = flavour === 'gravitex' && knobs.dataUriPrefix ? 'data:image/png;base64,' : '';
+    const usage = generationUsage(call);
+    const pieces: string[] = [`{"created":${Math.floor(Date.now() / 1000)},`];
+    if (flavour === 'openai') {
+      pieces.push(
+        `"background":${JSON.stringify(call.background ?? 'opaque')},"output_format":${JSON.stringify(call.outputFormat ?? 'png')},` +
+          `"quality":${JSON.stringify(call.quality ?? 'auto')},"size":${JSON.stringify(call.size === 'auto' ? '1024x1024' : call.size)},`,
+      );
+    }
+    pieces.push('"data":[');
+    images.forEach((image, index) => {
+      let encoded = base64Cache.get(image);
+      if (encoded === undefined) {
+        encoded = image.toString('base64');
+        if (options.largeImages?.includes(image)) base64Cache.set(image, encoded);
+      }
+      pieces.push(`${index > 0 ? ',' : ''}{"b64_json":"${prefix}`, encoded, flavour === 'gravitex' ? '","url":"","revised_prompt":""}' : '"}');
+    });
+    pieces.push(`],"usage":${JSON.stringify(usage)}}`);
+    const length = pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0);
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': length, 'x-request-id': requestId() });
+    if (resetMidBody) {
+      response.write(pieces.join('').slice(0, Math.floor(length / 2)), () => resetConnection(response));
+      return;
+    }
+    for (const piece of pieces) response.write(piece);
+    response.end();
+  }
+
+  function sendError(
+    response: ServerResponse,
+    status: number,
+    error: { message: string; type: string; param: string | null; code: string | null; moderation_details?: unknown },
+    headers: Record<string, string> = {},
+  ): void {
+    sendJson(response, status, { error }, { ...headers, 'x-request-id': requestId() });
+  }
+
+  let requestCounter = 0;
+  function requestId(): string {
+    requestCounter += 1;
+    return `req_fake_${flavour}_${requestCounter}`;
+  }
+
+  const fake: FakeOpenAi = {
+    flavour,
+    origin: server.origin,
+    baseUrl: `${server.origin}/v1`,
+    requests: server.requests,
+    served,
+    apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
+    enqueue: (...faults) => void queue.push(...faults),
+    configure: (changes) => {
+      knobs = { ...knobs, ...changes };
+    },
+    reset: () => {
+      server.requests.length = 0;
+      served.length = 0;
+      queue.length = 0;
+      queue.push(...(options.queue ?? []));
+      knobs = { ...options };
+      apiCount = 0;
+    },
+    close: () => server.close(),
+  };
+  return fake;
+}
+
+/** Waits, but stops early when the client has gone (a cancelled or timed-out test must not keep the process alive). */
+function waitUnlessClosed(ms: number, response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    response.once('close', done);
+    function done(): void {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    }
+  });
+}
+
+function seedOf(text: string): number {
+  let hash = 7;
+  for (const character of text) hash = (hash * 31 + (character.codePointAt(0) ?? 0)) % 1000;
+  return hash;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
