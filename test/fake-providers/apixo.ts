@@ -1,0 +1,217 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeCdn } from './cdn';
+import { FaultQueue, apiRequests, handleControl, isAuthorized, parseJsonObject } from './control';
+import type { FakeFault } from './control';
+import { delay, resetConnection, sendJson, startLoopbackServer } from './server';
+import type { LoopbackServer, RecordedRequest } from './server';
+import { FakeTaskStore, resultUrlsFor } from './taskStore';
+import type { TaskPlan } from './taskStore';
+
+/**
+ * A fake APIXO (providers.md §3) on 127.0.0.1: POST /api/v1/generateTask/{model} and
+ * GET /api/v1/statusTask/{model}?taskId=…, with results on the separate CDN origin. A failed task
+ * answers HTTP 200 / code 200 with state "failed", failCode and failMsg, as the real one does.
+ */
+export interface ApixoKnobs extends TaskPlan {
+  /** The failCode a failed task reports. */
+  failCode: string;
+  /** Its failMsg; defaults to a text per code. */
+  failMsg: string | undefined;
+}
+
+export const defaultApixoKnobs: ApixoKnobs = {
+  completeAfterPolls: 2,
+  completeAfterMs: undefined,
+  hold: false,
+  outcome: 'success',
+  imagesPerTask: 1,
+  redirectResults: false,
+  failCode: 'CONTENT_VIOLATION',
+  failMsg: undefined,
+};
+
+/** failMsg texts in APIXO's style for each documented failCode. */
+export const apixoFailMessages: Readonly<Record<string, string>> = {
+  CONTENT_VIOLATION: 'Content violates usage policy',
+  INVALID_IMAGE_URL: 'Image URL is not accessible or not a valid image',
+  INVALID_PARAMETER: 'Invalid parameter value',
+  INSUFFICIENT_BALANCE: 'Insufficient balance',
+  UPSTREAM_ERROR: 'Upstream provider error',
+  TIMEOUT: 'Generation timed out',
+};
+
+export interface ApixoTaskDetail {
+  readonly model: string;
+  readonly body: Record<string, unknown>;
+  readonly knobs: ApixoKnobs;
+}
+
+export interface FakeApixo {
+  readonly origin: string;
+  /** What `gptImage.apixo.baseUrl` must say: origin + /api/v1. */
+  readonly baseUrl: string;
+  readonly server: LoopbackServer;
+  readonly faults: FaultQueue;
+  readonly knobs: ApixoKnobs;
+  readonly tasks: FakeTaskStore<ApixoTaskDetail>;
+  fault(...faults: readonly FakeFault[]): void;
+  setKnobs(knobs: Partial<ApixoKnobs>): void;
+  release(taskId?: string): number;
+  requests(): RecordedRequest[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const aspects = ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'];
+const tiers = ['1k', '2k', '4k'];
+const models = ['gpt-image-2'];
+
+export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly apiKey?: string; readonly port?: number }): Promise<FakeApixo> {
+  const { cdn } = options;
+  const faults = new FaultQueue();
+  const knobs: ApixoKnobs = { ...defaultApixoKnobs };
+  const tasks = new FakeTaskStore<ApixoTaskDetail>('task_');
+  const requests = (): RecordedRequest[] => apiRequests(server.requests ?? []);
+  const reset = (): void => {
+    faults.clear();
+    Object.assign(knobs, defaultApixoKnobs);
+    tasks.clear();
+    server.requests.splice(0);
+  };
+  const setKnobs = (update: Partial<ApixoKnobs>): void => void Object.assign(knobs, update);
+  const release = (taskId?: string): number => tasks.release(taskId);
+
+  const handler = async (request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> => {
+    if (handleControl(request, body, response, { faults, requests, setKnobs, release, reset })) return;
+    const url = new URL(request.url ?? '/', 'http://fake');
+    if (!isAuthorized(request, options.apiKey)) {
+      envelope(response, 401, 'Invalid API key');
+      return;
+    }
+    const submit = /^\/api\/v1\/generateTask\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'POST' && submit) return handleSubmit(response, decodeURIComponent(submit[1] as string), body);
+    const status = /^\/api\/v1\/statusTask\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && status) return handleStatus(response, decodeURIComponent(status[1] as string), url.searchParams.get('taskId'));
+    envelope(response, 404, 'Not found');
+  };
+
+  async function applyFault(endpoint: string, response: ServerResponse): Promise<FakeFault | 'answered' | undefined> {
+    const fault = faults.take(endpoint);
+    if (!fault) return undefined;
+    if (fault.delayMs) await delay(fault.delayMs);
+    if (fault.kind === 'resetBefore') {
+      resetConnection(response);
+      return 'answered';
+    }
+    if (fault.kind === 'status') {
+      const status = fault.status ?? 500;
+      sendJson(response, status, fault.body ?? { code: status, message: fault.message ?? `Injected ${status}`, data: null }, fault.headers);
+      return 'answered';
+    }
+    if (fault.kind === 'envelope') {
+      sendJson(response, 200, { code: fault.code ?? 500, message: fault.message ?? 'Injected error', data: null }, fault.headers);
+      return 'answered';
+    }
+    return fault;
+  }
+
+  async function handleSubmit(response: ServerResponse, model: string, body: Buffer): Promise<void> {
+    if (!models.includes(model)) {
+      envelope(response, 404, `Model ${model} not found`);
+      return;
+    }
+    const fault = await applyFault('submit', response);
+    if (fault === 'answered') return;
+    const json = parseJsonObject(body);
+    const problem = checkApixoBody(json);
+    if (problem) {
+      envelope(response, 400, problem);
+      return;
+    }
+    const task = tasks.create(planFrom(knobs), { model, body: json, knobs: { ...knobs } });
+    if (fault?.kind === 'reset') {
+      resetConnection(response);
+      return;
+    }
+    sendJson(response, 200, { code: 200, message: 'success', data: fault?.kind === 'noTaskId' ? {} : { taskId: task.id } });
+  }
+
+  async function handleStatus(response: ServerResponse, model: string, taskId: string | null): Promise<void> {
+    if ((await applyFault('poll', response)) === 'answered') return;
+    const task = taskId ? tasks.get(taskId) : undefined;
+    // The model in the path must match the submit's (providers.md §3.2).
+    if (!task || task.detail.model !== model) {
+      envelope(response, 404, 'Task not found');
+      return;
+    }
+    const phase = tasks.poll(task);
+    const data: Record<string, unknown> = { taskId: task.id, state: phase, createTime: task.createdAt };
+    if (phase === 'success') {
+      const input = task.detail.body.input as Record<string, unknown>;
+      const { width, height } = nominalPixels(String(input.aspect_ratio), String(input.resolution));
+      const resultUrls = resultUrlsFor(task, cdn, width, height);
+      Object.assign(data, { resultJson: JSON.stringify({ resultUrls }), costTime: Date.now() - task.createdAt, completeTime: Date.now() });
+    } else if (phase === 'failed') {
+      const failCode = task.detail.knobs.failCode;
+      Object.assign(data, { failCode, failMsg: task.detail.knobs.failMsg ?? apixoFailMessages[failCode] ?? 'Task failed', completeTime: Date.now() });
+    }
+    sendJson(response, 200, { code: 200, message: 'success', data });
+  }
+
+  const server: LoopbackServer = await startLoopbackServer(handler, options.port ?? 0);
+  return {
+    origin: server.origin,
+    baseUrl: `${server.origin}/api/v1`,
+    server,
+    faults,
+    knobs,
+    tasks,
+    fault: (...list) => faults.push(...list),
+    setKnobs,
+    release,
+    requests,
+    reset,
+    close: () => server.close(),
+  };
+}
+
+function planFrom(knobs: ApixoKnobs): TaskPlan {
+  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
+  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults };
+}
+
+function envelope(response: ServerResponse, status: number, message: string): void {
+  sendJson(response, status, { code: status, message, data: null });
+}
+
+/** The documented body (providers.md §3.3); returns what is wrong, or undefined. */
+export function checkApixoBody(body: Record<string, unknown>): string | undefined {
+  const extra = Object.keys(body).filter((key) => !['request_type', 'callback_url', 'provider', 'input'].includes(key));
+  if (extra.length > 0) return `Invalid parameter: ${extra.join(', ')}`;
+  if (body.request_type !== 'async') return 'request_type must be "async" (callback is not supported by this fake)';
+  const input = body.input;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return 'input is required';
+  const fields = input as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !['mode', 'prompt', 'image_urls', 'aspect_ratio', 'resolution'].includes(key));
+  if (unknown.length > 0) return `Invalid parameter: input.${unknown.join(', input.')}`;
+  if (fields.mode !== 'text-to-image' && fields.mode !== 'image-to-image') return 'input.mode must be text-to-image or image-to-image';
+  if (typeof fields.prompt !== 'string' || fields.prompt.length < 1 || fields.prompt.length > 20000) return 'input.prompt must be 1-20000 characters';
+  if (fields.aspect_ratio !== undefined && !aspects.includes(String(fields.aspect_ratio))) return 'invalid input.aspect_ratio';
+  if (fields.resolution !== undefined && !tiers.includes(String(fields.resolution))) return 'invalid input.resolution';
+  const urls = fields.image_urls;
+  if (fields.mode === 'image-to-image') {
+    if (!Array.isArray(urls) || urls.length < 1 || urls.length > 16) return 'input.image_urls must hold 1-16 URLs for image-to-image';
+    if (!urls.every((url) => typeof url === 'string' && /^https?:\/\//.test(url))) return 'input.image_urls must be public URLs';
+  } else if (urls !== undefined) {
+    return 'input.image_urls is only for image-to-image';
+  }
+  return undefined;
+}
+
+/** Pixels we pretend a tier × aspect has (APIXO does not document them, U-A1). */
+function nominalPixels(aspect: string, tier: string): { width: number; height: number } {
+  const long = tier === '4k' ? 3840 : tier === '2k' ? 2048 : 1024;
+  const [w, h] = aspect === 'auto' ? [1, 1] : aspect.split(':').map(Number);
+  const ratio = (w ?? 1) / (h ?? 1);
+  return ratio >= 1 ? { width: long, height: Math.round(long / ratio) } : { width: Math.round(long * ratio), height: long };
+}

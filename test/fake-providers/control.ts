@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RecordedRequest } from './server';
+import { sendJson } from './server';
+
+/**
+ * Faults and knobs shared by the async fakes (Modellix, APIXO, the CDN): scriptable in-process
+ * and over HTTP from another process (a CLI test, the real editor) through `/__control`,
+ * `/__requests`, `/__release` and `/__reset`.
+ */
+
+/** One scripted misbehaviour, applied to the next `times` requests of its endpoint. */
+export interface FakeFault {
+  /** Endpoint it applies to: 'submit' | 'poll' | 'upload' | 'delete' | 'download', or 'any'. */
+  readonly on: string;
+  /**
+   * - status: answer HTTP `status` with `body` (default: the provider's error envelope);
+   * - envelope: HTTP 200 whose envelope carries error `code` (U-M9 / APIXO's mirrored code);
+   * - reset: drop the connection; on a submit, after the task was created (the unknown-outcome case);
+   * - resetBefore: drop the connection before doing anything;
+   * - noTaskId: a submit accepted (task created) but answered without a task id;
+   * - notImage: the CDN serves an HTML page instead of the image.
+   */
+  readonly kind: 'status' | 'envelope' | 'reset' | 'resetBefore' | 'noTaskId' | 'notImage';
+  readonly status?: number;
+  readonly code?: number;
+  readonly message?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** How many matching requests it applies to (default 1). */
+  readonly times?: number;
+  /** Wait this long before acting (slow answers). */
+  readonly delayMs?: number;
+}
+
+export class FaultQueue {
+  private readonly faults: { fault: FakeFault; remaining: number }[] = [];
+
+  push(...faults: readonly FakeFault[]): void {
+    for (const fault of faults) this.faults.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  /** The first pending fault for this endpoint, consumed once. */
+  take(endpoint: string): FakeFault | undefined {
+    const index = this.faults.findIndex((entry) => entry.fault.on === endpoint || entry.fault.on === 'any');
+    if (index < 0) return undefined;
+    const entry = this.faults[index] as { fault: FakeFault; remaining: number };
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.faults.splice(index, 1);
+    return entry.fault;
+  }
+
+  clear(): void {
+    this.faults.length = 0;
+  }
+
+  get pending(): number {
+    return this.faults.length;
+  }
+}
+
+/** A recorded request as `/__requests` lists it (JSON-safe). */
+export interface RequestSummary {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly bodySize: number;
+  readonly bodySha256: string;
+  /** The body as text when it is JSON or text; binary bodies are only summarised. */
+  readonly bodyText?: string;
+  readonly receivedAt: number;
+}
+
+export function isControlPath(url: string): boolean {
+  return url.startsWith('/__');
+}
+
+/** The requests a client made, without the control calls. */
+export function apiRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((request) => !isControlPath(request.url));
+}
+
+export function summarize(request: RecordedRequest): RequestSummary {
+  const type = String(request.headers['content-type'] ?? '');
+  const textual = /json|text/i.test(type);
+  return {
+    method: request.method,
+    url: request.url,
+    headers: { ...request.headers },
+    bodySize: request.body.byteLength,
+    bodySha256: createHash('sha256').update(request.body).digest('hex'),
+    ...(textual ? { bodyText: request.body.toString('utf8') } : {}),
+    receivedAt: request.receivedAt,
+  };
+}
+
+export interface ControlHooks<Knobs> {
+  readonly faults: FaultQueue;
+  readonly requests: () => readonly RecordedRequest[];
+  setKnobs(knobs: Partial<Knobs>): void;
+  release?(taskId: string | undefined): number;
+  reset(): void;
+}
+
+/**
+ * Answers the control routes; returns false for anything else. Control bodies are JSON:
+ * `/__control` takes `{ "faults": [...], "knobs": {...} }`, `/__release` takes `{ "taskId"?: "..." }`.
+ */
+export function handleControl<Knobs>(request: IncomingMessage, body: Buffer, response: ServerResponse, hooks: ControlHooks<Knobs>): boolean {
+  const path = (request.url ?? '/').split('?')[0];
+  if (path === undefined || !isControlPath(path)) return false;
+  const json = parseJsonObject(body);
+  if (path === '/__requests' && request.method === 'GET') {
+    sendJson(response, 200, { requests: apiRequests(hooks.requests()).map(summarize) });
+  } else if (path === '/__control' && request.method === 'POST') {
+    const faults = Array.isArray(json.faults) ? (json.faults as FakeFault[]) : [];
+    hooks.faults.push(...faults);
+    if (json.knobs !== null && typeof json.knobs === 'object') hooks.setKnobs(json.knobs as Partial<Knobs>);
+    sendJson(response, 200, { ok: true, pendingFaults: hooks.faults.pending });
+  } else if (path === '/__release' && request.method === 'POST' && hooks.release) {
+    const released = hooks.release(typeof json.taskId === 'string' ? json.taskId : undefined);
+    sendJson(response, 200, { ok: true, released });
+  } else if (path === '/__reset' && request.method === 'POST') {
+    hooks.reset();
+    sendJson(response, 200, { ok: true });
+  } else {
+    sendJson(response, 404, { error: `unknown control route ${request.method} ${path}` });
+  }
+  return true;
+}
+
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8') || '{}');
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Accepts `Bearer <key>` where key equals `expected`, or (no expected key) any key starting with "sk-". */
+export function isAuthorized(request: IncomingMessage, expected: string | undefined): boolean {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer (.+)$/.exec(header) : null;
+  if (!match) return false;
+  return expected === undefined ? (match[1] as string).startsWith('sk-') : match[1] === expected;
+}
