@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../core/errors';
+import { isModelId, isProviderId, providerIds } from '../core/ids';
+import type { ModelId, ProviderId, Quality } from '../core/ids';
+import { qualities } from '../core/ids';
+
+/** A parsed `generate` or `edit`; values are checked for shape here and for meaning by validateRequest. */
+export interface ImageCommand {
+  readonly command: 'generate' | 'edit';
+  readonly provider: ProviderId;
+  readonly prompt: string;
+  readonly model: ModelId;
+  readonly size: string;
+  readonly quality: Quality | undefined;
+  readonly n: number;
+  readonly images: readonly string[];
+  readonly mask: string | undefined;
+  readonly out: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly pollIntervalMs: number | undefined;
+  readonly quiet: boolean;
+}
+
+export type CliCommand =
+  | ImageCommand
+  | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
+  | { readonly command: 'help' | 'version' };
+
+const options = {
+  provider: { type: 'string' },
+  prompt: { type: 'string' },
+  model: { type: 'string' },
+  size: { type: 'string' },
+  quality: { type: 'string' },
+  n: { type: 'string' },
+  image: { type: 'string', multiple: true },
+  mask: { type: 'string' },
+  out: { type: 'string' },
+  'base-url': { type: 'string' },
+  'poll-interval': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** Throws InputError (exit 2) for anything malformed. */
+export function parseCommandLine(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError([`${error instanceof Error ? error.message : String(error)} (see gpt-image --help)`]);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { command: 'version' };
+  if (values.help || positionals.length === 0) return { command: 'help' };
+  const [command, ...extra] = positionals;
+  if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
+  const quiet = values.quiet ?? false;
+  const pollIntervalMs = parsePollInterval(values['poll-interval']);
+  if (command === 'jobs' || command === 'resume') {
+    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality'] as const).find((name) => values[name] !== undefined);
+    if (stray) throw new InputError([`gpt-image ${command} takes no --${stray} (see gpt-image --help).`]);
+    return { command, quiet, pollIntervalMs };
+  }
+  if (command !== 'generate' && command !== 'edit') {
+    throw new InputError([`Unknown command "${command}": use generate, edit, jobs or resume (see gpt-image --help).`]);
+  }
+  const issues: string[] = [];
+  const provider = values.provider;
+  if (provider === undefined) issues.push(`--provider is required: one of ${providerIds.join(', ')}.`);
+  else if (!isProviderId(provider)) issues.push(`Unknown provider "${provider}": use one of ${providerIds.join(', ')}.`);
+  if (values.prompt === undefined) issues.push('--prompt is required.');
+  const model = values.model ?? 'gpt-image-2';
+  if (!isModelId(model)) issues.push(`Unknown model "${model}": use gpt-image-2 or gpt-image-1.5.`);
+  const quality = values.quality;
+  if (quality !== undefined && !(qualities as readonly string[]).includes(quality)) {
+    issues.push(`Unknown quality "${quality}": use ${qualities.join(', ')}.`);
+  }
+  const n = values.n === undefined ? 1 : Number(values.n);
+  if (!Number.isInteger(n) || n < 1) issues.push(`--n must be a whole number of images, at least 1 (got "${values.n}").`);
+  const images = values.image ?? [];
+  if (command === 'edit' && images.length === 0) issues.push('edit needs at least one --image.');
+  if (command === 'generate' && (images.length > 0 || values.mask !== undefined)) {
+    issues.push('generate takes no --image or --mask: use gpt-image edit.');
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return {
+    command,
+    provider: provider as ProviderId,
+    prompt: values.prompt as string,
+    model: model as ModelId,
+    size: values.size ?? 'auto',
+    quality: quality as Quality | undefined,
+    n,
+    images,
+    mask: values.mask,
+    out: values.out,
+    baseUrl: values['base-url'],
+    pollIntervalMs,
+    quiet,
+  };
+}
+
+function parsePollInterval(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new InputError([`--poll-interval is a number of seconds between 0 and 3600 (got "${text}").`]);
+  }
+  return Math.round(seconds * 1000);
+}

@@ -1,0 +1,101 @@
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ImageWriter } from '../core/output';
+import { provenanceFileName, provenanceFolderName } from '../core/provenance';
+import { replaceAtomically, syncDirectory, temporaryPath, writeDurably } from './atomicFile';
+
+/** How far `name-N.ext` counts before giving up (a folder that full is a mistake). */
+const maxVariants = 10_000;
+
+function variant(fileName: string, counter: number): string {
+  if (counter === 1) return fileName;
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? `${fileName.slice(0, dot)}-${counter}${fileName.slice(dot)}` : `${fileName}-${counter}`;
+}
+
+async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean | undefined> {
+  try {
+    const info = await stat(path);
+    if (info.size !== bytes.byteLength) return false;
+    return Buffer.from(await readFile(path)).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The CLI's writer (node:fs). An image is written in full to a hidden temporary file, fsynced, then
+ * hard-linked to the first free name: link() fails with EEXIST instead of replacing, so two writers
+ * racing for `name.png` can never clobber each other, and no reader ever sees half an image.
+ */
+export function createFileImageWriter(): ImageWriter {
+  return {
+    async writeImage(dir, fileName, bytes) {
+      const folder = resolve(dir);
+      await mkdir(folder, { recursive: true });
+      const temporary = temporaryPath(join(folder, fileName));
+      await writeDurably(temporary, bytes);
+      try {
+        for (let counter = 1; counter < maxVariants; counter++) {
+          const target = join(folder, variant(fileName, counter));
+          try {
+            await link(temporary, target);
+            await syncDirectory(folder);
+            return target;
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'EEXIST') continue;
+            if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EXDEV') return await exclusiveCopy(folder, fileName, bytes);
+            throw error;
+          }
+        }
+        throw new Error(`No free file name near ${fileName} in ${folder}.`);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    },
+
+    async findExisting(dir, fileName, bytes) {
+      const folder = resolve(dir);
+      for (let counter = 1; counter < maxVariants; counter++) {
+        const target = join(folder, variant(fileName, counter));
+        const same = await sameBytes(target, bytes);
+        if (same === undefined) return undefined;
+        if (same) return target;
+      }
+      return undefined;
+    },
+
+    async writeProvenance(imageLocation, provenance) {
+      const folder = join(dirname(imageLocation), provenanceFolderName);
+      await mkdir(folder, { recursive: true });
+      await replaceAtomically(join(folder, provenanceFileName(basename(imageLocation))), `${JSON.stringify(provenance, null, 2)}\n`);
+    },
+  };
+}
+
+/**
+ * For file systems without hard links (some network and FUSE mounts): an exclusive create still
+ * never overwrites, at the price of a short window in which the file is incomplete.
+ */
+async function exclusiveCopy(folder: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  for (let counter = 1; counter < maxVariants; counter++) {
+    const target = join(folder, variant(fileName, counter));
+    let handle;
+    try {
+      handle = await open(target, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return target;
+  }
+  throw new Error(`No free file name near ${fileName} in ${folder}.`);
+}

@@ -1,0 +1,62 @@
+import { apiKeyEnvVars, defaultBaseUrls, providerIds } from '../core/ids';
+
+const keyLines = providerIds.map((id) => `  ${apiKeyEnvVars[id].padEnd(18)} API key for ${id}`).join('\n');
+const baseLines = providerIds.map((id) => `  ${id.padEnd(9)} ${defaultBaseUrls[id]}`).join('\n');
+
+/** `gpt-image --help`: the whole interface in one screen and a half. */
+export const helpText = `gpt-image: generate and edit images with gpt-image-2 through OpenAI, Gravitex, Modellix or APIXO.
+
+Usage:
+  gpt-image generate --provider <openai|gravitex|modellix|apixo> --prompt <text> [options]
+  gpt-image edit     --provider <id> --image <file|https-url> [--image ...] [--mask <file>] --prompt <text> [options]
+  gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files)
+  gpt-image resume   finish every unfinished job in the journal, printing the files it writes
+  gpt-image --help | --version
+
+Options for generate and edit:
+  --provider <id>          openai, gravitex, modellix or apixo (required)
+  --prompt <text>          what to draw, or what to change (required)
+  --model <id>             gpt-image-2 (default) or gpt-image-1.5
+  --size <WxH>             e.g. 1536x1024, auto (default), or an aspect ratio such as 16:9@4k;
+                           mapped to what the provider offers, with a warning when that changes it
+  --quality <q>            low, medium, high or auto
+  --n <count>              number of images (default 1); Modellix and APIXO make one paid task per image
+  --out <dir>              output folder, relative to the current directory.
+                           Default: ./images for generate; for edit, the folder of the first input file
+  --base-url <url>         the prefix the provider's documented paths are appended to (see below)
+  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds instead of the provider's schedule
+  --quiet                  no progress or warnings on stderr (errors are still printed)
+
+Files are named {date}-{slug}-{index}.<ext> (edits: {name}-edit-{index}.<ext>), the extension taken
+from the image bytes. An existing file is never overwritten: the next free name-2, name-3, ... is used.
+Each image gets a provenance sidecar in <folder>/.gpt-image/<file>.json (prompt, provider, model,
+parameters, task id, timing, cost estimate, source images).
+
+Output:
+  stdout   the absolute path of each written file, one per line, and nothing else
+  stderr   progress and warnings (unless --quiet); an error is one line
+
+Exit codes:
+  0    every image was written
+  1    failure (refused by the provider, task failed, network, ...)
+  2    invalid input or missing API key: nothing was sent
+  3    the outcome of a paid request is unknown (connection lost after sending): it may have been
+       charged. The job id is printed; the job is kept as "unknown" and never resent automatically
+  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume
+
+Environment:
+${keyLines}
+  GPT_IMAGE_<PROVIDER>_BASE_URL  base URL override, e.g. GPT_IMAGE_MODELLIX_BASE_URL (--base-url wins)
+  GPT_IMAGE_HOME     journal folder (default $XDG_STATE_HOME/gpt-image, else ~/.local/state/gpt-image)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy settings (loopback never uses the proxy)
+
+Base URLs (defaults):
+${baseLines}
+  Plain http:// is refused except for loopback hosts (localhost, 127.0.0.1, ::1), so a key is never
+  sent in clear text; the key is only ever sent to the base URL's host, never to result download hosts.
+
+Journal:
+  Every job is written to the journal before its paid request is sent, and updated as it moves:
+  submitting -> polling -> downloading -> saved, or failed, unknown, cancelled. If the process dies
+  while a task is being polled, gpt-image resume finishes it into the original output folder.
+`;

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '../core/errors';
+import type { JobRecord } from '../core/journal';
+import { defaultFileNameTemplate } from '../core/naming';
+import type { GenerationRequest, InputImage } from '../core/request';
+import type { JobProgress } from '../core/runner';
+import { createHttpClient } from '../providers/http';
+import type { ImageCommand } from './args';
+import { errorLine, exitCodeFor, exitCodes } from './failure';
+import { createFileJournalStore, gptImageHome } from './fileJournalStore';
+import { createCliLogger } from './io';
+import type { CliIo } from './io';
+import { buildProvider, requireApiKey, resolveBaseUrl } from './providerSetup';
+import { createCliRunner, stampingJournal } from './runtime';
+
+/** Edits are named after their source: `photo-edit-1.png` beside `photo.png` (unless --out says otherwise). */
+export const editFileNameTemplate = '{name}-edit-{index}';
+
+/** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
+export async function runImageCommand(command: ImageCommand, io: CliIo, signal: AbortSignal): Promise<number> {
+  const log = createCliLogger(io, command.quiet);
+  // Everything that can be refused without the network is refused here or in validateRequest (exit 2).
+  requireApiKey(command.provider, io.env);
+  const baseUrl = resolveBaseUrl(command.provider, command.baseUrl, io.env);
+  const request = await buildRequest(command, io.cwd);
+  const output = outputFor(command, request, io.cwd);
+
+  const http = createHttpClient({ useEnvironmentProxy: true, log });
+  const journal = stampingJournal(createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`)), (job) =>
+    job.provider === command.provider ? baseUrl : undefined,
+  );
+  const runner = createCliRunner({
+    journal,
+    http,
+    log,
+    provider: (id) => buildProvider(id, baseUrl, http, log, io.env),
+    pollIntervalMs: command.pollIntervalMs,
+  });
+  let job: JobRecord | undefined;
+  const printed = new Set<string>();
+  const progress = progressPrinter(io, command.quiet);
+  const warn = (warnings: readonly string[]): void => {
+    for (const warning of warnings) {
+      if (!printed.has(warning) && !command.quiet) io.stderr(`gpt-image: warning: ${warning}`);
+      printed.add(warning);
+    }
+  };
+  try {
+    const result = await runner.run({
+      request,
+      output,
+      signal,
+      onProgress: progress,
+      onJobCreated: (created) => {
+        job = created;
+        warn(created.warnings);
+      },
+    });
+    warn(result.warnings);
+    for (const file of result.files) io.stdout(file);
+    return exitCodes.ok;
+  } catch (error) {
+    const latest = job ? ((await journal.get(job.id).catch(() => undefined)) ?? job) : undefined;
+    // Whatever was written before the failure is still the user's: list it.
+    for (const file of latest?.tasks.flatMap((task) => task.files) ?? []) io.stdout(file);
+    if (latest) warn(latest.warnings);
+    io.stderr(errorLine(error, latest));
+    return exitCodeFor(error);
+  } finally {
+    await http.close().catch(() => undefined);
+  }
+}
+
+async function buildRequest(command: ImageCommand, cwd: string): Promise<GenerationRequest> {
+  const issues: string[] = [];
+  const load = async (value: string, role: string): Promise<InputImage | undefined> => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { kind: 'url', url: value };
+    const path = isAbsolute(value) ? value : resolve(cwd, value);
+    try {
+      return { kind: 'file', source: path, fileName: basename(path), bytes: new Uint8Array(await readFile(path)) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      issues.push(code === 'ENOENT' ? `${role} ${value} does not exist.` : `Cannot read ${role.toLowerCase()} ${value} (${code ?? String(error)}).`);
+      return undefined;
+    }
+  };
+  const images = await Promise.all(command.images.map((image) => load(image, 'Image')));
+  const mask = command.mask === undefined ? undefined : await load(command.mask, 'Mask');
+  if (issues.length > 0) throw new InputError(issues);
+  return {
+    provider: command.provider,
+    model: command.model,
+    prompt: command.prompt,
+    size: command.size,
+    quality: command.quality,
+    n: command.n,
+    inputImages: images.filter((image): image is InputImage => image !== undefined),
+    mask,
+  };
+}
+
+function outputFor(command: ImageCommand, request: GenerationRequest, cwd: string): { dir: string; template: string; sourceName?: string } {
+  if (command.command === 'generate') {
+    return { dir: resolve(cwd, command.out ?? 'images'), template: defaultFileNameTemplate };
+  }
+  const first = request.inputImages?.[0];
+  const sourcePath = first?.kind === 'file' ? first.source : first?.kind === 'url' ? urlPath(first.url) : 'image';
+  const sourceName = basename(sourcePath, extname(sourcePath)) || 'image';
+  const dir = command.out !== undefined ? resolve(cwd, command.out) : first?.kind === 'file' ? dirname(first.source) : resolve(cwd, 'images');
+  return { dir, template: editFileNameTemplate, sourceName };
+}
+
+function urlPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return 'image';
+  }
+}
+
+/** Concise progress: a line when a task's situation changes, not one per poll. */
+export function progressPrinter(io: CliIo, quiet: boolean): (progress: JobProgress) => void {
+  const last = new Map<number, string>();
+  return (progress) => {
+    if (quiet || progress.phase === 'saving' || progress.phase === 'downloading') return;
+    if (last.get(progress.taskIndex) === progress.message) return;
+    last.set(progress.taskIndex, progress.message);
+    io.stderr(`gpt-image: ${progress.message}`);
+  };
+}

@@ -1,0 +1,104 @@
+import { isProviderError } from '../core/errors';
+import { resumableStates } from '../core/journal';
+import type { JobRecord } from '../core/journal';
+import { createHttpClient } from '../providers/http';
+import { errorLine, exitCodeFor, exitCodes } from './failure';
+import { createFileJournalStore, gptImageHome } from './fileJournalStore';
+import { progressPrinter } from './imageCommand';
+import { createCliLogger, oneLine } from './io';
+import type { CliIo } from './io';
+import { buildProvider, requireApiKey, resolveBaseUrl } from './providerSetup';
+import { createCliRunner, stampingJournal } from './runtime';
+import type { CliJobRecord } from './runtime';
+
+/** Finished jobs older than this drop out of `gpt-image jobs` (they stay in the journal folder). */
+const recentMs = 7 * 24 * 60 * 60 * 1000;
+
+/** `gpt-image jobs`: unfinished jobs and recent ones, newest first, on stdout. */
+export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
+  const log = createCliLogger(io, quiet);
+  const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const now = Date.now();
+  const jobs = (await journal.list())
+    .filter((job) => job.state !== 'saved' || now - job.updatedAt < recentMs)
+    .sort((a, b) => b.createdAt - a.createdAt);
+  if (jobs.length === 0) {
+    if (!quiet) io.stderr('gpt-image: the journal is empty.');
+    return exitCodes.ok;
+  }
+  for (const job of jobs) {
+    const files = job.tasks.flatMap((task) => task.files);
+    const taskIds = job.tasks.flatMap((task) => (task.taskId ? [task.taskId] : []));
+    io.stdout(
+      [job.id, job.state.padEnd(11), age(now - job.createdAt).padStart(8), job.provider.padEnd(8), quote(job.request.prompt), `${files.length} file${files.length === 1 ? '' : 's'}`].join('  '),
+    );
+    if (taskIds.length > 0) io.stdout(`    tasks: ${taskIds.join(', ')}`);
+    if (job.error && job.state !== 'saved') io.stdout(`    ${oneLine(job.error.message)}`);
+    for (const file of files) io.stdout(`    ${file}`);
+  }
+  return exitCodes.ok;
+}
+
+/** `gpt-image resume`: finishes every job that was polling or downloading, printing written files. */
+export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
+  const log = createCliLogger(io, quiet);
+  const store = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const jobs = (await store.list()).filter((job) => resumableStates.includes(job.state)).sort((a, b) => a.createdAt - b.createdAt);
+  if (jobs.length === 0) {
+    if (!quiet) io.stderr('gpt-image: nothing to resume.');
+    return exitCodes.ok;
+  }
+  const http = createHttpClient({ useEnvironmentProxy: true, log });
+  const progress = progressPrinter(io, quiet);
+  try {
+    const codes = await Promise.all(
+      jobs.map(async (job: CliJobRecord): Promise<number> => {
+        try {
+          requireApiKey(job.provider, io.env);
+          // The task lives where it was sent: the recorded base URL wins over today's environment.
+          const baseUrl = resolveBaseUrl(job.provider, job.baseUrl, io.env);
+          const journal = stampingJournal(store, (record) => (record.id === job.id ? baseUrl : undefined));
+          const runner = createCliRunner({ journal, http, log, provider: (id) => buildProvider(id, baseUrl, http, log, io.env), pollIntervalMs });
+          if (!quiet) io.stderr(`gpt-image: resuming job ${job.id} (${job.provider}, "${shortPrompt(job.request.prompt)}")`);
+          const result = await runner.resume(job.id, signal, progress);
+          for (const file of result.files) io.stdout(file);
+          return exitCodes.ok;
+        } catch (error) {
+          const latest = ((await store.get(job.id).catch(() => undefined)) ?? job) as JobRecord;
+          for (const file of latest.tasks.flatMap((task) => task.files)) io.stdout(file);
+          io.stderr(isProviderError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);
+          return exitCodeFor(error);
+        }
+      }),
+    );
+    return worst(codes);
+  } finally {
+    await http.close().catch(() => undefined);
+  }
+}
+
+/** 130 (interrupted) and 3 (money may be spent) say more than 1 or 2. */
+function worst(codes: readonly number[]): number {
+  for (const code of [exitCodes.interrupted, exitCodes.unknownOutcome, exitCodes.failure, exitCodes.invalidInput]) {
+    if (codes.includes(code)) return code;
+  }
+  return exitCodes.ok;
+}
+
+function age(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+function shortPrompt(prompt: string): string {
+  const line = oneLine(prompt);
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}
+
+function quote(prompt: string): string {
+  return `"${shortPrompt(prompt)}"`;
+}
