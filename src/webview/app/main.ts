@@ -1,1 +1,120 @@
-export {};
+import type { ModelCapability } from '../../core/capabilities';
+import { applyPreset, initialState, outgoing, restoreState } from '../formModel';
+import type { StudioState } from '../formModel';
+import type { ToHost, ToWebview } from '../protocol';
+import type { DoneMessage, InitMessage, StudioContext } from './context';
+import { h } from './dom';
+import { renderForm } from './formView';
+import { GalleryView } from './galleryView';
+import { JobsView } from './jobsView';
+import { acceptDrops, addReferences } from './referencesView';
+import { vscodeApi } from './vscodeApi';
+
+/**
+ * The Studio page. Order matters for the handshake: listen first, then say `ready`; the host
+ * answers with `init` (capability rows, key status, prices) and only then is the form built.
+ */
+const api = vscodeApi<StudioState>();
+const root = document.getElementById('app') as HTMLElement;
+const saved = restoreState(api.getState());
+const replies = new Map<string, (reply: DoneMessage) => void>();
+let requestCount = 0;
+let context: StudioContext | undefined;
+let jobs: JobsView | undefined;
+let gallery: GalleryView | undefined;
+
+const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status', 'aria-live': 'polite' });
+
+function notify(text: string, kind: 'info' | 'error'): void {
+  statusLine.textContent = text;
+  statusLine.className = `status ${kind}`;
+}
+
+function send(message: ToHost): void {
+  api.postMessage(message);
+}
+
+function start(init: InitMessage): void {
+  const state = context?.state ?? saved ?? initialState(init.defaults.provider, init.defaults.model);
+  const formContainer = h('div', { class: 'form', 'data-testid': 'form' });
+  const created: StudioContext = {
+    state,
+    init,
+    keys: init.keys,
+    save: () => api.setState(state),
+    send,
+    request: (build, onReply) => {
+      const requestId = `r${++requestCount}`;
+      if (onReply) replies.set(requestId, onReply);
+      send(build(requestId));
+      return requestId;
+    },
+    capability: () => capabilityOf(init, state),
+    notify,
+    renderForm: () => renderForm(created, formContainer),
+  };
+  context = created;
+  jobs = new JobsView(created);
+  gallery = new GalleryView(created);
+  const heading = h('header', {}, [h('h1', { text: 'GPT Image Studio' })]);
+  if (!init.hasWorkspace) heading.append(h('p', { class: 'error', text: 'Open a folder first: images are saved into the workspace.' }));
+  root.replaceChildren(heading, formContainer, statusLine, jobs.element, gallery.element);
+  root.setAttribute('aria-busy', 'false');
+  acceptDrops(created, document.body);
+  created.renderForm();
+  gallery.reload();
+}
+
+function capabilityOf(init: InitMessage, state: StudioState): ModelCapability {
+  const row =
+    init.capabilities.find((item) => item.provider === state.provider && item.model === state.model) ??
+    init.capabilities.find((item) => item.provider === state.provider) ??
+    (init.capabilities[0] as ModelCapability);
+  state.provider = row.provider;
+  state.model = row.model;
+  return row;
+}
+
+function receive(message: ToWebview): void {
+  switch (message.type) {
+    case 'init':
+      start(message);
+      return;
+    case 'keys':
+      if (context) {
+        context.keys = message.keys;
+        context.renderForm();
+      }
+      return;
+    case 'references':
+      if (context && message.references.length > 0) addReferences(context, message.references);
+      return;
+    case 'history':
+      gallery?.receive(message);
+      return;
+    case 'job':
+      jobs?.update(message.job);
+      if (message.job.phase === 'saved') gallery?.reload();
+      return;
+    case 'loadForm':
+      if (context) {
+        applyPreset(context.state, message.form);
+        context.renderForm();
+        const target = document.querySelector<HTMLElement>(message.form.focusProvider ? '[data-testid="provider"]' : '[data-testid="prompt"]');
+        target?.focus();
+        notify(message.form.focusProvider ? 'Loaded: choose another provider, then Generate.' : 'Loaded: change what you like, then Generate.', 'info');
+      }
+      return;
+    case 'done': {
+      const reply = replies.get(message.requestId);
+      replies.delete(message.requestId);
+      if (reply) reply(message);
+      else if (message.error) notify(message.error, 'error');
+      return;
+    }
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => receive(event.data));
+window.addEventListener('error', (event) => send(outgoing.log('error', `${event.message} (${event.filename}:${event.lineno})`)));
+send(outgoing.ready());
