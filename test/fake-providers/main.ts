@@ -3,6 +3,7 @@
 // until killed. Used by `npm start` and the real-editor tests. These are NOT the real providers:
 // they speak each provider's documented API and draw simple synthetic images.
 import { writeFileSync } from 'node:fs';
+import { startFakeOpenAi } from './openai';
 
 /** Where one fake listens, as written to the ports file (see test/e2e/harness/fakes.ts). */
 interface Running {
@@ -14,7 +15,10 @@ interface Running {
 type Starter = (port: number) => Promise<Running>;
 
 /** One entry per fake; the base URL is what `gptImage.<provider>.baseUrl` must say to reach it. */
-const starters: Record<string, Starter> = {};
+const starters: Record<string, Starter> = {
+  openai: (port) => startFakeOpenAi({ port, flavour: 'openai' }),
+  gravitex: (port) => startFakeOpenAi({ port, flavour: 'gravitex' }),
+};
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);

@@ -45,6 +45,28 @@ export interface Fakes {
 
 export const providerNames = ['openai', 'gravitex', 'modellix', 'apixo'] as const;
 
+interface WireRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly bodyBase64?: string;
+  readonly bodyText?: string;
+}
+
+/**
+ * The fakes list requests in two shapes: the OpenAI-style fake answers an array with `bodyBase64`,
+ * the async fakes (control.ts) `{ requests: [...] }` with `bodyText` for textual bodies.
+ */
+function normalizeRequests(json: unknown): SeenRequest[] {
+  const list = (Array.isArray(json) ? json : (json as { requests: WireRequest[] }).requests) as WireRequest[];
+  return list.map((request) => ({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.bodyText ?? (request.bodyBase64 !== undefined ? Buffer.from(request.bodyBase64, 'base64').toString('latin1') : undefined),
+  }));
+}
+
 /** User settings pointing every provider the fakes serve at its fake. */
 export function fakeSettings(fakes: Fakes): Record<string, string> {
   const settings: Record<string, string> = {};
@@ -61,10 +83,10 @@ async function post(url: string, body: Record<string, unknown>): Promise<void> {
 }
 
 /** Starts `node out/test/fake-providers/main.js --ports-file …` and reads where each fake listens. */
-export async function startFakes(): Promise<Fakes> {
+export async function startFakes(options: { readonly stdout?: boolean } = {}): Promise<Fakes> {
   const dir = mkdtempSync(join(tmpdir(), 'gis-fakes-'));
   const portsFile = join(dir, 'fakes.json');
-  const group: GroupProcess = spawnGroup(process.execPath, [fakesMain, '--ports-file', portsFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const group: GroupProcess = spawnGroup(process.execPath, [fakesMain, '--ports-file', portsFile], { stdio: ['ignore', options.stdout ? 'inherit' : 'ignore', 'inherit'] });
   const info = await waitFor('the fake providers\' ports file', () => {
     if (group.child.exitCode !== null) throw new Error(`the fake providers exited with ${group.child.exitCode}`);
     try {
@@ -85,7 +107,7 @@ export async function startFakes(): Promise<Fakes> {
     requests: async (name) => {
       const response = await fetch(`${endpoint(name).origin}/__requests`);
       if (!response.ok) throw new Error(`GET /__requests on ${name}: ${response.status}`);
-      return (await response.json()) as SeenRequest[];
+      return normalizeRequests(await response.json());
     },
     control: (name, command) => post(`${endpoint(name).origin}/__control`, command),
     release: (name, body = {}) => post(`${endpoint(name).origin}/__release`, body),
