@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
 import { benchHistory } from './history/historyBench';
 import { benchLargeImages } from './largeImages/largeImagesBench';
+import { benchPolling } from './polling/pollingBench';
 import { renderTable } from './shared/report';
 import type { SectionResult } from './shared/report';
 
@@ -62,6 +63,20 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
         cacheDir: args.cacheDir,
         scratchDir,
         runs: args.quick ? 2 : 5,
+      }),
+  },
+  {
+    name: 'polling',
+    run: (args, scratchDir) =>
+      benchPolling({
+        cliScript: join(args.distDir, 'cli.js'),
+        rssProbe: join(args.binDir, 'rssProbe.js'),
+        scratchDir,
+        tasks: 20,
+        tasksPerProcess: 4,
+        pollIntervalMs: 100,
+        completeWithinMs: [200, 2000],
+        seed: 7,
       }),
   },
   {
