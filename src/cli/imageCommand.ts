@@ -123,7 +123,8 @@ function urlPath(url: string): string {
 export function progressPrinter(io: CliIo, quiet: boolean): (progress: JobProgress) => void {
   const last = new Map<number, string>();
   return (progress) => {
-    if (quiet || progress.phase === 'saving' || progress.phase === 'downloading') return;
+    // Failures are reported once, by the final error line.
+    if (quiet || ['saving', 'downloading', 'failed', 'unknown'].includes(progress.phase)) return;
     if (last.get(progress.taskIndex) === progress.message) return;
     last.set(progress.taskIndex, progress.message);
     io.stderr(`gpt-image: ${progress.message}`);
