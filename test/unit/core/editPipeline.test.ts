@@ -17,19 +17,19 @@ import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
 import { createOpenAiProvider } from '../../../src/providers/openai/openAiProvider';
 import type { Logger } from '../../../src/providers/types';
+import { boundaryOf, parseMultipart } from '../../fake-providers/multipartParser';
+import { startFakeOpenAi } from '../../fake-providers/openai';
+import type { FakeOpenAi } from '../../fake-providers/openai';
 import { makePng } from '../../fake-providers/png';
-import { sendJson, startLoopbackServer } from '../../fake-providers/server';
-import type { LoopbackServer } from '../../fake-providers/server';
 
 /**
  * The Edit Image pipeline below the editor: files read from disk, the request the command builds,
- * the real runner and OpenAI provider, a loopback server answering like POST /v1/images/edits.
+ * the real runner and OpenAI provider, the fake OpenAI server on loopback.
  * Bad inputs must be refused with ZERO requests reaching the server; a good one must send the
  * file's real bytes and land as <name>-edit-1.png beside the original, which stays untouched.
  */
 
 const apiKey = 'sk-test-openai-key';
-const resultPng = makePng({ width: 1024, height: 1024, seed: 7 });
 const logLines: string[] = [];
 const log: Logger = {
   trace: (message) => logLines.push(message),
@@ -70,21 +70,15 @@ async function inputFile(path: string): Promise<InputImage> {
 }
 
 describe('Edit Image pipeline against a loopback OpenAI', () => {
-  let server: LoopbackServer;
+  let server: FakeOpenAi;
   let http: HttpClient;
   let runner: JobRunner;
   let folder: string;
 
   before(async () => {
-    server = await startLoopbackServer((request, _body, response) => {
-      if (request.method === 'POST' && request.url === '/v1/images/edits') {
-        sendJson(response, 200, { created: 1, data: [{ b64_json: resultPng.toString('base64') }] }, { 'x-request-id': 'req_edit_1' });
-      } else {
-        sendJson(response, 404, { error: { message: 'not found' } });
-      }
-    });
+    server = await startFakeOpenAi({ expectedKey: apiKey });
     http = createHttpClient({ log });
-    const context = { baseUrl: `${server.origin}/v1`, http, getApiKey: async () => apiKey, log, now: () => Date.now(), requestTimeoutMs: 30_000 };
+    const context = { baseUrl: server.baseUrl, http, getApiKey: async () => apiKey, log, now: () => Date.now(), requestTimeoutMs: 30_000 };
     runner = createJobRunner({
       provider: () => createOpenAiProvider(context),
       journal: memoryJournal(),
@@ -103,7 +97,7 @@ describe('Edit Image pipeline against a loopback OpenAI', () => {
   });
 
   beforeEach(async () => {
-    server.requests.length = 0;
+    server.reset();
     if (folder) await rm(folder, { recursive: true, force: true });
     folder = await mkdtemp(join(tmpdir(), 'edit-pipeline-'));
   });
@@ -136,16 +130,25 @@ describe('Edit Image pipeline against a loopback OpenAI', () => {
     await writeFile(join(folder, 'photo.mask.png'), maskBytes);
     const result = await runEdit(join(folder, 'photo.png'), join(folder, 'photo.mask.png'));
 
-    assert.equal(server.requests.length, 1);
-    const sent = server.requests[0];
-    assert.ok(sent);
-    assert.equal(sent.url, '/v1/images/edits');
-    assert.match(String(sent.headers['content-type']), /^multipart\/form-data; boundary=/);
-    assert.ok(sent.body.includes(photo), 'the image part carries the file bytes unchanged');
-    assert.ok(sent.body.includes(maskBytes), 'the mask part carries the mask bytes unchanged');
-    assert.match(sent.body.toString('latin1'), /name="image\[\]"; filename="photo\.png"/);
-    assert.match(sent.body.toString('latin1'), /name="mask"; filename="photo\.mask\.png"/);
-    assert.doesNotMatch(sent.body.toString('latin1'), /input_fidelity/);
+    const sent = server.apiRequests();
+    assert.equal(sent.length, 1);
+    const edit = sent[0];
+    assert.ok(edit);
+    assert.equal(edit.method, 'POST');
+    assert.equal(edit.url, '/v1/images/edits');
+    const boundary = boundaryOf(String(edit.headers['content-type']));
+    assert.ok(boundary, 'multipart/form-data with a boundary');
+    const parts = parseMultipart(edit.body, boundary);
+    const part = (name: string) => parts.filter((candidate) => candidate.name === name);
+    assert.equal(part('image[]').length, 1);
+    assert.equal(part('image[]')[0]?.fileName, 'photo.png');
+    assert.ok(part('image[]')[0]?.data.equals(photo), 'the image part is the file, byte for byte');
+    assert.equal(part('mask')[0]?.fileName, 'photo.mask.png');
+    assert.ok(part('mask')[0]?.data.equals(maskBytes), 'the mask part is the mask file, byte for byte');
+    assert.equal(part('prompt')[0]?.data.toString(), 'add a red hat');
+    assert.equal(part('input_fidelity').length, 0, 'never input_fidelity for gpt-image-2');
+    const resultPng = server.served[0]?.bytes;
+    assert.ok(resultPng);
 
     assert.deepEqual(result.files, [join(folder, 'photo-edit-1.png')]);
     assert.deepEqual(await readFile(join(folder, 'photo-edit-1.png')), resultPng);
