@@ -29,22 +29,28 @@ export interface FakeFault {
   readonly headers?: Record<string, string>;
   /** How many matching requests it applies to (default 1). */
   readonly times?: number;
+  /** Let this many matching requests through untouched first (e.g. fail only the second upload). */
+  readonly skip?: number;
   /** Wait this long before acting (slow answers). */
   readonly delayMs?: number;
 }
 
 export class FaultQueue {
-  private readonly faults: { fault: FakeFault; remaining: number }[] = [];
+  private readonly faults: { fault: FakeFault; remaining: number; skip: number }[] = [];
 
   push(...faults: readonly FakeFault[]): void {
-    for (const fault of faults) this.faults.push({ fault, remaining: fault.times ?? 1 });
+    for (const fault of faults) this.faults.push({ fault, remaining: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
   /** The first pending fault for this endpoint, consumed once. */
   take(endpoint: string): FakeFault | undefined {
     const index = this.faults.findIndex((entry) => entry.fault.on === endpoint || entry.fault.on === 'any');
     if (index < 0) return undefined;
-    const entry = this.faults[index] as { fault: FakeFault; remaining: number };
+    const entry = this.faults[index] as { fault: FakeFault; remaining: number; skip: number };
+    if (entry.skip > 0) {
+      entry.skip -= 1;
+      return undefined;
+    }
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.faults.splice(index, 1);
     return entry.fault;

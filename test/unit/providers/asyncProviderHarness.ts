@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { validateRequest } from '../../../src/core/request';
+import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
+import { createHttpClient } from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/providers/http';
+import type { Logger, ProviderContext } from '../../../src/providers/types';
+
+/** A logger that keeps every line, so tests can assert an API key never reaches the log. */
+export interface CapturingLogger extends Logger {
+  readonly lines: string[];
+}
+
+export function capturingLogger(): CapturingLogger {
+  const lines: string[] = [];
+  const keep = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { lines, trace: keep('trace'), debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
+export interface TestContext {
+  readonly context: ProviderContext;
+  readonly http: HttpClient;
+  readonly log: CapturingLogger;
+  readonly apiKey: string;
+}
+
+/** A real undici client and a context pointing at a fake's base URL, with an obviously fake key. */
+export function testContext(baseUrl: string, apiKey: string, requestTimeoutMs = 10_000): TestContext {
+  const log = capturingLogger();
+  const http = createHttpClient({ log });
+  const context: ProviderContext = {
+    baseUrl,
+    http,
+    getApiKey: async () => apiKey,
+    log,
+    now: () => Date.now(),
+    requestTimeoutMs,
+  };
+  return { context, http, log, apiKey };
+}
+
+/** The first paid call of a request, validated exactly as the runner does it. */
+export function resolve(request: Partial<GenerationRequest> & Pick<GenerationRequest, 'provider'>): ResolvedRequest {
+  const plan = validateRequest({ model: 'gpt-image-2', prompt: 'a lighthouse at dusk', size: '1024x1024', ...request });
+  const call = plan.calls[0];
+  assert.ok(call);
+  return call;
+}
+
+/** Runs `action`, which must throw, and returns what it threw. */
+export async function rejection(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** The text of everything a user or log could see: it must never hold the key. */
+export function assertNoKey(apiKey: string, ...texts: readonly unknown[]): void {
+  for (const text of texts) {
+    const value = text instanceof Error ? `${text.message} ${String(text.stack)}` : typeof text === 'string' ? text : JSON.stringify(text);
+    assert.ok(!value.includes(apiKey), 'the API key leaked');
+  }
+}
+
+export function jsonBody(body: Buffer): unknown {
+  return JSON.parse(body.toString('utf8'));
+}
+
+/** Aborts after `ms`, as a generous safety net so a broken test ends instead of hanging. */
+export function testSignal(ms = 20_000): AbortSignal {
+  return AbortSignal.timeout(ms);
+}
