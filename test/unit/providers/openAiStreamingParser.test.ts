@@ -99,8 +99,9 @@ describe('streaming images parser', () => {
     expectInvalid('{"data":[{"b64_json":"iVBORw0KGgo="}', /not valid JSON/);
     expectInvalid('{"data":[{"b64_json":"iVBORw0KG', /truncated/);
     expectInvalid('<html>502 Bad Gateway</html>', /not valid JSON/);
-    expectInvalid('{"data":[{"b64_json":"iVBO Rw0K"}]}', /not base64/);
+    expectInvalid('{"data":[{"b64_json":"iVBO Rw0"}]}', /not base64/);
     expectInvalid('{"data":[{"b64_json":"QUJD=A"}]}', /after base64 padding/);
+    expectInvalid('{"data":[{"b64_json":"QUJD\\u00e9QUJ"}]}', /not base64/);
     expectInvalid('{"data":[{"b64_json":"QUJDR"}]}', /truncated base64/);
     expectInvalid('{"data":[{"b64_json":"QU\\"JD"}]}', /unexpected escape/);
     expectInvalid('{"data":[{"b64_json":"data:text/html,hello"}]}', /not base64 image data/);
