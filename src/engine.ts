@@ -1,5 +1,10 @@
 import type * as vscode from 'vscode';
 import type { CommandId } from './commands/commands';
+import { commandFactories } from './commands/handlers';
+import { createServices } from './host/services';
+import type { Services } from './host/services';
+import { studioServicesFor } from './host/studioHost';
+import { restoreStudio } from './webview/serializer';
 
 /** Everything behind the commands, loaded on first use (see extension.ts). */
 export interface Engine {
@@ -8,14 +13,33 @@ export interface Engine {
   resumeJobs(): Promise<void>;
 }
 
-export function createEngine(_context: vscode.ExtensionContext): Engine {
+/**
+ * Builds the services on first use and each command's handler on its first run, then dispatches.
+ * This module is its own bundle (dist/engine.js): undici, zod and the providers load with it.
+ */
+export function createEngine(context: vscode.ExtensionContext): Engine {
+  let services: Services | undefined;
+  const handlers = new Map<CommandId, (...args: unknown[]) => Promise<unknown>>();
+  const currentServices = (): Services => (services ??= createServices(context));
+
   return {
-    runCommand: async (id) => {
-      throw new Error(`${id} is not implemented yet.`);
+    runCommand: async (id, args) => {
+      let handler = handlers.get(id);
+      if (!handler) {
+        handler = commandFactories[id](currentServices());
+        handlers.set(id, handler);
+      }
+      return handler(...args);
     },
-    restoreStudio: async (panel) => {
-      panel.dispose();
+    restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),
+    resumeJobs: async () => {
+      const started = currentServices();
+      try {
+        const count = await started.background.resumeAll();
+        if (count > 0) started.log.info(`Resuming ${count} job${count === 1 ? '' : 's'} left from the last session.`);
+      } catch (error) {
+        started.log.error(`Could not resume jobs: ${String(error)}`);
+      }
     },
-    resumeJobs: async () => undefined,
   };
 }

@@ -34,7 +34,11 @@ export function formatAge(ms: number): string {
 
 export function promptStart(prompt: string, maxLength = 60): string {
   const flat = prompt.replace(/\s+/g, ' ').trim();
-  return flat.length <= maxLength ? flat : `${flat.slice(0, maxLength - 1).trimEnd()}…`;
+  if (flat.length <= maxLength) return flat;
+  const cut = flat.slice(0, maxLength - 1);
+  // Cut at a word boundary unless that would drop most of the text.
+  const space = cut.lastIndexOf(' ');
+  return `${(space > maxLength / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }
 
 export interface JobDescription {

@@ -19,12 +19,7 @@ export interface OutputTarget {
  */
 export async function resolveOutputTarget(resource?: vscode.Uri): Promise<OutputTarget | undefined> {
   const folder = await pickWorkspaceFolder(resource);
-  if (!folder) return undefined;
-  const setting = vscode.workspace.getConfiguration('gptImage', folder.uri).get<unknown>('outputFolder');
-  const rule = outputFolderRelativePath(setting, folder.uri.path);
-  if (!rule.ok) throw new InputError([rule.error]);
-  const uri = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
-  return { workspaceFolder: folder, uri, relativePath: rule.relativePath };
+  return folder ? targetIn(folder) : undefined;
 }
 
 async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
@@ -56,4 +51,39 @@ function activeResource(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText) return input.uri;
   return undefined;
+}
+
+/**
+ * The same rules without questions, for callers that cannot ask (the Studio): the folder of
+ * `resource` or the active editor, else the first workspace folder. Throws InputError when no
+ * folder is open or the setting points outside it.
+ */
+export function outputTargetWithoutAsking(resource?: vscode.Uri): OutputTarget {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const folder =
+    [resource, activeResource()].map((uri) => (uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined)).find((found) => found !== undefined) ??
+    folders[0];
+  if (!folder) throw new InputError(['GPT Image Studio saves images inside a workspace folder: open a folder first.']);
+  return targetIn(folder);
+}
+
+/** The output folder of every workspace folder whose setting is valid (history, thumbnails). */
+export function allOutputTargets(): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    try {
+      targets.push(targetIn(folder));
+    } catch {
+      // A folder whose setting points outside it simply has no history to show.
+    }
+  }
+  return targets;
+}
+
+function targetIn(folder: vscode.WorkspaceFolder): OutputTarget {
+  const setting = vscode.workspace.getConfiguration('gptImage', folder.uri).get<unknown>('outputFolder');
+  const rule = outputFolderRelativePath(setting, folder.uri.path);
+  if (!rule.ok) throw new InputError([rule.error]);
+  const uri = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
+  return { workspaceFolder: folder, uri, relativePath: rule.relativePath };
 }

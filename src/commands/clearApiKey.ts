@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { isProviderId, providerIds, providerLabels } from '../core/ids';
+import type { ProviderId } from '../core/ids';
+import type { Services } from '../host/services';
+
+/** `GPT Image: Clear API Key…` — pick among the providers that have a key, and delete it. */
+export function createClearApiKeyCommand(services: Services): (...args: unknown[]) => Promise<boolean> {
+  return async (...args) => {
+    const status = await services.keys.status();
+    const stored = providerIds.filter((id) => status[id]);
+    if (stored.length === 0) {
+      void vscode.window.showInformationMessage('No API keys are stored.');
+      return false;
+    }
+    const given = typeof args[0] === 'string' && isProviderId(args[0]) ? args[0] : undefined;
+    const provider: ProviderId | undefined =
+      given ??
+      (
+        await vscode.window.showQuickPick(
+          stored.map((id) => ({ id, label: providerLabels[id], description: '$(key) key set' })),
+          { title: 'Clear API Key', placeHolder: 'Which provider\'s key should be deleted?', ignoreFocusOut: true },
+        )
+      )?.id;
+    if (!provider) return false;
+    await services.keys.delete(provider);
+    services.log.info(`Deleted the API key for ${providerLabels[provider]}.`);
+    void vscode.window.showInformationMessage(`The ${providerLabels[provider]} API key was deleted.`);
+    return true;
+  };
+}

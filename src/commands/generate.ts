@@ -1,0 +1,173 @@
+import { capabilityFor } from '../core/capabilities';
+import type { ModelCapability } from '../core/capabilities';
+import { providerIds, providerLabels } from '../core/ids';
+import type { ModelId, ProviderId, Quality } from '../core/ids';
+import type { GenerationRequest } from '../core/request';
+import type { JobResult } from '../core/runner';
+import {
+  checkSize,
+  customSizeValue,
+  modelForProvider,
+  preselectedQuality,
+  preselectedSize,
+  qualityChoices,
+  sizeChoices,
+  validatePrompt,
+} from '../host/generateChoices';
+import type { LastGenerateChoices } from '../host/generateChoices';
+import { runJobWithProgress } from '../host/jobUi';
+import { showError } from '../host/messages';
+import { resolveOutputTarget } from '../host/outputFolder';
+import { inputText, pickOne, runSteps } from '../host/quickInput';
+import type { StepOutcome } from '../host/quickInput';
+import type { Services } from '../host/services';
+import { askApiKey } from './setApiKey';
+
+const lastChoicesKey = 'gptImage.lastGenerate';
+const title = 'Generate Image';
+
+/**
+ * `GPT Image: Generate Image…` — prompt → provider (with key status; a missing key is asked for
+ * on the spot) → size (the row's presets, custom where allowed, aspect × tier for APIXO) →
+ * quality (skipped when the provider has none). The choices are remembered for next time.
+ */
+export function createGenerateCommand(services: Services): () => Promise<JobResult | undefined> {
+  return async () => {
+    try {
+      return await generate(services);
+    } catch (error) {
+      await showError(services, error, { title });
+      return undefined;
+    }
+  };
+}
+
+async function generate(services: Services): Promise<JobResult | undefined> {
+  // Where the images go is settled first: with no folder open there is nothing to ask.
+  const target = await resolveOutputTarget();
+  if (!target) return undefined;
+
+  const last = services.context.globalState.get<LastGenerateChoices>(lastChoicesKey) ?? {};
+  const settingModel: ModelId = services.settings.model();
+  let prompt = last.prompt ?? '';
+  let provider: ProviderId = last.provider ?? services.settings.defaultProvider();
+  let size = '';
+  let quality: Quality | undefined;
+  const row = (): ModelCapability => {
+    const capability = capabilityFor(provider, modelForProvider(provider, settingModel));
+    if (!capability) throw new Error(`${providerLabels[provider]} has no model to offer.`);
+    return capability;
+  };
+  const totalSteps = (): number => (row().qualities.length > 0 ? 4 : 3);
+  const position = (step: number, what: string): { title: string; step: number; totalSteps: number } => ({
+    title: `${title}: ${what}`,
+    step,
+    totalSteps: totalSteps(),
+  });
+  const outcome = (kind: 'value' | 'back' | 'cancel'): StepOutcome => (kind === 'value' ? 'next' : kind);
+
+  const steps: (() => Promise<StepOutcome>)[] = [
+    async () => {
+      const result = await inputText({
+        ...position(1, 'prompt'),
+        prompt: 'Describe the image you want.',
+        placeholder: 'A watercolor fox reading a map, soft morning light',
+        value: prompt,
+        validate: (text) => ({ error: validatePrompt(text, undefined) }),
+      });
+      if (result.kind === 'value') prompt = result.value.trim();
+      return outcome(result.kind);
+    },
+    async () => {
+      // Back from the key box or the custom size box returns to the pick it came from.
+      for (;;) {
+        const status = await services.keys.status();
+        const result = await pickOne<ProviderId>({
+          ...position(2, 'provider'),
+          placeholder: 'Which provider should make it?',
+          active: provider,
+          items: providerIds.map((id) => ({
+            label: providerLabels[id],
+            description: status[id] ? '$(key) key set' : "no key — you'll be asked",
+            detail: describeProvider(id, settingModel),
+            value: id,
+          })),
+        });
+        if (result.kind !== 'value') return outcome(result.kind);
+        provider = result.value;
+        if (status[provider]) return 'next';
+        const key = await askApiKey(services, provider, position(2, `${providerLabels[provider]} API key`));
+        if (key.kind === 'value') return 'next';
+        if (key.kind === 'cancel') return 'cancel';
+      }
+    },
+    async () => {
+      for (;;) {
+        const capability = row();
+        const choices = sizeChoices(capability, last.sizes?.[provider]);
+        const result = await pickOne<string>({
+          ...position(3, `size (${providerLabels[provider]} · ${capability.model})`),
+          placeholder: 'Image size',
+          active: preselectedSize(choices, last.sizes?.[provider], services.settings.size()),
+          items: choices,
+        });
+        if (result.kind !== 'value') return outcome(result.kind);
+        if (result.value !== customSizeValue) {
+          size = result.value;
+          return 'next';
+        }
+        const custom = await inputText({
+          ...position(3, 'custom size'),
+          prompt: 'WIDTHxHEIGHT: multiples of 16, longest edge up to 3840, at most 3:1, 655,360 to 8,294,400 pixels.',
+          placeholder: '1920x1088',
+          value: last.sizes?.[provider] ?? '',
+          validate: (text) => checkSize(text, capability),
+        });
+        if (custom.kind === 'cancel') return 'cancel';
+        if (custom.kind === 'value') {
+          size = checkSize(custom.value, capability).normalized ?? custom.value.trim();
+          return 'next';
+        }
+      }
+    },
+    async () => {
+      const capability = row();
+      if (capability.qualities.length === 0) {
+        quality = undefined;
+        return 'skip';
+      }
+      const result = await pickOne<Quality>({
+        ...position(4, 'quality'),
+        placeholder: 'Quality (higher takes longer and costs more)',
+        active: preselectedQuality(capability, last.qualities?.[provider], services.settings.quality()),
+        items: qualityChoices(capability),
+      });
+      if (result.kind === 'value') quality = result.value;
+      return outcome(result.kind);
+    },
+  ];
+  if (!(await runSteps(steps))) return undefined;
+
+  const model = modelForProvider(provider, settingModel);
+  const remembered: LastGenerateChoices = {
+    prompt,
+    provider,
+    sizes: { ...last.sizes, [provider]: size },
+    qualities: quality === undefined ? last.qualities : { ...last.qualities, [provider]: quality },
+  };
+  await services.context.globalState.update(lastChoicesKey, remembered);
+
+  const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1 };
+  return runJobWithProgress(services, {
+    request,
+    output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },
+    title: `Generating with ${providerLabels[provider]}`,
+  });
+}
+
+function describeProvider(id: ProviderId, model: ModelId): string {
+  const capability = capabilityFor(id, modelForProvider(id, model));
+  if (!capability) return '';
+  const style = capability.async ? 'submits a task and polls it' : 'answers directly';
+  return `${capability.model} · ${style}`;
+}

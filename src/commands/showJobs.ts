@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { providerLabels } from '../core/ids';
+import type { JobRecord } from '../core/journal';
+import { describeJob, jobActionLabels, jobActions, sortJobs } from '../host/jobList';
+import type { JobAction } from '../host/jobList';
+import { watchJob } from '../host/jobUi';
+import { showError } from '../host/messages';
+import { openFiles } from '../host/results';
+import type { Services } from '../host/services';
+
+interface JobItem extends vscode.QuickPickItem {
+  readonly job: JobRecord;
+}
+
+interface ActionItem extends vscode.QuickPickItem {
+  readonly action: JobAction;
+}
+
+/**
+ * `GPT Image: Show Jobs` — every job in the journal (state, age, provider, start of the prompt),
+ * then what can be done with the chosen one: open, resume, retry the download, resubmit (after a
+ * cost warning), discard.
+ */
+export function createShowJobsCommand(services: Services): () => Promise<void> {
+  return async () => {
+    try {
+      await showJobs(services);
+    } catch (error) {
+      await showError(services, error, { title: 'Show Jobs' });
+    }
+  };
+}
+
+async function showJobs(services: Services): Promise<void> {
+  const jobs = sortJobs(await services.runner.list());
+  if (jobs.length === 0) {
+    void vscode.window.showInformationMessage('No GPT Image jobs yet. Run "GPT Image: Generate Image…" to start one.');
+    return;
+  }
+  const now = Date.now();
+  const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, services.background.isRunning(job.id)), job }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'GPT Image jobs',
+    placeHolder: 'Pick a job to see what can be done with it',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) return;
+  const job = picked.job;
+  const running = services.background.isRunning(job.id);
+  const actions = jobActions(job, running);
+  const chosen = await vscode.window.showQuickPick<ActionItem>(
+    actions.map((action) => ({ label: jobActionLabels[action], action })),
+    {
+      title: `Job ${job.id} · ${providerLabels[job.provider]} · ${job.state}${running ? ' (running in the background)' : ''}`,
+      placeHolder: job.request.prompt,
+    },
+  );
+  if (chosen) await runAction(services, job, chosen.action);
+}
+
+async function runAction(services: Services, job: JobRecord, action: JobAction): Promise<void> {
+  const label = providerLabels[job.provider];
+  switch (action) {
+    case 'open':
+      await openFiles(job.tasks.flatMap((task) => task.files));
+      return;
+    case 'resume':
+      await watchJob(services, {
+        title: `Waiting for ${label}`,
+        provider: job.provider,
+        jobId: job.id,
+        start: (signal, onProgress) => services.runner.resume(job.id, signal, onProgress),
+      });
+      return;
+    case 'retryDownload':
+      await watchJob(services, {
+        title: `Downloading from ${label} again`,
+        provider: job.provider,
+        jobId: job.id,
+        start: (signal) => services.runner.retryDownload(job.id, signal),
+      });
+      return;
+    case 'resubmit': {
+      const resubmit = 'Resubmit';
+      const images = job.request.n === 1 ? 'an image' : `${job.request.n} images`;
+      const choice = await vscode.window.showWarningMessage(
+        `Resubmit this job to ${label}? It is a new paid request for ${images}.`,
+        {
+          modal: true,
+          detail:
+            job.state === 'unknown'
+              ? `The first request's outcome is unknown: if ${label} accepted it after all, you pay twice. Check ${label}'s dashboard first.`
+              : `The prompt and options are the same as before: "${job.request.prompt.slice(0, 200)}"`,
+        },
+        resubmit,
+      );
+      if (choice !== resubmit) return;
+      await watchJob(services, {
+        title: `Resubmitting to ${label}`,
+        provider: job.provider,
+        start: (signal, onProgress) => services.runner.resubmit(job.id, signal, onProgress),
+      });
+      return;
+    }
+    case 'discard':
+      await services.runner.discard(job.id);
+      void vscode.window.showInformationMessage(`Job ${job.id} was removed from the list; its files stay where they are.`);
+      return;
+  }
+}

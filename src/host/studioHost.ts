@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { defaultTokenRates } from '../core/cost';
+import type { TokenRates } from '../core/cost';
+import type { StudioServices } from '../webview/studioServices';
+import { allOutputTargets, outputTargetWithoutAsking } from './outputFolder';
+import type { Services } from './services';
+
+const cache = new WeakMap<Services, StudioServices>();
+
+/** The Studio's view of the host (webview/studioServices.ts), built once per Services. */
+export function studioServicesFor(services: Services): StudioServices {
+  let studio = cache.get(services);
+  if (!studio) {
+    studio = createStudioServices(services);
+    cache.set(services, studio);
+  }
+  return studio;
+}
+
+function createStudioServices(services: Services): StudioServices {
+  // The webview takes focus, so "the active editor" is gone by the time the Studio asks.
+  let lastEditor = vscode.window.activeTextEditor;
+  services.context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) lastEditor = editor;
+    }),
+  );
+  return {
+    extensionUri: services.context.extensionUri,
+    log: services.log,
+    runner: services.runner,
+    keyStatus: () => services.keys.status(),
+    defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
+    tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
+    outputFolders: () => allOutputTargets().map((target) => target.uri),
+    jobOutput: () => ({
+      dir: outputTargetWithoutAsking(lastEditor?.document.uri).uri.toString(),
+      template: services.settings.fileNameTemplate(),
+    }),
+    lastTextEditor: () => (lastEditor && !lastEditor.document.isClosed ? lastEditor : undefined),
+  };
+}
+
+/** Each rate falls back on its own, so a partly filled setting still works. */
+function parseTokenRates(value: unknown): TokenRates {
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const rate = (name: keyof TokenRates): number => {
+    const candidate = record[name];
+    return typeof candidate === 'number' && Number.isFinite(candidate) && candidate >= 0 ? candidate : defaultTokenRates[name];
+  };
+  return {
+    textInputPerMillion: rate('textInputPerMillion'),
+    imageInputPerMillion: rate('imageInputPerMillion'),
+    imageOutputPerMillion: rate('imageOutputPerMillion'),
+  };
+}

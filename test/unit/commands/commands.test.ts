@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { commandIds, studioViewType } from '../../../src/commands/commands';
+import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
+import { defaultFileNameTemplate } from '../../../src/core/naming';
+
+interface ContributedCommand {
+  readonly command: string;
+  readonly title: string;
+  readonly category?: string;
+}
+
+interface SettingSchema {
+  readonly default?: unknown;
+  readonly enum?: readonly string[];
+  readonly scope?: string;
+  readonly description?: string;
+  readonly markdownDescription?: string;
+}
+
+interface Manifest {
+  readonly activationEvents: readonly string[];
+  readonly main: string;
+  readonly capabilities: { readonly untrustedWorkspaces: { readonly restrictedConfigurations: readonly string[] } };
+  readonly contributes: {
+    readonly commands: readonly ContributedCommand[];
+    readonly menus?: Readonly<Record<string, readonly { readonly command: string }[]>>;
+    readonly configuration: { readonly properties: Readonly<Record<string, SettingSchema>> };
+  };
+}
+
+// Tests run from out/test/unit/commands; the manifest is at the repository root.
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+const settings = manifest.contributes.configuration.properties;
+
+describe('package.json contributes.commands', () => {
+  it('declares exactly the commands in commands.ts, in the same order', () => {
+    assert.deepEqual(
+      manifest.contributes.commands.map((command) => command.command),
+      [...commandIds],
+    );
+  });
+
+  it('gives every command the "GPT Image" category and its agreed title', () => {
+    const titles = Object.fromEntries(manifest.contributes.commands.map((command) => [command.command, command.title]));
+    assert.deepEqual(titles, {
+      'gptImage.generate': 'Generate Image…',
+      'gptImage.openStudio': 'Open Studio',
+      'gptImage.editImage': 'Edit Image…',
+      'gptImage.showJobs': 'Show Jobs',
+      'gptImage.setApiKey': 'Set API Key…',
+      'gptImage.clearApiKey': 'Clear API Key…',
+      'gptImage.showLog': 'Show Log',
+    });
+    for (const command of manifest.contributes.commands) assert.equal(command.category, 'GPT Image', command.command);
+  });
+
+  it('refers only to declared commands from menus', () => {
+    const declared = new Set<string>(commandIds);
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus ?? {})) {
+      for (const entry of entries) assert.ok(declared.has(entry.command), `${menu} names unknown command ${entry.command}`);
+    }
+  });
+});
+
+describe('package.json activation', () => {
+  it('activates only for a restored Studio panel; commands activate implicitly', () => {
+    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${studioViewType}`]);
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+    assert.equal(manifest.main, './dist/extension.js');
+  });
+});
+
+describe('package.json configuration', () => {
+  it('has every setting the host reads, each with a description', () => {
+    const expected = [
+      'gptImage.defaultProvider',
+      'gptImage.model',
+      'gptImage.size',
+      'gptImage.quality',
+      'gptImage.outputFolder',
+      'gptImage.fileNameTemplate',
+      'gptImage.afterGeneration',
+      'gptImage.pollIntervalSeconds',
+      'gptImage.requestTimeoutSeconds',
+      ...providerIds.map((id) => `gptImage.${id}.baseUrl`),
+    ];
+    for (const key of expected) {
+      const schema = settings[key];
+      assert.ok(schema, `missing setting ${key}`);
+      assert.ok((schema.description ?? schema.markdownDescription ?? '').length > 20, `${key} needs a real description`);
+    }
+  });
+
+  it('keeps enums and defaults in step with core', () => {
+    assert.deepEqual(settings['gptImage.defaultProvider']?.enum, [...providerIds]);
+    assert.equal(settings['gptImage.defaultProvider']?.default, 'openai');
+    assert.deepEqual(settings['gptImage.model']?.enum, [...modelIds]);
+    assert.deepEqual([...(settings['gptImage.quality']?.enum ?? [])].sort(), [...qualities].sort());
+    assert.equal(settings['gptImage.size']?.default, '1024x1024');
+    assert.equal(settings['gptImage.outputFolder']?.default, 'images');
+    assert.equal(settings['gptImage.fileNameTemplate']?.default, defaultFileNameTemplate);
+    assert.deepEqual(settings['gptImage.afterGeneration']?.enum, ['open', 'reveal', 'none']);
+    assert.equal(settings['gptImage.afterGeneration']?.default, 'open');
+    assert.equal(settings['gptImage.requestTimeoutSeconds']?.default, 360);
+    assert.equal(settings['gptImage.pollIntervalSeconds']?.default, 0);
+  });
+
+  it('makes every base URL application-scoped, restricted in untrusted workspaces, defaulting to the documented URL', () => {
+    const baseUrlKeys = providerIds.map((id) => `gptImage.${id}.baseUrl`);
+    for (const id of providerIds) {
+      const schema = settings[`gptImage.${id}.baseUrl`];
+      assert.equal(schema?.scope, 'application', id);
+      assert.equal(schema?.default, defaultBaseUrls[id]);
+    }
+    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys].sort());
+    const otherUrlSettings = Object.keys(settings).filter((key) => /url/i.test(key) && !baseUrlKeys.includes(key));
+    assert.deepEqual(otherUrlSettings, []);
+  });
+});

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultBaseUrls } from '../../../src/core/ids';
+import {
+  parseAfterGeneration,
+  parseFileNameTemplate,
+  parseModel,
+  parseNoProxy,
+  parseProvider,
+  parseQuality,
+  parseSizeSetting,
+  pollIntervalOverrideMs,
+  requestTimeoutMs,
+  trustedBaseUrl,
+} from '../../../src/host/settingsRules';
+
+describe('trustedBaseUrl', () => {
+  it('uses the user (global) value, without a trailing slash', () => {
+    const result = trustedBaseUrl('openai', { defaultValue: defaultBaseUrls.openai, globalValue: 'https://gateway.example.com/openai/v1/' });
+    assert.deepEqual(result, { ok: true, url: 'https://gateway.example.com/openai/v1', ignoredWorkspaceValue: false });
+  });
+
+  it('falls back to the default, and to the documented URL when there is none', () => {
+    assert.deepEqual(trustedBaseUrl('apixo', { defaultValue: defaultBaseUrls.apixo }), {
+      ok: true,
+      url: 'https://api.apixo.ai/api/v1',
+      ignoredWorkspaceValue: false,
+    });
+    assert.deepEqual(trustedBaseUrl('modellix', undefined), { ok: true, url: defaultBaseUrls.modellix, ignoredWorkspaceValue: false });
+    assert.deepEqual(trustedBaseUrl('gravitex', { globalValue: '   ' }), { ok: true, url: defaultBaseUrls.gravitex, ignoredWorkspaceValue: false });
+  });
+
+  it('never takes a workspace or folder value, and says it ignored one', () => {
+    const fromRepository = trustedBaseUrl('openai', {
+      defaultValue: defaultBaseUrls.openai,
+      workspaceValue: 'https://attacker.example.net/v1',
+      workspaceFolderValue: 'http://127.0.0.1:9/v1',
+    });
+    assert.deepEqual(fromRepository, { ok: true, url: defaultBaseUrls.openai, ignoredWorkspaceValue: true });
+    const both = trustedBaseUrl('modellix', { globalValue: 'http://localhost:8080/api/v1', workspaceValue: 'https://elsewhere.example/api' });
+    assert.deepEqual(both, { ok: true, url: 'http://localhost:8080/api/v1', ignoredWorkspaceValue: true });
+  });
+
+  it('accepts plain http only for loopback', () => {
+    assert.equal(trustedBaseUrl('openai', { globalValue: 'http://127.0.0.1:4010/v1' }).ok, true);
+    assert.equal(trustedBaseUrl('openai', { globalValue: 'http://[::1]:4010/v1' }).ok, true);
+    const remote = trustedBaseUrl('gravitex', { globalValue: 'http://api.gravitex.ai/v1' });
+    assert.equal(remote.ok, false);
+    assert.match(!remote.ok ? remote.error : '', /gptImage\.gravitex\.baseUrl.*plain http to api\.gravitex\.ai/);
+  });
+
+  it('refuses invalid URLs, credentials and other schemes with the setting name', () => {
+    for (const value of ['not a url', 'https://user:pw@api.openai.com/v1', 'ftp://api.openai.com/v1', 'https://api.openai.com/v1?x=1']) {
+      const result = trustedBaseUrl('openai', { globalValue: value });
+      assert.equal(result.ok, false, value);
+      assert.match(!result.ok ? result.error : '', /OpenAI base URL in your settings \(gptImage\.openai\.baseUrl\)/);
+    }
+  });
+});
+
+describe('setting values', () => {
+  it('parses enums with safe fallbacks', () => {
+    assert.equal(parseProvider('apixo'), 'apixo');
+    assert.equal(parseProvider('midjourney'), 'openai');
+    assert.equal(parseModel('gpt-image-1.5'), 'gpt-image-1.5');
+    assert.equal(parseModel(42), 'gpt-image-2');
+    assert.equal(parseQuality('high'), 'high');
+    assert.equal(parseQuality('ultra'), undefined);
+    assert.equal(parseAfterGeneration('reveal'), 'reveal');
+    assert.equal(parseAfterGeneration('none'), 'none');
+    assert.equal(parseAfterGeneration('explode'), 'open');
+    assert.equal(parseSizeSetting(' 1536x1024 '), '1536x1024');
+    assert.equal(parseSizeSetting(''), '1024x1024');
+    assert.equal(parseFileNameTemplate('  '), '{date}-{slug}-{index}');
+    assert.equal(parseFileNameTemplate('{provider}-{index}'), '{provider}-{index}');
+  });
+
+  it('defaults the request timeout to 360 s and keeps it within 5 s to 1 h', () => {
+    assert.equal(requestTimeoutMs(undefined), 360_000);
+    assert.equal(requestTimeoutMs('600'), 360_000);
+    assert.equal(requestTimeoutMs(600), 600_000);
+    assert.equal(requestTimeoutMs(1), 5_000);
+    assert.equal(requestTimeoutMs(99_999), 3_600_000);
+  });
+
+  it('treats a poll interval of 0 as the provider schedule and allows 0.05 s for tests', () => {
+    assert.equal(pollIntervalOverrideMs(0), undefined);
+    assert.equal(pollIntervalOverrideMs(undefined), undefined);
+    assert.equal(pollIntervalOverrideMs(-3), undefined);
+    assert.equal(pollIntervalOverrideMs(0.05), 50);
+    assert.equal(pollIntervalOverrideMs(0.001), 50);
+    assert.equal(pollIntervalOverrideMs(7), 7_000);
+  });
+
+  it('reads http.noProxy as a list or a comma-separated string', () => {
+    assert.deepEqual(parseNoProxy(['internal.example', ' ', 'localhost']), ['internal.example', 'localhost']);
+    assert.deepEqual(parseNoProxy('a.example, b.example'), ['a.example', 'b.example']);
+    assert.deepEqual(parseNoProxy(undefined), []);
+  });
+});
