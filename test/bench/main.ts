@@ -3,7 +3,7 @@
  * section, prints one table and writes bench/results.json. Everything talks to loopback only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
@@ -88,6 +88,8 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
   const startedAt = new Date();
+  // Other work on the machine skews wall times; the load average is recorded so a reader can judge.
+  const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
   const results: SectionResult[] = [];
   for (const section of sections) {
     if (args.only && !args.only.has(section.name)) continue;
@@ -113,12 +115,20 @@ async function main(): Promise<void> {
       totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
       os: `${osType()} ${release()}`,
       node: process.version,
+      loadAverage1mAtStart: loadAtStart[0],
+      loadAverage1mAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     },
     quick: args.quick,
     sections: Object.fromEntries(results.map((result) => [result.name, { ok: result.ok, error: result.error, seconds: result.seconds, checks: result.checks, ...result.figures }])),
   };
   process.stdout.write(`\n${renderTable(results)}\n\n`);
-  process.stdout.write(`machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.totalMemoryMb} MB, ${report.machine.os}, Node ${report.machine.node}\n`);
+  process.stdout.write(
+    `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.totalMemoryMb} MB, ${report.machine.os}, Node ${report.machine.node}, ` +
+      `load ${report.machine.loadAverage1mAtStart} → ${report.machine.loadAverage1mAtEnd}\n`,
+  );
+  if (Math.max(report.machine.loadAverage1mAtStart ?? 0, report.machine.loadAverage1mAtEnd) > processors.length) {
+    process.stdout.write('bench: warning: the machine was busy with other work (load above its CPU count); wall times are inflated.\n');
+  }
   const outFile = join(args.root, 'bench', 'results.json');
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`bench: wrote ${outFile}\n`);
