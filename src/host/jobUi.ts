@@ -101,14 +101,21 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
               if (settled) return;
               finish(result);
               showWarnings(result.warnings);
-              await reportPartial(services, result);
               await presentResults(result.files, options.openMode ?? services.settings.afterGeneration(), false);
             },
             async (error: unknown) => {
               if (settled) return;
               finish(undefined);
-              if (cancelled && isAbortError(error)) return;
+              if (cancelled && isAbortError(error)) {
+                if (latest?.phase === 'submitting' || latest?.phase === 'uploading') {
+                  void vscode.window.showWarningMessage(
+                    `Cancelled. If the request had already reached ${label}, it may still be charged; "GPT Image: Show Jobs" lists it.`,
+                  );
+                }
+                return;
+              }
               await showError(services, error, { jobId });
+              await presentSavedPart(services, jobId);
             },
           );
 
@@ -132,13 +139,6 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
             }
             cancelled = true;
             controller.abort();
-            await work.catch(() => undefined);
-            finish(undefined);
-            if (latest?.phase === 'submitting' || latest?.phase === 'uploading') {
-              void vscode.window.showWarningMessage(
-                `Cancelled. If the request had already reached ${label}, it may still be charged; "GPT Image: Show Jobs" lists it.`,
-              );
-            }
           });
         }),
     ),
@@ -161,8 +161,10 @@ async function askKeepOrStop(label: string): Promise<'keep' | 'stop'> {
   return choice === stop ? 'stop' : 'keep';
 }
 
-/** Some images saved, others not (n > 1 over several tasks): say what is missing. */
-async function reportPartial(services: Services, result: JobResult): Promise<void> {
-  if (result.job.state === 'saved' || !result.job.error) return;
-  await showError(services, new Error(`Only ${result.files.length} image(s) were saved. ${result.job.error.message}`), { jobId: result.job.id });
+/** A job of several images can fail after some were saved: those are still shown. */
+async function presentSavedPart(services: Services, jobId: string | undefined): Promise<void> {
+  if (jobId === undefined) return;
+  const job = await services.journal.get(jobId).catch(() => undefined);
+  const files = job?.tasks.flatMap((task) => task.files) ?? [];
+  await presentResults(files, 'none', true);
 }
