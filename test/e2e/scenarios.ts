@@ -1,5 +1,8 @@
 import type { Scenario } from './harness/scenario';
+import { badInputScenario } from './ui/badInput';
+import { generateOpenAiScenario } from './ui/generateOpenAi';
+import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { setApiKeyScenario } from './ui/setApiKey';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, badInputScenario, hostileWorkspaceScenario];

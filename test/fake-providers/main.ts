@@ -3,6 +3,10 @@
 // until killed. Used by `npm start` and the real-editor tests. These are NOT the real providers:
 // they speak each provider's documented API and draw simple synthetic images.
 import { writeFileSync } from 'node:fs';
+import { startFakeApixo } from './apixo';
+import { startFakeCdn } from './cdn';
+import type { FakeCdn } from './cdn';
+import { startFakeModellix } from './modellix';
 import { startFakeOpenAi } from './openai';
 
 /** Where one fake listens, as written to the ports file (see test/e2e/harness/fakes.ts). */
@@ -14,10 +18,25 @@ interface Running {
 
 type Starter = (port: number) => Promise<Running>;
 
-/** One entry per fake; the base URL is what `gptImage.<provider>.baseUrl` must say to reach it. */
+let cdn: FakeCdn | undefined;
+const sharedCdn = (): FakeCdn => {
+  if (!cdn) throw new Error('the CDN fake must start first');
+  return cdn;
+};
+
+/**
+ * One entry per fake, started in this order; the base URL is what `gptImage.<provider>.baseUrl` must
+ * say to reach it. The CDN is the second origin the async providers' result URLs point at.
+ */
 const starters: Record<string, Starter> = {
+  cdn: async (port) => {
+    cdn = await startFakeCdn({ port });
+    return { origin: cdn.origin, baseUrl: cdn.origin, close: () => sharedCdn().close() };
+  },
   openai: (port) => startFakeOpenAi({ port, flavour: 'openai' }),
   gravitex: (port) => startFakeOpenAi({ port, flavour: 'gravitex' }),
+  modellix: (port) => startFakeModellix({ port, cdn: sharedCdn() }),
+  apixo: (port) => startFakeApixo({ port, cdn: sharedCdn() }),
 };
 
 function option(name: string): string | undefined {

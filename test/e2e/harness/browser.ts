@@ -90,11 +90,25 @@ export async function answerInput(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Picks the quick-pick row containing `label` (waits for it to be listed). */
-export async function pickItem(page: Page, label: string | RegExp, timeoutMs = 15000): Promise<void> {
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+/** Picks the quick-pick row whose label is exactly `label` (waits for it to be listed). */
+export async function pickItem(page: Page, label: string, timeoutMs = 15000): Promise<void> {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.waitFor({ timeout: timeoutMs });
   await row.click();
+}
+
+/** The quick input's title bar text (e.g. "Generate Image: size (OpenAI · gpt-image-2)"). */
+export function quickInputTitle(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-title').first();
+}
+
+/** The validation / prompt message under the quick input's box. */
+export function quickInputMessage(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-message').first();
 }
 
 /** A notification toast containing `text`. */
