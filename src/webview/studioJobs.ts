@@ -11,9 +11,13 @@ import type { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
 
 interface RunningJob {
-  controller: AbortController;
+  readonly controller: AbortController;
   view: JobView;
+  /** The run itself (handed to the background on keep or when the panel closes). */
+  readonly work: () => Promise<JobResult> | undefined;
 }
+
+const waitingPhases = new Set<JobView['phase']>(['polling', 'downloading', 'saving']);
 
 /**
  * Runs jobs for the panel and streams their progress to it. Cancel aborts the wait; once a paid
@@ -32,6 +36,7 @@ export class StudioJobs {
   /** Starts a job; answers `done` (with the error, if any) once it ended. */
   async generate(requestId: string, form: GenerateForm): Promise<void> {
     let jobId: string | undefined;
+    let work: Promise<JobResult> | undefined;
     const controller = new AbortController();
     try {
       const request: GenerationRequest = {
@@ -47,7 +52,7 @@ export class StudioJobs {
         inputImages: await this.references.resolve(form.references),
       };
       const output = this.services.jobOutput();
-      const result = await this.services.runner.run({
+      work = this.services.runner.run({
         request,
         output,
         signal: controller.signal,
@@ -67,11 +72,12 @@ export class StudioJobs {
             thumbnails: [],
             cancellable: true,
           };
-          this.running.set(job.id, { controller, view });
+          this.running.set(job.id, { controller, view, work: () => work });
           this.post({ type: 'job', job: view });
         },
         onProgress: (progress) => this.progress(progress),
       });
+      const result = await work;
       await this.finished(result);
       this.post({ type: 'done', requestId });
     } catch (error) {
@@ -80,49 +86,59 @@ export class StudioJobs {
       if (!isInputError(error) && !isAbortError(error)) this.services.log.warn(`Studio job ${jobId ?? '(not started)'}: ${message ?? ''}`);
       this.post({ type: 'done', requestId, error: message });
     } finally {
-      // A "keep in background" cancel replaced the entry with the resumed run: leave that one.
-      if (jobId !== undefined && this.running.get(jobId)?.controller === controller) this.running.delete(jobId);
+      if (jobId !== undefined) this.running.delete(jobId);
     }
   }
 
-  /** Stop waiting. Before a task id exists nothing can be kept, so the request is simply aborted. */
+  /**
+   * Cancel, as everywhere else (host/jobUi.ts): before the provider accepted the request it is
+   * simply aborted; after, the user chooses between keeping the paid task running in the
+   * background and stopping (abandoning) it. Dismissing the question keeps it: a paid result is
+   * never dropped by accident.
+   */
   async cancel(requestId: string, jobId: string): Promise<void> {
     const job = this.running.get(jobId);
     if (!job) {
       this.post({ type: 'done', requestId, error: 'That job is not running in this window.' });
       return;
     }
-    const waiting = job.view.phase === 'polling' || job.view.phase === 'downloading' || job.view.phase === 'saving';
-    job.controller.abort();
-    if (!waiting) {
+    if (!waitingPhases.has(job.view.phase)) {
+      job.controller.abort();
       this.post({ type: 'done', requestId });
       return;
     }
-    const keep = 'Keep in background';
+    const label = providerLabels[job.view.provider];
+    const stop = 'Stop waiting';
     const choice = await vscode.window.showWarningMessage(
-      `${providerLabels[job.view.provider]} has already accepted this paid request. Keep waiting for it in the background, or abandon it?`,
-      { modal: true },
-      keep,
-      'Abandon',
+      `${label} has accepted this job and is still working on it.`,
+      {
+        modal: true,
+        detail: `Keep it running in the background (the image is saved when it is ready), or stop waiting for it (${label} may still charge for it).`,
+      },
+      'Keep in background',
+      stop,
     );
-    if (choice === keep) {
-      const controller = new AbortController();
-      this.running.set(jobId, { controller, view: job.view });
-      void this.services.runner
-        .resume(jobId, controller.signal, (progress) => this.progress(progress))
-        .then((result) => this.finished(result))
-        .catch((error: unknown) => this.failed(jobId, error))
-        .finally(() => this.running.delete(jobId));
+    if (choice === stop) {
+      job.controller.abort();
+      await job.work()?.catch(() => undefined);
+      await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Could not abandon job ${jobId}: ${String(error)}`));
+      this.update(jobId, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
     } else {
-      await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Abandon ${jobId}: ${String(error)}`));
-      this.update(jobId, { phase: 'cancelled', message: 'Abandoned', cancellable: false });
+      const work = job.work();
+      if (work && this.services.background) this.services.background.adopt(jobId, work);
+      this.update(jobId, { message: 'Continuing in the background', cancellable: false });
     }
     this.post({ type: 'done', requestId });
   }
 
   dispose(): void {
-    // Closing the panel stops waiting; polling jobs stay in the journal and resume next time.
-    for (const job of this.running.values()) job.controller.abort();
+    // Closing the panel must not lose a paid task: hand waiting jobs to the background (or leave
+    // them 'polling' in the journal for the next activation); abort only what is not paid yet.
+    for (const [jobId, job] of this.running) {
+      const work = job.work();
+      if (waitingPhases.has(job.view.phase) && work && this.services.background) this.services.background.adopt(jobId, work);
+      else job.controller.abort();
+    }
     this.running.clear();
   }
 
@@ -139,9 +155,8 @@ export class StudioJobs {
 
   private failed(jobId: string, error: unknown): void {
     if (isAbortError(error)) {
-      const waiting = this.running.get(jobId)?.view.phase === 'polling';
-      // While the user chooses between keeping and abandoning a paid task, it is not cancelled yet.
-      if (!waiting) this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+      const stopped = this.running.get(jobId)?.view.phase === 'cancelled';
+      if (!stopped) this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
       return;
     }
     const text = describeError(error, { jobId }).message;

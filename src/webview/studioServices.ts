@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { TokenRates } from '../core/cost';
 import type { ModelId, ProviderId } from '../core/ids';
 import type { JobOutput } from '../core/journal';
-import type { JobRunner } from '../core/runner';
+import type { JobResult, JobRunner } from '../core/runner';
 import type { Logger } from '../providers/types';
 
 /**
@@ -23,6 +23,12 @@ export interface StudioServices {
   outputFolders(): readonly vscode.Uri[];
   /** Where a new job writes; throws an Error with a user-facing message when there is nowhere. */
   jobOutput(): JobOutput;
+  /**
+   * Takes over a job that keeps running without the panel (Cancel → "Keep in background", or the
+   * panel closed while a paid task is pending): host/backgroundJobs.ts `adopt`. Optional: without
+   * it such a job stays 'polling' in the journal and resumes on the next activation.
+   */
+  readonly background?: { adopt(jobId: string, work: Promise<JobResult>): void } | undefined;
   /** The text editor the user last worked in (the webview takes focus, so "active" is not enough). */
   lastTextEditor(): vscode.TextEditor | undefined;
 }
