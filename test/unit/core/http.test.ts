@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isProviderError } from '../../../src/core/errors';
+import {
+  authorizationFor,
+  classifyNetworkError,
+  createHttpClient,
+  describeHeaders,
+  kindForStatus,
+  networkErrorCode,
+  readBytes,
+  readText,
+  redactUrl,
+  retryAfterFromHeaders,
+} from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/providers/http';
+import { resetConnection, sendJson, startLoopbackServer } from '../../fake-providers/server';
+import type { LoopbackServer } from '../../fake-providers/server';
+import { assertNoKey, recordingLog } from '../providers/openAiTestSupport';
+
+const key = 'sk-test-openai-key';
+
+describe('http: redaction', () => {
+  it('never prints credentials in header descriptions', () => {
+    const text = describeHeaders({ Authorization: `Bearer ${key}`, 'x-api-key': key, Cookie: 'a=b', 'content-type': 'application/json' });
+    assert.equal(text, '{ Authorization: [redacted], x-api-key: [redacted], Cookie: [redacted], content-type: application/json }');
+    assert.equal(describeHeaders(undefined), '');
+  });
+
+  it('drops user info and signed query strings from logged URLs', () => {
+    assert.equal(redactUrl('https://user:pw@cdn.example.invalid/a.png?X-Amz-Signature=abc&X-Amz-Expires=60'), 'https://cdn.example.invalid/a.png?[redacted]');
+    assert.equal(redactUrl('https://api.apixo.ai/api/v1/statusTask/gpt-image-2?taskId=t1'), 'https://api.apixo.ai/api/v1/statusTask/gpt-image-2?taskId=t1');
+    assert.equal(redactUrl('::'), '[unparseable url]');
+  });
+
+  it('sends the key only to the configured origin', () => {
+    assert.deepEqual(authorizationFor('https://api.openai.com/v1', 'https://api.openai.com/v1/images/edits', key), { authorization: `Bearer ${key}` });
+    for (const url of ['https://cdn.example.invalid/x.png', 'http://api.openai.com/v1/images', 'https://api.openai.com:8443/v1']) {
+      assert.throws(
+        () => authorizationFor('https://api.openai.com/v1', url, key),
+        (error: unknown) => isProviderError(error) && error.kind === 'permission' && !error.message.includes(key),
+      );
+    }
+  });
+});
+
+describe('http: classification', () => {
+  it('maps statuses to kinds and retryability', () => {
+    assert.deepEqual(kindForStatus(400), { kind: 'badRequest', retryable: false });
+    assert.deepEqual(kindForStatus(401), { kind: 'auth', retryable: false });
+    assert.deepEqual(kindForStatus(402), { kind: 'quota', retryable: false });
+    assert.deepEqual(kindForStatus(403), { kind: 'permission', retryable: false });
+    assert.deepEqual(kindForStatus(404), { kind: 'notFound', retryable: false });
+    assert.deepEqual(kindForStatus(408), { kind: 'timeout', retryable: true });
+    assert.deepEqual(kindForStatus(429), { kind: 'rateLimit', retryable: true });
+    assert.deepEqual(kindForStatus(503), { kind: 'server', retryable: true });
+    assert.deepEqual(kindForStatus(418), { kind: 'badRequest', retryable: false });
+  });
+
+  it('reads Retry-After from headers', () => {
+    assert.equal(retryAfterFromHeaders({ 'retry-after': '3' }), 3000);
+    assert.equal(retryAfterFromHeaders({ 'retry-after-ms': '250' }), 250);
+    assert.equal(retryAfterFromHeaders({}), undefined);
+  });
+
+  it('walks .cause for a network code', () => {
+    const error = new Error('fetch failed', { cause: new Error('inner', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }) });
+    assert.equal(networkErrorCode(error), 'ECONNRESET');
+    assert.equal(networkErrorCode(new Error('plain')), undefined);
+  });
+
+  it('keeps a paid request that may have arrived from being retried', () => {
+    const request = { paid: true, provider: 'OpenAI', url: 'https://api.openai.com/v1/images/generations', timeoutMs: 300_000 };
+    const refused = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), request, false);
+    assert.equal(refused.kind, 'network');
+    assert.equal(refused.retryable, true);
+    const reset = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), request, false);
+    assert.equal(reset.kind, 'unknownOutcome');
+    assert.equal(reset.retryable, false);
+    const timedOut = classifyNetworkError(new Error('timeout'), request, true);
+    assert.equal(timedOut.kind, 'unknownOutcome');
+    assert.match(timedOut.message, /did not answer within 300 s/);
+    const poll = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), { ...request, paid: false }, false);
+    assert.equal(poll.kind, 'network');
+    assert.equal(poll.retryable, true);
+  });
+});
+
+describe('http: client against a loopback server', () => {
+  let server: LoopbackServer;
+  let client: HttpClient;
+  const log = recordingLog();
+
+  before(async () => {
+    server = await startLoopbackServer((request, _body, response) => {
+      if (request.url === '/reset') return resetConnection(response);
+      if (request.url === '/big') return sendJson(response, 200, 'x'.repeat(5000));
+      sendJson(response, 200, { ok: true }, { 'x-request-id': 'req_1' });
+    });
+    client = createHttpClient({ log });
+  });
+  after(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  it('sends headers and logs the request without the key', async () => {
+    const response = await client.send({
+      method: 'POST',
+      url: `${server.origin}/ok`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{}',
+      timeoutMs: 5000,
+      signal: new AbortController().signal,
+      paid: true,
+      provider: 'OpenAI',
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers['x-request-id'], 'req_1');
+    assert.deepEqual(JSON.parse(await readText(response)), { ok: true });
+    assert.equal(server.requests.at(-1)?.headers.authorization, `Bearer ${key}`);
+    assert.ok(log.lines.some((line) => line.includes('authorization: [redacted]')));
+    assert.ok(log.lines.some((line) => line.includes('(request id req_1)')));
+    assertNoKey(key, ...log.lines);
+  });
+
+  it('turns a reset after sending a paid request into unknownOutcome', async () => {
+    await assert.rejects(
+      client.send({ method: 'POST', url: `${server.origin}/reset`, body: '{}', timeoutMs: 5000, signal: new AbortController().signal, paid: true, provider: 'OpenAI' }),
+      (error: unknown) => isProviderError(error) && error.kind === 'unknownOutcome' && error.retryable === false,
+    );
+  });
+
+  it('refuses a body over the limit', async () => {
+    const response = await client.send({ method: 'GET', url: `${server.origin}/big`, timeoutMs: 5000, signal: new AbortController().signal, paid: false, provider: 'OpenAI' });
+    await assert.rejects(readBytes(response, 1000), (error: unknown) => isProviderError(error) && error.kind === 'invalidResponse');
+  });
+
+  it('reports a refused connection as a retryable network error, even when paid', async () => {
+    const closed = await startLoopbackServer(() => undefined);
+    const url = `${closed.origin}/x`;
+    await closed.close();
+    await assert.rejects(
+      client.send({ method: 'POST', url, body: '{}', timeoutMs: 5000, signal: new AbortController().signal, paid: true, provider: 'OpenAI' }),
+      (error: unknown) => isProviderError(error) && error.kind === 'network' && error.retryable,
+    );
+  });
+});
