@@ -171,6 +171,8 @@ export async function readText(response: HttpResponse, limitBytes = 4 * 1024 * 1
 export async function readBytes(response: HttpResponse, limitBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
+    // Without a listener, the abort error a destroyed undici body emits would be an uncaught exception.
+    response.body.on('error', () => undefined);
     response.body.destroy();
     throw tooLarge(limitBytes);
   }
