@@ -130,6 +130,8 @@ async function readImages(
   try {
     streamed = await parseImagesStream(response.body, { provider: flavour.label });
   } catch (error) {
+    // A listener first: a destroyed undici body emits an abort error that would otherwise be uncaught.
+    response.body.on('error', () => undefined);
     response.body.destroy();
     if (signal.aborted) throw abortedError(signal);
     if (isProviderError(error)) throw withRequestId(error, requestId);
