@@ -5,7 +5,7 @@
 // Pass `--only activation,largeImages,polling,history` to run some sections, `--quick` for fewer runs.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +22,11 @@ step('production build (node esbuild.mjs --production) into bench/cache/build');
 rmSync(buildDir, { recursive: true, force: true });
 mkdirSync(buildDir, { recursive: true });
 for (const entry of ['src', 'media', 'node_modules', 'package.json', 'tsconfig.json']) {
-  if (existsSync(join(root, entry))) symlinkSync(join(root, entry), join(buildDir, entry));
+  const source = join(root, entry);
+  if (!existsSync(source)) continue;
+  // Folders are linked ('junction' lets Windows do it without privileges), files copied.
+  if (statSync(source).isDirectory()) symlinkSync(source, join(buildDir, entry), 'junction');
+  else copyFileSync(source, join(buildDir, entry));
 }
 const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs'), '--production'], { cwd: buildDir, stdio: 'inherit' });
 if (build.status !== 0) {

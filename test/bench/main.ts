@@ -62,7 +62,7 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
         rssProbe: join(args.binDir, 'rssProbe.js'),
         cacheDir: args.cacheDir,
         scratchDir,
-        runs: args.quick ? 2 : 5,
+        runs: args.quick ? 2 : 7,
       }),
   },
   {
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
     process.stdout.write('bench: warning: the machine was busy with other work (load above its CPU count); wall times are inflated.\n');
   }
   const outFile = join(args.root, 'bench', 'results.json');
+  mkdirSync(join(args.root, 'bench'), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`bench: wrote ${outFile}\n`);
   const failed = results.filter((result) => !result.ok || Object.values(result.checks).some((passed) => !passed));

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 
 async function main(): Promise<void> {
+  // `--startup`: only load the SDK and exit, for the start-up share of the wall time.
+  if (process.argv[2] === '--startup') return;
   const [baseURL, outDir, n, size, prompt] = process.argv.slice(2);
   if (!baseURL || !outDir || !n || !size || !prompt) throw new Error('usage: sdkClient.js <base url> <out dir> <n> <size> <prompt>');
   const client = new OpenAI({ baseURL, maxRetries: 0 });
