@@ -55,7 +55,7 @@ export function createFileJournalStore(home: string, onCorrupt?: (file: string, 
       const records = await Promise.all(names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).map((name) => read(join(dir, name))));
       return records.filter((record): record is JobRecord => record !== undefined);
     },
-    get: (id) => read(pathOf(id)),
+    get: async (id) => read(pathOf(id)),
     async put(job) {
       await mkdir(dir, { recursive: true });
       await replaceAtomically(pathOf(job.id), `${JSON.stringify(job, null, 2)}\n`);

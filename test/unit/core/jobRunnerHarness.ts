@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
+import { createFileJournalStore } from '../../../src/cli/fileJournalStore';
+import type { ProviderId } from '../../../src/core/ids';
+import { createJobRunner } from '../../../src/core/jobRunner';
+import type { JournalStore } from '../../../src/core/journal';
+import type { JobRunner } from '../../../src/core/runner';
+import { downloadResult } from '../../../src/providers/download';
+import { createHttpClient } from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/providers/http';
+import { createProvider } from '../../../src/providers/registry';
+import type { Logger } from '../../../src/providers/types';
+
+export const silentLog: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface RunnerRig {
+  readonly runner: JobRunner;
+  readonly journal: JournalStore;
+  readonly outDir: string;
+  /** The journal's home: records are in `<home>/jobs/<id>.json`. */
+  readonly home: string;
+  readonly http: HttpClient;
+}
+
+/** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
+export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: string): RunnerRig {
+  const root = home ?? mkdtempSync(join(tmpdir(), 'gpt-image-runner-'));
+  const journal = createFileJournalStore(join(root, 'home'));
+  const http = createHttpClient({ log: silentLog });
+  const runner = createJobRunner({
+    provider: (id) =>
+      createProvider(id, {
+        baseUrl: baseUrls[id] ?? 'https://unused.invalid',
+        http,
+        getApiKey: async () => `sk-test-${id}-key`,
+        log: silentLog,
+        now: () => Date.now(),
+        requestTimeoutMs: 30_000,
+      }),
+    journal,
+    writer: createFileImageWriter(),
+    log: silentLog,
+    now: () => Date.now(),
+    pollIntervalOverrideMs: 20,
+    download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
+  });
+  return { runner, journal, outDir: join(root, 'out'), home: join(root, 'home'), http };
+}
