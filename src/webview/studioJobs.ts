@@ -25,6 +25,8 @@ const waitingPhases = new Set<JobView['phase']>(['polling', 'downloading', 'savi
  */
 export class StudioJobs {
   private readonly running = new Map<string, RunningJob>();
+  /** Jobs that ended lately, so a page that was hidden (and so reloaded) learns how they ended. */
+  private readonly recent = new Map<string, JobView>();
 
   constructor(
     private readonly services: StudioServices,
@@ -131,6 +133,12 @@ export class StudioJobs {
     this.post({ type: 'done', requestId });
   }
 
+  /** Re-sends every job this panel knows: the page starts afresh whenever it was hidden. */
+  replay(): void {
+    for (const view of this.recent.values()) this.post({ type: 'job', job: view });
+    for (const job of this.running.values()) this.post({ type: 'job', job: job.view });
+  }
+
   dispose(): void {
     // Closing the panel must not lose a paid task: hand waiting jobs to the background (or leave
     // them 'polling' in the journal for the next activation); abort only what is not paid yet.
@@ -184,6 +192,14 @@ export class StudioJobs {
     if (!job) return;
     job.view = { ...job.view, ...change };
     this.post({ type: 'job', job: job.view });
+    if (!waitingPhases.has(job.view.phase) && job.view.phase !== 'submitting' && job.view.phase !== 'uploading') {
+      this.recent.delete(jobId);
+      this.recent.set(jobId, job.view);
+      for (const oldest of this.recent.keys()) {
+        if (this.recent.size <= 10) break;
+        this.recent.delete(oldest);
+      }
+    }
   }
 }
 

@@ -132,6 +132,7 @@ export class StudioPanel {
       defaults: this.services.defaults(),
       hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
     });
+    this.jobs.replay();
   }
 
   private async sendKeys(): Promise<void> {

@@ -17,6 +17,13 @@ export class JobsView {
   private timer: number | undefined;
 
   constructor(private readonly context: StudioContext) {
+    // Jobs saved as running may have ended while the page was gone; the host re-sends the ones it
+    // still watches right after `init`, which overrides this.
+    for (const [index, job] of context.state.jobs.entries()) {
+      if (activePhases.has(job.phase)) {
+        context.state.jobs[index] = { ...job, message: 'Not watched by this panel any more: see "GPT Image: Show Jobs"', cancellable: false };
+      }
+    }
     this.render();
   }
 
