@@ -1,8 +1,9 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
+import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { setApiKeyScenario } from './ui/setApiKey';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, editImageScenario, badInputScenario, hostileWorkspaceScenario];

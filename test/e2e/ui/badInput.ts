@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { answerInput, pickItem, quickInput, quickInputMessage, quickInputTitle, runCommand } from '../harness/browser';
 import { providerNames } from '../harness/fakes';
 import type { Scenario } from '../harness/scenario';
+import type { Locator, Page } from 'playwright-core';
+
+function errorBox(page: Page): Locator {
+  return page.locator('.quick-input-widget .monaco-inputbox.error').first();
+}
 import { setOpenAiKey } from './setApiKey';
 
 /** Scenario 6: an empty prompt and an invalid size are refused with a clear message; nothing is sent. */
@@ -17,8 +22,8 @@ export const badInputScenario: Scenario = {
 
     // Empty (only spaces): Enter does not move on, and the box says why.
     await answerInput(page, '   ');
-    await page.locator('.quick-input-widget .monaco-inputbox.error, .quick-input-widget .quick-input-message.error, .quick-input-widget .inputValidationError').first().waitFor({ timeout: 10000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
+    // The box turns into an error box (red border); the message under it says what to do.
+    await errorBox(page).waitFor({ timeout: 10000 });
     assert.match((await quickInputTitle(page).textContent()) ?? '', /prompt/, 'still on the prompt step');
     assert.match((await quickInputMessage(page).textContent()) ?? '', /Describe the image you want/);
     await context.screenshot('empty-prompt');
@@ -32,7 +37,8 @@ export const badInputScenario: Scenario = {
     await quickInputTitle(page).filter({ hasText: 'custom size' }).waitFor({ timeout: 15000 });
     await quickInput(page).fill('1000x1000');
     await page.keyboard.press('Enter');
-    await quickInputMessage(page).filter({ hasText: /16/ }).waitFor({ timeout: 10000 });
+    await quickInputMessage(page).filter({ hasText: /must be multiples of 16/ }).waitFor({ timeout: 10000 });
+    await errorBox(page).waitFor({ timeout: 10000 });
     const message = (await quickInputMessage(page).textContent()) ?? '';
     assert.match((await quickInputTitle(page).textContent()) ?? '', /custom size/, 'still on the size step');
     context.log(`invalid size message: ${message}`);
