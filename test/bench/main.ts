@@ -129,8 +129,10 @@ async function main(): Promise<void> {
   if (Math.max(report.machine.loadAverage1mAtStart ?? 0, report.machine.loadAverage1mAtEnd) > processors.length) {
     process.stdout.write('bench: warning: the machine was busy with other work (load above its CPU count); wall times are inflated.\n');
   }
-  const outFile = join(args.root, 'bench', 'results.json');
-  mkdirSync(join(args.root, 'bench'), { recursive: true });
+  // Only a full run may replace the committed figures; a partial or quick one goes to the cache.
+  const partial = args.only !== undefined || args.quick;
+  const outFile = partial ? join(args.cacheDir, 'results.partial.json') : join(args.root, 'bench', 'results.json');
+  mkdirSync(join(outFile, '..'), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`bench: wrote ${outFile}\n`);
   const failed = results.filter((result) => !result.ok || Object.values(result.checks).some((passed) => !passed));
