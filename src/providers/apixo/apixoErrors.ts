@@ -63,7 +63,7 @@ export function apixoPollError(options: {
   retryAfterMs: number | undefined;
   taskId: string;
 }): ProviderError {
-  const error = statusError({
+  return statusError({
     provider: apixoLabel,
     status: options.status,
     requestId: options.requestId,
@@ -71,7 +71,6 @@ export function apixoPollError(options: {
     taskId: options.taskId,
     message: apixoStatusMessage(options.status, options.detail, 'poll', options.taskId),
   });
-  return error;
 }
 
 /** What each documented failCode means for the user (providers.md §3.7), one actionable sentence each. */

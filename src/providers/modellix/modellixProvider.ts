@@ -95,7 +95,9 @@ async function submitModellix(
     const objects = { ...body, images: images.map((url: unknown) => ({ image_url: url })) };
     reply = await postTask(context, state.plainPathWorks ? plainUrl : asyncUrl, objects, signal);
   }
-  return { kind: 'task', taskId: taskIdFrom(reply), warnings, response: { requestId: reply.requestId, model: request.model } };
+  const taskId = taskIdFrom(reply);
+  context.log.info(`Modellix: task ${taskId} submitted (${String(body.size)}, ${String(body.quality)})`);
+  return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
 }
 
 async function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<JsonReply> {
