@@ -9,7 +9,7 @@ export interface GenerateChoices {
   /** Typed into the password box when the provider has no key yet. */
   readonly keyIfAsked?: string;
   readonly size: string;
-  /** Skipped when the provider has no quality choice. */
+  /** Skipped when the provider has no quality choice; undefined accepts the preselected one if asked. */
   readonly quality?: string;
 }
 
@@ -30,8 +30,11 @@ export async function generateFromPalette(page: Page, choices: GenerateChoices):
   }
   await sizeTitle.waitFor({ timeout: 15000 });
   await pickItem(page, choices.size);
+  const qualityTitle = quickInputTitle(page).filter({ hasText: 'quality' });
   if (choices.quality !== undefined) {
-    await quickInputTitle(page).filter({ hasText: 'quality' }).waitFor({ timeout: 15000 });
+    await qualityTitle.waitFor({ timeout: 15000 });
     await pickItem(page, choices.quality);
+  } else if (await qualityTitle.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+    await page.keyboard.press('Enter');
   }
 }
