@@ -1,6 +1,6 @@
 import type { TokenRates } from './cost';
 import { InputError, isProviderError, ProviderError } from './errors';
-import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, toProviderError } from './jobRecords';
+import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, refreshJob, toProviderError } from './jobRecords';
 import { JobSession } from './jobSession';
 import { resumableStates } from './journal';
 import type { JobRecord } from './journal';
@@ -13,7 +13,19 @@ import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies 
  * The pipeline of design.md over a journal: nothing paid is sent before the job is recorded, a task
  * id is recorded the moment it is known, and an unknown outcome is never resent on its own.
  */
-export function createJobRunner(deps: RunnerDependencies, options: { rates?: TokenRates } = {}): JobRunner {
+export interface JobRunnerOptions {
+  readonly rates?: TokenRates;
+  /**
+   * A task still 'submitting' this long after its last journal write belongs to a process that died
+   * mid-request (longer than any request timeout): its outcome is unknown, so it is marked so for the
+   * user to decide, never resent.
+   */
+  readonly staleSubmitMs?: number;
+}
+
+const defaultStaleSubmitMs = 15 * 60_000;
+
+export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOptions = {}): JobRunner {
   const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
     new JobSession({ deps, job, provider: deps.provider(job.provider), signal, onProgress, resuming, rates: options.rates });
 
@@ -103,8 +115,28 @@ export function createJobRunner(deps: RunnerDependencies, options: { rates?: Tok
     return settle(current, continuations, []);
   }
 
+  /** Jobs whose sender died mid-submit become 'unknown' (see JobRunnerOptions.staleSubmitMs). */
+  async function markAbandonedSubmissions(jobs: readonly JobRecord[]): Promise<void> {
+    const cutoff = deps.now() - (options.staleSubmitMs ?? defaultStaleSubmitMs);
+    for (const job of jobs) {
+      const stale = job.tasks.filter((task) => task.state === 'submitting');
+      if (stale.length === 0 || job.updatedAt > cutoff) continue;
+      for (const task of stale) {
+        task.state = 'unknown';
+        task.error = {
+          kind: 'unknownOutcome',
+          message: 'GPT Image stopped while this request was being sent; the provider may have accepted (and charged) it. Check your account, then resubmit by hand if no image arrives.',
+        };
+      }
+      refreshJob(job, deps.now());
+      await deps.journal.put(job);
+    }
+  }
+
   async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
-    const jobs = (await deps.journal.list()).filter((job) => resumableStates.includes(job.state));
+    const all = await deps.journal.list();
+    await markAbandonedSubmissions(all);
+    const jobs = all.filter((job) => resumableStates.includes(job.state));
     const settled = await Promise.allSettled(jobs.map((job) => resume(job.id, signal, onProgress)));
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {
@@ -145,8 +177,11 @@ export function createJobRunner(deps: RunnerDependencies, options: { rates?: Tok
     await current.cleanUploads();
   }
 
+  /** Newest first. Abandoned submissions are marked unknown first, so every view shows them truthfully. */
   async function list(): Promise<JobRecord[]> {
-    return (await deps.journal.list()).sort((a, b) => b.createdAt - a.createdAt);
+    const jobs = await deps.journal.list();
+    await markAbandonedSubmissions(jobs);
+    return jobs.sort((a, b) => b.createdAt - a.createdAt);
   }
 
   return { run, resume, resumeAll, retryDownload, resubmit, abandon, discard: (jobId) => deps.journal.remove(jobId), list };
