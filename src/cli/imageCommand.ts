@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { editFileTemplate } from '../core/editDefaults';
 import { InputError } from '../core/errors';
 import type { JobRecord } from '../core/journal';
 import { defaultFileNameTemplate } from '../core/naming';
@@ -14,8 +16,6 @@ import type { CliIo } from './io';
 import { buildProvider, requireApiKey, resolveBaseUrl } from './providerSetup';
 import { createCliRunner, stampingJournal } from './runtime';
 
-/** Edits are named after their source: `photo-edit-1.png` beside `photo.png` (unless --out says otherwise). */
-export const editFileNameTemplate = '{name}-edit-{index}';
 
 /** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
 export async function runImageCommand(command: ImageCommand, io: CliIo, signal: AbortSignal): Promise<number> {
@@ -108,7 +108,16 @@ function outputFor(command: ImageCommand, request: GenerationRequest, cwd: strin
   const sourcePath = first?.kind === 'file' ? first.source : first?.kind === 'url' ? urlPath(first.url) : 'image';
   const sourceName = basename(sourcePath, extname(sourcePath)) || 'image';
   const dir = command.out !== undefined ? resolve(cwd, command.out) : first?.kind === 'file' ? dirname(first.source) : resolve(cwd, 'images');
-  return { dir, template: editFileNameTemplate, sourceName };
+  // Same numbering as the editor: a second edit of photo.png is photo-edit-2.png.
+  return { dir, template: editFileTemplate(existingNames(dir), sourceName, request.n ?? 1), sourceName };
+}
+
+function existingNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function urlPath(url: string): string {

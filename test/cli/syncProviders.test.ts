@@ -142,5 +142,10 @@ describe('gpt-image generate/edit with OpenAI and Gravitex (built CLI against th
     assert.match(String(request?.headers['content-type']), /multipart\/form-data/);
     assert.ok(request?.body.includes(bytes), 'the file bytes travel in the multipart body');
     assert.ok(existsSync(join(box.cwd, '.gpt-image', 'photo-edit-1.png.json')));
+    assert.deepEqual(readFileSync(source), bytes, 'the original is never modified');
+
+    const again = await runCli(['edit', '--provider', 'gravitex', '--image', 'photo.png', '--prompt', 'Make it dawn', '--base-url', gravitex.baseUrl], box);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(lines(again.stdout), [join(box.cwd, 'photo-edit-2.png')], 'numbered like the editor does');
   });
 });
