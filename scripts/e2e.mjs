@@ -19,6 +19,10 @@ const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
 // A stale summary must never be read as this run's result.
 if (summaryPath) rmSync(summaryPath, { force: true });
 rmSync('test-results/e2e', { recursive: true, force: true });
+// Each run's profiles are kept for inspection until the next run (a running `npm start` keeps its own).
+for (const entry of existsSync('.vscode-test/runs') ? readdirSync('.vscode-test/runs') : []) {
+  if (!entry.startsWith('start-')) rmSync(join('.vscode-test/runs', entry), { recursive: true, force: true });
+}
 
 function fail(step) {
   console.error(`e2e: ${step} failed`);
