@@ -81,7 +81,7 @@ export class StudioGallery {
         if (!uri) return this.fail(requestId, 'This job has no image file.');
         const problem = await this.insert(uri, request?.prompt ?? '', action === 'insertMarkdown' ? 'markdown' : 'html');
         if (problem) return this.fail(requestId, problem);
-        info = 'Inserted.';
+        info = `Inserted into ${this.targetName()}.`;
         break;
       }
       case 'regenerate':
@@ -117,10 +117,18 @@ export class StudioGallery {
       fallbackPath: vscode.workspace.asRelativePath(image, false),
       prompt,
     });
-    const applied = await editor.edit((builder) => {
-      for (const selection of editor.selections) builder.replace(selection, snippet);
-    });
+    // A WorkspaceEdit on the document, not editor.edit(): the editor object is disposed as soon as
+    // the Studio covers it, but its document and last selections are still valid.
+    const edit = new vscode.WorkspaceEdit();
+    for (const selection of editor.selections) edit.replace(document, selection, snippet);
+    const applied = await vscode.workspace.applyEdit(edit);
     return applied ? undefined : 'The editor did not accept the insertion (is it read-only?).';
+  }
+
+  /** The document insert would write into, for the confirmation message. */
+  private targetName(): string {
+    const editor = this.services.lastTextEditor();
+    return editor ? editor.document.uri.path.slice(editor.document.uri.path.lastIndexOf('/') + 1) : 'the editor';
   }
 
   private preset(provider: FormPreset['provider'], model: FormPreset['model'], request: JournalRequest, focusProvider: boolean): FormPreset {

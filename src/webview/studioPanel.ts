@@ -23,6 +23,9 @@ export class StudioPanel {
   private readonly jobs: StudioJobs;
   private readonly gallery: StudioGallery;
   private readonly references: StudioReferences;
+  /** When this panel was created, for the time-to-interactive line in the log. */
+  private readonly createdAt = Date.now();
+  private readyCount = 0;
 
   /** Opens the Studio, or brings the open one to the front. */
   static show(services: StudioServices): StudioPanel {
@@ -30,7 +33,9 @@ export class StudioPanel {
       StudioPanel.current.panel.reveal();
       return StudioPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(studioViewType, title, vscode.ViewColumn.Active, {
+    // Beside the text editor when there is one: "insert into the editor" then shows where it went.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(studioViewType, title, column, {
       enableScripts: true,
       localResourceRoots: resourceRoots(services),
     });
@@ -124,15 +129,21 @@ export class StudioPanel {
   }
 
   private async sendInit(): Promise<void> {
+    const readyAfter = Date.now() - this.createdAt;
+    const keys = await this.services.keyStatus();
     this.post({
       type: 'init',
       capabilities: allCapabilities(),
-      keys: await this.services.keyStatus(),
+      keys,
       pricing: this.services.tokenRates(),
       defaults: this.services.defaults(),
       hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
     });
     this.jobs.replay();
+    // The page says `ready` again every time it is shown (no retained context); the first is the open.
+    if (this.readyCount++ === 0) {
+      this.services.log.info(`Studio: page ready ${readyAfter} ms after the panel was created, init sent at ${Date.now() - this.createdAt} ms.`);
+    }
   }
 
   private async sendKeys(): Promise<void> {

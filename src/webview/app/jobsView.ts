@@ -106,8 +106,10 @@ function jobMessage(job: JobView): string {
 
 function usageText(job: JobView): string {
   const cost = job.costUsd !== undefined ? `Cost: about ${formatUsd(job.costUsd)}` : 'Cost: unknown';
-  const tokens = job.usage ? Object.entries(job.usage).filter(([, value]) => value !== undefined) : [];
-  return tokens.length > 0 ? `${cost} · ${tokens.map(([key, value]) => `${key} ${value}`).join(', ')}` : cost;
+  const input = job.usage?.['inputTokens'];
+  const output = job.usage?.['outputTokens'] ?? job.usage?.['outputImageTokens'];
+  if (input === undefined && output === undefined) return cost;
+  return `${cost} · usage: ${input ?? '?'} input + ${output ?? '?'} output tokens`;
 }
 
 export function formatElapsed(ms: number): string {
