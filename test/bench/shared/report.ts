@@ -31,7 +31,8 @@ export function formatBytes(value: number): string {
 }
 
 export function formatRatio(value: number): string {
-  return Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a';
+  // Three decimals: at two, 1.004 would print as 1.00× next to a "missed" verdict.
+  return Number.isFinite(value) ? `${value.toFixed(3)}×` : 'n/a';
 }
 
 function pad(text: string, width: number): string {
