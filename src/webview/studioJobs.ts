@@ -25,6 +25,8 @@ const waitingPhases = new Set<JobView['phase']>(['polling', 'downloading', 'savi
  */
 export class StudioJobs {
   private readonly running = new Map<string, RunningJob>();
+  /** Jobs the user chose to keep in the background: no Cancel any more, progress still shown. */
+  private readonly kept = new Set<string>();
   /** Jobs that ended lately, so a page that was hidden (and so reloaded) learns how they ended. */
   private readonly recent = new Map<string, JobView>();
 
@@ -88,7 +90,10 @@ export class StudioJobs {
       if (!isInputError(error) && !isAbortError(error)) this.services.log.warn(`Studio job ${jobId ?? '(not started)'}: ${message ?? ''}`);
       this.post({ type: 'done', requestId, error: message });
     } finally {
-      if (jobId !== undefined) this.running.delete(jobId);
+      if (jobId !== undefined) {
+        this.running.delete(jobId);
+        this.kept.delete(jobId);
+      }
     }
   }
 
@@ -128,6 +133,7 @@ export class StudioJobs {
     } else {
       const work = job.work();
       if (work && this.services.background) this.services.background.adopt(jobId, work);
+      this.kept.add(jobId);
       this.update(jobId, { message: 'Continuing in the background', cancellable: false });
     }
     this.post({ type: 'done', requestId });
@@ -151,13 +157,14 @@ export class StudioJobs {
   }
 
   private progress(progress: JobProgress): void {
+    const kept = this.kept.has(progress.jobId);
     this.update(progress.jobId, {
       phase: progress.phase,
       taskIndex: progress.taskIndex,
       taskCount: progress.taskCount,
       elapsedMs: progress.elapsedMs,
-      message: progress.message,
-      cancellable: progress.phase !== 'saved' && progress.phase !== 'failed' && progress.phase !== 'unknown',
+      message: kept ? `${progress.message} (in the background)` : progress.message,
+      cancellable: !kept && progress.phase !== 'saved' && progress.phase !== 'failed' && progress.phase !== 'unknown',
     });
   }
 

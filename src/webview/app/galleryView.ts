@@ -40,6 +40,8 @@ export class GalleryView {
   /** The request whose answer we are waiting for; older answers (a previous search) are dropped. */
   private pending: string | undefined;
   private debounce: number | undefined;
+  /** "Load more" was pressed: move focus to the first new card once it arrives. */
+  private focusNew = false;
 
   constructor(private readonly context: StudioContext) {
     this.search.value = context.state.query;
@@ -51,7 +53,10 @@ export class GalleryView {
         this.reload();
       }, 250);
     });
-    this.more.addEventListener('click', () => this.loadMore());
+    this.more.addEventListener('click', () => {
+      this.focusNew = true;
+      this.loadMore();
+    });
     const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
     new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) this.loadMore();
@@ -79,7 +84,12 @@ export class GalleryView {
     this.total = message.total;
     const fresh = message.items.filter((item) => !this.items.some((known) => known.id === item.id));
     this.items.push(...fresh);
-    this.grid.append(...fresh.map((item) => this.card(item)));
+    const cards = fresh.map((item) => this.card(item));
+    this.grid.append(...cards);
+    // Keyboard users continue at the first new image; it also moves focus off the button, which
+    // Chrome's scroll anchoring would otherwise keep in view and so pull page after page.
+    if (this.focusNew && cards[0]) cards[0].focus();
+    this.focusNew = false;
     this.status.textContent =
       this.total === 0
         ? this.context.state.query.trim() === ''
@@ -127,7 +137,7 @@ export class GalleryView {
       );
       toolbar.append(action);
     }
-    return h('li', { class: 'card', 'data-testid': 'gallery-item', 'data-kind': item.kind, 'data-item-id': item.id }, [
+    return h('li', { class: 'card', tabindex: -1, 'data-testid': 'gallery-item', 'data-kind': item.kind, 'data-item-id': item.id }, [
       figure,
       h('div', { class: 'card-prompt', title, text: title }),
       h('div', { class: 'card-meta', text: meta.join(' · ') }),
