@@ -143,6 +143,7 @@ export async function benchLargeImages(options: LargeImagesOptions): Promise<Omi
       ours,
       sdk,
       startupMs,
+      peakRssSource: samples[0]?.run.rssSource,
       sdkPackage: `openai@${readSdkVersion(options.root)}`,
       ratios: { wall: round(wallRatio), peakRss: round(rssRatio) },
       targets: { wallMaxRatio: wallTarget, wallMet: wallRatio <= wallTarget, peakRssMaxRatio: rssTarget, peakRssMet: rssRatio <= rssTarget },

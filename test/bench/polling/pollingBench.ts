@@ -182,6 +182,7 @@ export async function benchPolling(options: PollingOptions): Promise<Omit<Sectio
       lagPartsMs: { completionToSuccessPoll: pollWait, successPollToFile: fetchAndWrite },
       lagDefinition: 'file under its final name (inotify, fake clock) minus the time the fake started answering success',
       peakRssMbPerProcess: rss,
+      peakRssSource: runs[0]?.rssSource,
       targets: { noPollAfterTerminal: pollsAfterTerminal === 0, lagP95MaxMs: options.pollIntervalMs, lagMet },
     },
     rows: [

@@ -11,6 +11,8 @@ export interface MeasuredRun {
   readonly wallMs: number;
   /** Peak RSS the child reported for itself (rssProbe); undefined if it died before its exit hook. */
   readonly maxRssKb: number | undefined;
+  /** 'VmHWM' (Linux, the child's own address space) or 'maxrss' (getrusage, elsewhere). */
+  readonly rssSource: string | undefined;
   readonly cpuMs: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
@@ -59,9 +61,11 @@ export function measureNode(options: MeasureOptions): Promise<MeasuredRun> {
       clearTimeout(timer);
       let maxRssKb: number | undefined;
       let cpuMs: number | undefined;
+      let rssSource: string | undefined;
       if (existsSync(rssFile)) {
-        const report = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number; userCpuUs: number; systemCpuUs: number };
+        const report = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number; rssSource: string; userCpuUs: number; systemCpuUs: number };
         maxRssKb = report.maxRssKb;
+        rssSource = report.rssSource;
         cpuMs = (report.userCpuUs + report.systemCpuUs) / 1000;
         rmSync(rssFile, { force: true });
       }
@@ -70,6 +74,7 @@ export function measureNode(options: MeasureOptions): Promise<MeasuredRun> {
         signal,
         wallMs,
         maxRssKb,
+        rssSource,
         cpuMs,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
