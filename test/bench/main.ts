@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
+import { historyPageSize } from '../../src/webview/formModel';
 import { benchHistory } from './history/historyBench';
 import { benchLargeImages } from './largeImages/largeImagesBench';
 import { benchPolling } from './polling/pollingBench';
@@ -81,7 +82,7 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
   },
   {
     name: 'history',
-    run: (args, scratchDir) => benchHistory({ scratchDir, images: 500, runs: args.quick ? 5 : 20, pageSize: 50 }),
+    run: (args, scratchDir) => benchHistory({ scratchDir, images: 500, runs: args.quick ? 5 : 20, pageSize: historyPageSize }),
   },
 ];
 
