@@ -68,7 +68,8 @@ export class StudioGallery {
       case 'copyPath':
       case 'edit':
         if (!uri) return this.fail(requestId, 'This job has no image file.');
-        if (action === 'open') await vscode.commands.executeCommand('vscode.open', uri);
+        // Beside the Studio, so the panel the user is working in stays in view.
+        if (action === 'open') await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         else if (action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', uri);
         else if (action === 'edit') await vscode.commands.executeCommand('gptImage.editImage', uri);
         else {
