@@ -29,6 +29,7 @@ function createStudioServices(services: Services): StudioServices {
     extensionUri: services.context.extensionUri,
     log: services.log,
     runner: services.runner,
+    background: services.background,
     keyStatus: () => services.keys.status(),
     defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
