@@ -38,7 +38,9 @@ async function showJobs(services: Services): Promise<void> {
     return;
   }
   const now = Date.now();
-  const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, services.background.isRunning(job.id)), job }));
+  // Active anywhere in this window: a notification, the Studio or the background runner.
+  const isRunning = (jobId: string): boolean => services.runner.isActive(jobId) || services.background.isRunning(jobId);
+  const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, isRunning(job.id)), job }));
   const picked = await vscode.window.showQuickPick(items, {
     title: 'GPT Image jobs',
     placeHolder: 'Pick a job to see what can be done with it',
@@ -47,7 +49,7 @@ async function showJobs(services: Services): Promise<void> {
   });
   if (!picked) return;
   const job = picked.job;
-  const running = services.background.isRunning(job.id);
+  const running = isRunning(job.id);
   const actions = jobActions(job, running);
   const chosen = await vscode.window.showQuickPick<ActionItem>(
     actions.map((action) => ({ label: jobActionLabels[action], action })),

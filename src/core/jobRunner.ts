@@ -29,6 +29,17 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
     new JobSession({ deps, job, provider: deps.provider(job.provider), signal, onProgress, resuming, rates: options.rates });
 
+  /** Work under way per job id, so a second resume joins it instead of polling the same task twice. */
+  const active = new Map<string, Promise<JobResult>>();
+  function track(jobId: string, work: Promise<JobResult>): Promise<JobResult> {
+    active.set(jobId, work);
+    const forget = (): void => {
+      if (active.get(jobId) === work) active.delete(jobId);
+    };
+    work.then(forget, forget);
+    return work;
+  }
+
   async function load(jobId: string): Promise<JobRecord> {
     const job = await deps.journal.get(jobId);
     if (!job) throw new InputError([`There is no job ${jobId} in the journal.`]);
@@ -40,8 +51,9 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
     const current = session(job, runOptions.signal, runOptions.onProgress, false);
     await current.save();
+    const work = track(job.id, execute(current, plan.calls, runOptions.signal));
     runOptions.onJobCreated?.(structuredClone(job));
-    return execute(current, plan.calls, runOptions.signal);
+    return work;
   }
 
   /** Uploads, submits every call in turn, then lets the async tasks finish side by side. */
@@ -101,7 +113,11 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
   }
 
-  async function resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
+  function resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
+    return active.get(jobId) ?? track(jobId, resumeNow(jobId, signal, onProgress));
+  }
+
+  async function resumeNow(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
     const job = await load(jobId);
     if (job.state === 'saved') return { job, files: jobFiles(job), warnings: job.warnings };
     if (!resumableStates.includes(job.state)) {
@@ -146,7 +162,11 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return results;
   }
 
-  async function retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult> {
+  function retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult> {
+    return active.get(jobId) ?? track(jobId, retryDownloadNow(jobId, signal));
+  }
+
+  async function retryDownloadNow(jobId: string, signal: AbortSignal): Promise<JobResult> {
     const job = await load(jobId);
     const retryable = job.tasks.filter((task) => task.resultUrls && task.resultUrls.length > 0 && (task.state === 'failed' || task.state === 'downloading'));
     if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
@@ -184,7 +204,17 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return jobs.sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  return { run, resume, resumeAll, retryDownload, resubmit, abandon, discard: (jobId) => deps.journal.remove(jobId), list };
+  return {
+    run,
+    resume,
+    resumeAll,
+    retryDownload,
+    resubmit,
+    abandon,
+    discard: (jobId) => deps.journal.remove(jobId),
+    list,
+    isActive: (jobId) => active.has(jobId),
+  };
 }
 
 /** What a poll needs to know about the request, rebuilt from the journal (uploads stand in for local files). */

@@ -70,4 +70,9 @@ export interface JobRunner {
   /** Removes a finished job from the journal (files on disk stay). */
   discard(jobId: string): Promise<void>;
   list(): Promise<JobRecord[]>;
+  /**
+   * Whether this runner is working on the job right now (running, resuming or downloading). A
+   * resume of an active job joins the work under way instead of starting a second poller.
+   */
+  isActive(jobId: string): boolean;
 }

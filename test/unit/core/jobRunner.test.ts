@@ -144,6 +144,33 @@ describe('job runner (real providers, loopback fakes, node:fs journal)', () => {
     assert.equal((await rig.runner.resumeAll(new AbortController().signal)).length, 0);
   });
 
+  it('a resume of a job already being waited on joins that work instead of polling twice', async () => {
+    modellix.setKnobs({ hold: true });
+    let jobId = '';
+    let polling!: () => void;
+    const firstPoll = new Promise<void>((resolve) => (polling = resolve));
+    const running = rig.runner.run({
+      request: { provider: 'modellix', model: 'gpt-image-2', prompt: 'Watched twice', size: '1024x1024' },
+      output: output(rig),
+      signal: new AbortController().signal,
+      onJobCreated: (job) => (jobId = job.id),
+      onProgress: (progress) => {
+        if (progress.phase === 'polling') polling();
+      },
+    });
+    await firstPoll;
+    assert.equal(rig.runner.isActive(jobId), true);
+    const joined = rig.runner.resume(jobId, new AbortController().signal);
+    assert.equal(rig.runner.resume(jobId, new AbortController().signal), joined, 'every resume joins the same work');
+    modellix.release();
+    const [ran, resumed] = await Promise.all([running, joined]);
+    assert.deepEqual(resumed.files, ran.files);
+    assert.equal(ran.files.length, 1);
+    assert.equal(submitCount(modellix), 1);
+    assert.equal(cdn.requests().filter((request) => request.method === 'GET').length, 1, 'the result is downloaded once');
+    assert.equal(rig.runner.isActive(jobId), false);
+  });
+
   it('an unknown submit is never resent; resubmit is the explicit way to pay again', async () => {
     modellix.fault({ on: 'submit', kind: 'reset' });
     let jobId = '';
