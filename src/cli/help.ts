@@ -27,7 +27,7 @@ Options for generate and edit:
   --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds instead of the provider's schedule
   --quiet                  no progress or warnings on stderr (errors are still printed)
 
-Files are named {date}-{slug}-{index}.<ext> (edits: {name}-edit-{index}.<ext>), the extension taken
+Files are named {date}-{slug}-{index}.<ext> (edits: <name>-edit-<n>.<ext>, n after earlier edits), the extension taken
 from the image bytes. An existing file is never overwritten: the next free name-2, name-3, ... is used.
 Each image gets a provenance sidecar in <folder>/.gpt-image/<file>.json (prompt, provider, model,
 parameters, task id, timing, cost estimate, source images).
