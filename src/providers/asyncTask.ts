@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ProviderError } from '../core/errors';
 import { kindForStatus, readText, retryAfterFromHeaders } from './http';
 import type { HttpResponse } from './http';
@@ -37,6 +38,50 @@ export async function readJsonReply(response: HttpResponse): Promise<JsonReply> 
 }
 
 /**
+ * The JSON envelope both wrap every answer in (providers.md §1.4, §3.4), parsed only as far as we
+ * read it. `code` mirrors an HTTP status (Modellix sends 0 on success, APIXO 200) and some
+ * gateways send it as a string.
+ */
+const taskEnvelopeSchema = z.object({
+  code: z.union([z.number(), z.string()]).nullish(),
+  message: z.string().nullish(),
+  data: z.unknown().nullish(),
+});
+
+/** What a reply's envelope says. */
+export interface ReplyEnvelope {
+  /** false when the body is not the JSON envelope at all (then message and data are undefined). */
+  readonly valid: boolean;
+  readonly message: string | undefined;
+  readonly data: unknown;
+  /**
+   * The status the reply stands for: its HTTP status, or on a 2xx a non-zero error `code` inside
+   * the envelope, mapped as that status (an error inside HTTP 200 is still an error: U-M9).
+   */
+  readonly status: number;
+  /** `status` came from the envelope `code` rather than from HTTP (for the wording of errors). */
+  readonly fromEnvelope: boolean;
+}
+
+export function envelopeOf(reply: JsonReply): ReplyEnvelope {
+  const parsed = taskEnvelopeSchema.safeParse(reply.json);
+  if (!parsed.success) return { valid: false, message: undefined, data: undefined, status: reply.status, fromEnvelope: false };
+  const message = nonEmptyString(parsed.data.message);
+  const data = parsed.data.data;
+  const code = codeOf(parsed.data.code);
+  if (isSuccessStatus(reply.status) && code !== undefined && code !== 0 && !isSuccessStatus(code)) {
+    return { valid: true, message, data, status: code, fromEnvelope: true };
+  }
+  return { valid: true, message, data, status: reply.status, fromEnvelope: false };
+}
+
+function codeOf(code: number | string | null | undefined): number | undefined {
+  if (code === null || code === undefined) return undefined;
+  const value = typeof code === 'number' ? code : Number(code.trim());
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
  * Statuses that prove a paid POST was refused, so nothing was charged and nothing runs. Everything
  * else that is not a success (408/409/425/429, 5xx, an unexpected 3xx) leaves the outcome open:
  * Modellix's own clients never resend a paid POST after those (providers.md §1.8, §6.3).
@@ -66,6 +111,17 @@ export function unknownOutcomeError(options: {
     message:
       `${options.provider} ${options.detail}; the ${options.what} may still have been accepted (and charged), ` +
       'so it is not sent again automatically. Check your account before resubmitting.',
+  });
+}
+
+/** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
+export function missingTaskIdError(provider: string, reply: JsonReply): ProviderError {
+  return unknownOutcomeError({
+    provider,
+    what: 'task',
+    status: reply.status,
+    requestId: reply.requestId,
+    detail: reply.json === undefined ? 'answered the submit with something that is not JSON' : 'answered the submit without a task id',
   });
 }
 

@@ -1,14 +1,14 @@
 import { providersAcceptingLocalFiles } from '../../core/capabilities';
-import { ProviderError, isProviderError } from '../../core/errors';
+import { ProviderError } from '../../core/errors';
 import { providerLabels } from '../../core/ids';
 import type { ResolvedRequest } from '../../core/request';
-import { authorizationFor } from '../http';
-import { isSuccessStatus, nonEmptyString, readJsonReply, unknownOutcomeError } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { apixoPollSchedule } from '../pollSchedule';
+import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { apixoLabel, apixoSubmitError } from './apixoErrors';
-import { apixoCodeOf, apixoEnvelopeSchema, apixoSubmitDataSchema } from './apixoSchemas';
+import { apixoSubmitDataSchema } from './apixoSchemas';
 import { pollApixoTask } from './apixoTask';
 
 /**
@@ -61,48 +61,19 @@ export function buildApixoSubmit(request: ResolvedRequest): { body: Record<strin
 async function submitApixo(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal): Promise<SubmitOutcome> {
   const { body, warnings } = buildApixoSubmit(request);
   const url = `${context.baseUrl}/generateTask/${encodeURIComponent(request.model)}`;
-  const apiKey = await context.getApiKey();
-  const response = await context.http.send({
-    method: 'POST',
-    url,
-    headers: { ...authorizationFor(context.baseUrl, url, apiKey), 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    timeoutMs: context.requestTimeoutMs,
-    signal,
-    paid: true,
-    provider: apixoLabel,
-  });
-  let reply: JsonReply;
-  try {
-    reply = await readJsonReply(response);
-  } catch (error) {
-    if (isProviderError(error) && error.kind === 'aborted') throw error;
-    throw unknownOutcomeError({ provider: apixoLabel, what: 'task', status: response.status, detail: 'broke the connection while answering the submit' });
-  }
+  const reply = await postPaid(context, { provider: apixoLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal });
   const taskId = taskIdFrom(reply);
   context.log.info(`APIXO: task ${taskId} submitted (${String((body.input as Record<string, unknown>).resolution)})`);
   return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
 }
 
 function taskIdFrom(reply: JsonReply): string {
-  const envelope = apixoEnvelopeSchema.safeParse(reply.json);
-  const message = envelope.success ? nonEmptyString(envelope.data.message) : undefined;
-  if (!isSuccessStatus(reply.status)) throw apixoSubmitError({ status: reply.status, detail: message, requestId: reply.requestId });
-  const code = envelope.success ? apixoCodeOf(envelope.data) : undefined;
-  // The body code mirrors HTTP; an error code inside a 200 is still an error.
-  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) {
-    throw apixoSubmitError({ status: code, detail: message, requestId: reply.requestId, fromEnvelope: true });
+  const envelope = envelopeOf(reply);
+  if (!isSuccessStatus(envelope.status)) {
+    throw apixoSubmitError({ status: envelope.status, detail: envelope.message, requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
-  const data = envelope.success ? apixoSubmitDataSchema.safeParse(envelope.data.data) : undefined;
-  const taskId = data?.success ? nonEmptyString(data.data.taskId) ?? nonEmptyString(data.data.task_id) : undefined;
-  if (taskId === undefined) {
-    throw unknownOutcomeError({
-      provider: apixoLabel,
-      what: 'task',
-      status: reply.status,
-      requestId: reply.requestId,
-      detail: reply.json === undefined ? 'answered the submit with something that is not JSON' : 'answered the submit without a task id',
-    });
-  }
+  const data = apixoSubmitDataSchema.safeParse(envelope.data);
+  const taskId = data.success ? nonEmptyString(data.data.taskId) ?? nonEmptyString(data.data.task_id) : undefined;
+  if (taskId === undefined) throw missingTaskIdError(apixoLabel, reply);
   return taskId;
 }

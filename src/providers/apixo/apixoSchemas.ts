@@ -1,17 +1,9 @@
 import { z } from 'zod';
 
 /**
- * APIXO's JSON, parsed only as far as we read it (providers.md §3.4, §3.5). The body `code`
- * mirrors the HTTP status (200 on success); a failed task still arrives with code 200 (U-A7).
+ * The `data` of APIXO's JSON envelope (read in ../asyncTask.ts), parsed only as far as we read it
+ * (providers.md §3.4, §3.5). A failed task still arrives with HTTP 200 and code 200 (U-A7).
  */
-export const apixoEnvelopeSchema = z.object({
-  code: z.union([z.number(), z.string()]).nullish(),
-  message: z.string().nullish(),
-  data: z.unknown().nullish(),
-});
-
-export type ApixoEnvelope = z.infer<typeof apixoEnvelopeSchema>;
-
 export const apixoSubmitDataSchema = z.object({
   taskId: z.unknown().optional(),
   task_id: z.unknown().optional(),
@@ -34,10 +26,3 @@ export type ApixoStatus = z.infer<typeof apixoStatusSchema>;
 export const apixoResultSchema = z.object({
   resultUrls: z.array(z.unknown()).nullish(),
 });
-
-export function apixoCodeOf(envelope: ApixoEnvelope): number | undefined {
-  const code = envelope.code;
-  if (code === null || code === undefined) return undefined;
-  const value = typeof code === 'number' ? code : Number(code.trim());
-  return Number.isFinite(value) ? value : undefined;
-}

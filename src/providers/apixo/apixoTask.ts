@@ -1,13 +1,11 @@
-import { ProviderError, isProviderError } from '../../core/errors';
-import { authorizationFor } from '../http';
-import { isSuccessStatus, nonEmptyString, readJsonReply } from '../asyncTask';
-import type { JsonReply } from '../asyncTask';
+import { ProviderError } from '../../core/errors';
+import { envelopeOf, isSuccessStatus, nonEmptyString } from '../asyncTask';
+import { getTaskStatus } from '../taskRequests';
 import type { PollOutcome, ProviderContext } from '../types';
 import { apixoLabel, apixoPollError, apixoTaskFailure } from './apixoErrors';
-import { apixoCodeOf, apixoEnvelopeSchema, apixoResultSchema, apixoStatusSchema } from './apixoSchemas';
+import { apixoResultSchema, apixoStatusSchema } from './apixoSchemas';
 import type { ApixoStatus } from './apixoSchemas';
 
-const pollTimeoutMs = 30_000;
 const runningStates = new Set(['pending', 'processing', 'queued', 'running', 'waiting']);
 
 /**
@@ -16,33 +14,13 @@ const runningStates = new Set(['pending', 'processing', 'queued', 'running', 'wa
  */
 export async function pollApixoTask(context: ProviderContext, taskId: string, model: string, signal: AbortSignal): Promise<PollOutcome> {
   const url = `${context.baseUrl}/statusTask/${encodeURIComponent(model)}?taskId=${encodeURIComponent(taskId)}`;
-  const apiKey = await context.getApiKey();
-  const response = await context.http.send({
-    method: 'GET',
-    url,
-    headers: { ...authorizationFor(context.baseUrl, url, apiKey), accept: 'application/json' },
-    timeoutMs: pollTimeoutMs,
-    signal,
-    paid: false,
-    provider: apixoLabel,
-  });
-  let reply: JsonReply;
-  try {
-    reply = await readJsonReply(response);
-  } catch (error) {
-    if (isProviderError(error)) throw error;
-    throw new ProviderError({ kind: 'network', retryable: true, provider: apixoLabel, taskId, message: 'The connection to APIXO broke while reading the task status.', cause: error });
+  const reply = await getTaskStatus(context, { provider: apixoLabel, url, taskId, signal });
+  const envelope = envelopeOf(reply);
+  if (!isSuccessStatus(envelope.status)) {
+    throw apixoPollError({ status: envelope.status, detail: envelope.message, requestId: reply.requestId, retryAfterMs: reply.retryAfterMs, taskId });
   }
-  const envelope = apixoEnvelopeSchema.safeParse(reply.json);
-  const message = envelope.success ? nonEmptyString(envelope.data.message) : undefined;
-  const retryAfterMs = reply.retryAfterMs;
-  if (!isSuccessStatus(reply.status)) throw apixoPollError({ status: reply.status, detail: message, requestId: reply.requestId, retryAfterMs, taskId });
-  if (!envelope.success) throw invalid(`APIXO answered the status of task ${taskId} with something that is not its JSON envelope.`, taskId);
-  const code = apixoCodeOf(envelope.data);
-  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) {
-    throw apixoPollError({ status: code, detail: message, requestId: reply.requestId, retryAfterMs, taskId });
-  }
-  const status = apixoStatusSchema.safeParse(envelope.data.data);
+  if (!envelope.valid) throw invalid(`APIXO answered the status of task ${taskId} with something that is not its JSON envelope.`, taskId);
+  const status = apixoStatusSchema.safeParse(envelope.data);
   if (!status.success) throw invalid(`APIXO's status of task ${taskId} has no readable data.`, taskId);
   const outcome = interpretApixoStatus(status.data, taskId);
   if (outcome.state === 'running' && outcome.providerState !== undefined && !runningStates.has(outcome.providerState)) {

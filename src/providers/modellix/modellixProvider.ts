@@ -1,12 +1,12 @@
-import { ProviderError, isProviderError } from '../../core/errors';
+import { ProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { authorizationFor } from '../http';
-import { isSuccessStatus, nonEmptyString, readJsonReply, unknownOutcomeError } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { modellixPollSchedule } from '../pollSchedule';
+import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { modellixLabel, modellixPaidError } from './modellixErrors';
-import { envelopeCodeOf, modellixEnvelopeSchema, modellixSubmitDataSchema } from './modellixSchemas';
+import { modellixSubmitDataSchema } from './modellixSchemas';
 import { pollModellixTask } from './modellixTask';
 import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 
@@ -100,73 +100,27 @@ async function submitModellix(
   return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
 }
 
-async function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<JsonReply> {
-  const apiKey = await context.getApiKey();
-  const response = await context.http.send({
-    method: 'POST',
-    url,
-    headers: { ...authorizationFor(context.baseUrl, url, apiKey), 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    timeoutMs: context.requestTimeoutMs,
-    signal,
-    paid: true,
-    provider: modellixLabel,
-  });
-  try {
-    return await readJsonReply(response);
-  } catch (error) {
-    // The request was sent and answered; whatever broke while reading the answer, the task may exist.
-    if (isProviderError(error) && error.kind === 'aborted') throw error;
-    throw unknownOutcomeError({
-      provider: modellixLabel,
-      what: 'task',
-      status: response.status,
-      detail: 'broke the connection while answering the submit',
-    });
-  }
-}
-
-function envelopeOf(reply: JsonReply): { code: number | undefined; message: string | undefined; data: unknown } {
-  const parsed = modellixEnvelopeSchema.safeParse(reply.json);
-  if (!parsed.success) return { code: undefined, message: undefined, data: undefined };
-  return { code: envelopeCodeOf(parsed.data), message: nonEmptyString(parsed.data.message), data: parsed.data.data };
-}
-
-/** The status the reply stands for: HTTP, or a non-zero envelope code on a 2xx (U-M9). */
-function effectiveStatus(reply: JsonReply): { status: number; fromEnvelope: boolean } {
-  if (!isSuccessStatus(reply.status)) return { status: reply.status, fromEnvelope: false };
-  const code = envelopeOf(reply).code;
-  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) return { status: code, fromEnvelope: true };
-  return { status: reply.status, fromEnvelope: false };
+function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<JsonReply> {
+  return postPaid(context, { provider: modellixLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal });
 }
 
 function isNotFound(reply: JsonReply): boolean {
-  return effectiveStatus(reply).status === 404;
+  return envelopeOf(reply).status === 404;
 }
 
 function rejectsImageStrings(reply: JsonReply): boolean {
-  const { status } = effectiveStatus(reply);
-  return status === 400 && /image/i.test(envelopeOf(reply).message ?? reply.text);
+  const envelope = envelopeOf(reply);
+  return envelope.status === 400 && /image/i.test(envelope.message ?? reply.text);
 }
 
-/** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
 function taskIdFrom(reply: JsonReply): string {
-  const { status, fromEnvelope } = effectiveStatus(reply);
   const envelope = envelopeOf(reply);
-  if (!isSuccessStatus(status)) {
-    throw modellixPaidError({ status, detail: envelope.message, operation: 'submit', requestId: reply.requestId, fromEnvelope });
+  if (!isSuccessStatus(envelope.status)) {
+    throw modellixPaidError({ status: envelope.status, detail: envelope.message, operation: 'submit', requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
   const data = modellixSubmitDataSchema.safeParse(envelope.data);
   const taskId = data.success ? nonEmptyString(data.data.task_id) : undefined;
-  if (taskId === undefined) {
-    throw unknownOutcomeError({
-      provider: modellixLabel,
-      what: 'task',
-      status: reply.status,
-      requestId: reply.requestId,
-      detail: reply.json === undefined ? 'answered the submit with something that is not JSON' : 'answered the submit without a task id',
-    });
-  }
+  if (taskId === undefined) throw missingTaskIdError(modellixLabel, reply);
   return taskId;
 }
 

@@ -1,20 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Modellix's JSON, parsed only as far as we read it (providers.md §1.4–1.6). Everything is
- * nullish: the official clients tolerate several variants (U-M8), and so do we.
+ * The `data` of Modellix's JSON envelope (read in ../asyncTask.ts), parsed only as far as we read
+ * it (providers.md §1.4–1.6). Everything is nullish: the official clients tolerate several
+ * variants (U-M8), and so do we.
  */
-
-/** `code` is 0 on success and mirrors an HTTP status otherwise (U-M9); some gateways send it as a string. */
-const envelopeCode = z.union([z.number(), z.string()]).nullish();
-
-export const modellixEnvelopeSchema = z.object({
-  code: envelopeCode,
-  message: z.string().nullish(),
-  data: z.unknown().nullish(),
-});
-
-export type ModellixEnvelope = z.infer<typeof modellixEnvelopeSchema>;
 
 export const modellixSubmitDataSchema = z.object({
   task_id: z.unknown().optional(),
@@ -53,10 +43,3 @@ export const modellixTaskSchema = z.object({
 
 export type ModellixTask = z.infer<typeof modellixTaskSchema>;
 
-/** The envelope code as a number: 0 for success, or the HTTP-like status it mirrors. */
-export function envelopeCodeOf(envelope: ModellixEnvelope): number | undefined {
-  const code = envelope.code;
-  if (code === null || code === undefined) return undefined;
-  const value = typeof code === 'number' ? code : Number(code.trim());
-  return Number.isFinite(value) ? value : undefined;
-}

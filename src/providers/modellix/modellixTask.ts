@@ -1,13 +1,10 @@
-import { ProviderError, isProviderError } from '../../core/errors';
-import { authorizationFor } from '../http';
-import { clip, field, isSuccessStatus, nonEmptyString, parseExpiry, readJsonReply } from '../asyncTask';
-import type { JsonReply } from '../asyncTask';
+import { ProviderError } from '../../core/errors';
+import { clip, envelopeOf, field, isSuccessStatus, nonEmptyString, parseExpiry } from '../asyncTask';
+import { getTaskStatus } from '../taskRequests';
 import type { PollOutcome, ProviderContext } from '../types';
 import { modellixInvalidResponse, modellixLabel, modellixRepeatableError } from './modellixErrors';
-import { envelopeCodeOf, modellixEnvelopeSchema, modellixTaskSchema } from './modellixSchemas';
+import { modellixTaskSchema } from './modellixSchemas';
 import type { ModellixTask } from './modellixSchemas';
-
-const pollTimeoutMs = 30_000;
 
 /** Status words Modellix's clients have seen (U-M8); anything else counts as still running. */
 const runningStates = new Set(['pending', 'queued', 'created', 'processing', 'running', 'in_progress']);
@@ -20,37 +17,15 @@ const failedStates = new Set(['failed', 'error', 'canceled', 'cancelled']);
  */
 export async function pollModellixTask(context: ProviderContext, taskId: string, signal: AbortSignal): Promise<PollOutcome> {
   const url = `${context.baseUrl}/tasks/${encodeURIComponent(taskId)}`;
-  const apiKey = await context.getApiKey();
-  const response = await context.http.send({
-    method: 'GET',
-    url,
-    headers: { ...authorizationFor(context.baseUrl, url, apiKey), accept: 'application/json' },
-    timeoutMs: pollTimeoutMs,
-    signal,
-    paid: false,
-    provider: modellixLabel,
-  });
-  let reply: JsonReply;
-  try {
-    reply = await readJsonReply(response);
-  } catch (error) {
-    if (isProviderError(error)) throw error;
-    throw new ProviderError({ kind: 'network', retryable: true, provider: modellixLabel, taskId, message: 'The connection to Modellix broke while reading the task status.', cause: error });
+  const reply = await getTaskStatus(context, { provider: modellixLabel, url, taskId, signal });
+  const envelope = envelopeOf(reply);
+  if (!isSuccessStatus(envelope.status)) {
+    throw modellixRepeatableError({ status: envelope.status, detail: envelope.message, operation: 'poll', requestId: reply.requestId, retryAfterMs: reply.retryAfterMs, taskId });
   }
-  const envelope = modellixEnvelopeSchema.safeParse(reply.json);
-  const message = envelope.success ? nonEmptyString(envelope.data.message) : undefined;
-  if (!isSuccessStatus(reply.status)) {
-    throw modellixRepeatableError({ status: reply.status, detail: message, operation: 'poll', requestId: reply.requestId, retryAfterMs: reply.retryAfterMs, taskId });
-  }
-  if (!envelope.success) throw modellixInvalidResponse(`Modellix answered the status of task ${taskId} with something that is not its JSON envelope.`, reply.requestId, taskId);
-  const code = envelopeCodeOf(envelope.data);
-  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) {
-    // U-M9: an error code inside an HTTP 200 is an error, mapped as that status.
-    throw modellixRepeatableError({ status: code, detail: message, operation: 'poll', requestId: reply.requestId, retryAfterMs: reply.retryAfterMs, taskId });
-  }
-  const task = modellixTaskSchema.safeParse(envelope.data.data);
+  if (!envelope.valid) throw modellixInvalidResponse(`Modellix answered the status of task ${taskId} with something that is not its JSON envelope.`, reply.requestId, taskId);
+  const task = modellixTaskSchema.safeParse(envelope.data);
   if (!task.success) throw modellixInvalidResponse(`Modellix's status of task ${taskId} has no readable data.`, reply.requestId, taskId);
-  const outcome = interpretModellixTask(task.data, taskId, message);
+  const outcome = interpretModellixTask(task.data, taskId, envelope.message);
   if (outcome.state === 'running' && outcome.providerState !== undefined && !runningStates.has(outcome.providerState)) {
     context.log.warn(`Modellix: task ${taskId} has the unfamiliar status "${outcome.providerState}"; still waiting for it.`);
   }

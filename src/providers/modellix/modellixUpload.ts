@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isLoopbackHost } from '../../core/baseUrl';
-import { isProviderError } from '../../core/errors';
 import { fileExtensions, mediaTypes } from '../../core/imageFormat';
 import type { CheckedInputImage, ResolvedRequest } from '../../core/request';
-import { authorizationFor } from '../http';
-import { field, isSuccessStatus, nonEmptyString, readJsonReply, unknownOutcomeError } from '../asyncTask';
+import { envelopeOf, field, isSuccessStatus, nonEmptyString, readJsonReply } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
+import { postPaid, sendWithKey } from '../taskRequests';
 import type { PreparedInputs, ProviderContext, UploadedInput } from '../types';
 import { modellixInvalidResponse, modellixLabel, modellixPaidError } from './modellixErrors';
-import { envelopeCodeOf, modellixEnvelopeSchema, modellixUploadSchema } from './modellixSchemas';
+import { modellixUploadSchema } from './modellixSchemas';
 
 const deleteTimeoutMs = 15_000;
 
@@ -58,39 +57,16 @@ function partFileName(fileName: string, extension: string): string {
 
 async function uploadFile(context: ProviderContext, image: Extract<CheckedInputImage, { kind: 'file' }>, signal: AbortSignal): Promise<UploadedInput> {
   const url = `${context.baseUrl}/media/files`;
-  const apiKey = await context.getApiKey();
   const { body, contentType } = multipartFileBody(image);
   context.log.info(`Modellix: uploading ${image.source} (${body.byteLength} bytes)`);
-  const response = await context.http.send({
-    method: 'POST',
-    url,
-    headers: { ...authorizationFor(context.baseUrl, url, apiKey), 'content-type': contentType, accept: 'application/json' },
-    body,
-    timeoutMs: context.requestTimeoutMs,
-    signal,
-    // Not charged, but it creates a file we cannot find again if the answer is lost: same rule as a submit.
-    paid: true,
-    provider: modellixLabel,
-  });
-  let reply: JsonReply;
-  try {
-    reply = await readJsonReply(response);
-  } catch (error) {
-    if (isProviderError(error) && error.kind === 'aborted') throw error;
-    throw unknownOutcomeError({ provider: modellixLabel, what: 'upload', status: response.status, detail: 'broke the connection while answering the upload' });
-  }
+  const reply = await postPaid(context, { provider: modellixLabel, operation: 'upload', url, contentType, body, signal });
   return uploadedFrom(reply, image.source);
 }
 
 function uploadedFrom(reply: JsonReply, source: string): UploadedInput {
-  const envelope = modellixEnvelopeSchema.safeParse(reply.json);
-  const message = envelope.success ? nonEmptyString(envelope.data.message) : undefined;
-  const code = envelope.success ? envelopeCodeOf(envelope.data) : undefined;
-  if (!isSuccessStatus(reply.status)) {
-    throw modellixPaidError({ status: reply.status, detail: message, operation: 'upload', requestId: reply.requestId });
-  }
-  if (code !== undefined && code !== 0 && !isSuccessStatus(code)) {
-    throw modellixPaidError({ status: code, detail: message, operation: 'upload', requestId: reply.requestId, fromEnvelope: true });
+  const envelope = envelopeOf(reply);
+  if (!isSuccessStatus(envelope.status)) {
+    throw modellixPaidError({ status: envelope.status, detail: envelope.message, operation: 'upload', requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
   // The fields sit in `data`, or at the top level (the DSH client accepts both).
   const nested = modellixUploadSchema.safeParse(field(reply.json, 'data'));
@@ -126,16 +102,7 @@ export async function deleteModellixUploads(context: ProviderContext, uploads: r
     }
     const url = `${context.baseUrl}/media/files/${encodeURIComponent(upload.fileId)}`;
     try {
-      const apiKey = await context.getApiKey();
-      const response = await context.http.send({
-        method: 'DELETE',
-        url,
-        headers: { ...authorizationFor(context.baseUrl, url, apiKey), accept: 'application/json' },
-        timeoutMs: deleteTimeoutMs,
-        signal,
-        paid: false,
-        provider: modellixLabel,
-      });
+      const response = await sendWithKey(context, { method: 'DELETE', url, timeoutMs: deleteTimeoutMs, signal, paid: false, provider: modellixLabel });
       const reply = await readJsonReply(response);
       if (!isSuccessStatus(reply.status) && reply.status !== 404) {
         context.log.warn(`Modellix: deleting upload ${upload.fileId} answered HTTP ${reply.status}; it stays on Modellix.`);

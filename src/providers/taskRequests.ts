@@ -1,0 +1,82 @@
+import { ProviderError, isProviderError } from '../core/errors';
+import { authorizationFor } from './http';
+import type { HttpRequest, HttpResponse } from './http';
+import { readJsonReply, unknownOutcomeError } from './asyncTask';
+import type { JsonReply } from './asyncTask';
+import type { ProviderContext } from './types';
+
+/**
+ * The HTTP calls the submit-then-poll providers (Modellix, APIXO) make, each with the rule for a
+ * body that breaks while it is read: a repeatable read may be retried, a paid one never.
+ */
+
+/** A status read that hangs only delays the next one, so it gets a short timeout of its own. */
+const pollTimeoutMs = 30_000;
+
+/** One call, with the key only for the configured origin and JSON asked for. */
+export async function sendWithKey(
+  context: ProviderContext,
+  request: Omit<HttpRequest, 'headers'> & { readonly contentType?: string },
+): Promise<HttpResponse> {
+  const { contentType, ...rest } = request;
+  const apiKey = await context.getApiKey();
+  const headers: Record<string, string> = { ...authorizationFor(context.baseUrl, request.url, apiKey) };
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  headers.accept = 'application/json';
+  return context.http.send({ ...rest, headers });
+}
+
+/** GET a task's status. Reading it again is harmless, so a broken body is a retryable network error. */
+export async function getTaskStatus(
+  context: ProviderContext,
+  request: { readonly provider: string; readonly url: string; readonly taskId: string; readonly signal: AbortSignal },
+): Promise<JsonReply> {
+  const { provider, taskId } = request;
+  const response = await sendWithKey(context, { method: 'GET', url: request.url, timeoutMs: pollTimeoutMs, signal: request.signal, paid: false, provider });
+  try {
+    return await readJsonReply(response);
+  } catch (error) {
+    if (isProviderError(error)) throw error;
+    throw new ProviderError({ kind: 'network', retryable: true, provider, taskId, message: `The connection to ${provider} broke while reading the task status.`, cause: error });
+  }
+}
+
+/**
+ * POST a paid request: a submit, or an upload (not charged, but it creates a file we could not find
+ * again if the answer is lost). Once it was sent and answered, whatever breaks while reading the
+ * answer leaves it open whether it was accepted, so it is never resent.
+ */
+export async function postPaid(
+  context: ProviderContext,
+  request: {
+    readonly provider: string;
+    readonly operation: 'submit' | 'upload';
+    readonly url: string;
+    readonly contentType: string;
+    readonly body: string | Uint8Array;
+    readonly signal: AbortSignal;
+  },
+): Promise<JsonReply> {
+  const { provider, operation } = request;
+  const response = await sendWithKey(context, {
+    method: 'POST',
+    url: request.url,
+    contentType: request.contentType,
+    body: request.body,
+    timeoutMs: context.requestTimeoutMs,
+    signal: request.signal,
+    paid: true,
+    provider,
+  });
+  try {
+    return await readJsonReply(response);
+  } catch (error) {
+    if (isProviderError(error) && error.kind === 'aborted') throw error;
+    throw unknownOutcomeError({
+      provider,
+      what: operation === 'submit' ? 'task' : 'upload',
+      status: response.status,
+      detail: `broke the connection while answering the ${operation}`,
+    });
+  }
+}
