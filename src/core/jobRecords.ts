@@ -116,6 +116,22 @@ export function baseName(location: string): string {
   return parts[parts.length - 1] || location;
 }
 
+/**
+ * The options a recorded request runs again with (resubmit, regenerate, vary): one list, so an
+ * option added later cannot be dropped by one of those paths.
+ */
+export function rerunOptions(request: JournalRequest): Pick<JournalRequest, 'prompt' | 'size' | 'quality' | 'n' | 'background' | 'outputFormat' | 'outputCompression'> {
+  return {
+    prompt: request.prompt,
+    size: request.size,
+    quality: request.quality,
+    n: request.n,
+    background: request.background,
+    outputFormat: request.outputFormat,
+    outputCompression: request.outputCompression,
+  };
+}
+
 /** For resubmit: the original request again, input files re-read from where they were. */
 export async function fromJournalRequest(
   job: JobRecord,
@@ -130,13 +146,7 @@ export async function fromJournalRequest(
   return {
     provider: job.provider,
     model: job.model,
-    prompt: request.prompt,
-    size: request.size,
-    quality: request.quality,
-    n: request.n,
-    background: request.background,
-    outputFormat: request.outputFormat,
-    outputCompression: request.outputCompression,
+    ...rerunOptions(request),
     inputImages: await Promise.all(request.inputImages.map(load)),
     mask: request.mask ? await load(request.mask) : undefined,
   };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isModelId, isProviderId } from '../core/ids';
+import { rerunOptions } from '../core/jobRecords';
 import type { JournalRequest } from '../core/journal';
 import { HistoryIndex } from '../host/history';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
@@ -138,19 +139,7 @@ export class StudioGallery {
       const uri = resolveSource(input.source);
       return uri ? [{ spec: { kind: 'file', uri: uri.toString() }, label: input.source, thumbnail: this.hooks.thumbnail(uri) }] : [];
     });
-    return {
-      provider,
-      model,
-      prompt: request.prompt,
-      size: request.size,
-      quality: request.quality,
-      n: request.n,
-      background: request.background,
-      outputFormat: request.outputFormat,
-      outputCompression: request.outputCompression,
-      references,
-      focusProvider,
-    };
+    return { provider, model, ...rerunOptions(request), references, focusProvider };
   }
 
   private view(entry: HistoryEntry): HistoryItemView {
