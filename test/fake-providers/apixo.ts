@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeCdn } from './cdn';
-import { FaultQueue, apiRequests, handleControl, isAuthorized, parseJsonObject } from './control';
-import type { FakeFault } from './control';
-import { delay, resetConnection, sendJson, startLoopbackServer } from './server';
+import { FaultQueue, apiRequests, applyEnvelopeFault, handleControl, isAuthorized, parseJsonObject } from './control';
+import type { FakeFault, FaultStyle } from './control';
+import { resetConnection, sendJson, startLoopbackServer } from './server';
 import type { LoopbackServer, RecordedRequest } from './server';
-import { FakeTaskStore, resultUrlsFor } from './taskStore';
+import { FakeTaskStore, planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
 /**
@@ -95,32 +95,12 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
     envelope(response, 404, 'Not found');
   };
 
-  async function applyFault(endpoint: string, response: ServerResponse): Promise<FakeFault | 'answered' | undefined> {
-    const fault = faults.take(endpoint);
-    if (!fault) return undefined;
-    if (fault.delayMs) await delay(fault.delayMs);
-    if (fault.kind === 'resetBefore') {
-      resetConnection(response);
-      return 'answered';
-    }
-    if (fault.kind === 'status') {
-      const status = fault.status ?? 500;
-      sendJson(response, status, fault.body ?? { code: status, message: fault.message ?? `Injected ${status}`, data: null }, fault.headers);
-      return 'answered';
-    }
-    if (fault.kind === 'envelope') {
-      sendJson(response, 200, { code: fault.code ?? 500, message: fault.message ?? 'Injected error', data: null }, fault.headers);
-      return 'answered';
-    }
-    return fault;
-  }
-
   async function handleSubmit(response: ServerResponse, model: string, body: Buffer): Promise<void> {
     if (!models.includes(model)) {
       envelope(response, 404, `Model ${model} not found`);
       return;
     }
-    const fault = await applyFault('submit', response);
+    const fault = await applyEnvelopeFault(faults, 'submit', response, faultStyle);
     if (fault === 'answered') return;
     const json = parseJsonObject(body);
     const problem = checkApixoBody(json);
@@ -137,7 +117,7 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
   }
 
   async function handleStatus(response: ServerResponse, model: string, taskId: string | null): Promise<void> {
-    if ((await applyFault('poll', response)) === 'answered') return;
+    if ((await applyEnvelopeFault(faults, 'poll', response, faultStyle)) === 'answered') return;
     const task = taskId ? tasks.get(taskId) : undefined;
     // The model in the path must match the submit's (providers.md §3.2).
     if (!task || task.detail.model !== model) {
@@ -175,13 +155,14 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
   };
 }
 
-function planFrom(knobs: ApixoKnobs): TaskPlan {
-  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
-  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults };
+function errorBody(status: number, message: string): Record<string, unknown> {
+  return { code: status, message, data: null };
 }
 
+const faultStyle: FaultStyle = { errorBody, statusMessage: (status) => `Injected ${status}`, envelopeMessage: 'Injected error' };
+
 function envelope(response: ServerResponse, status: number, message: string): void {
-  sendJson(response, status, { code: status, message, data: null });
+  sendJson(response, status, errorBody(status, message));
 }
 
 /** The documented body (providers.md §3.3); returns what is wrong, or undefined. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RecordedRequest } from './server';
-import { sendJson } from './server';
+import { delay, resetConnection, sendJson } from './server';
 
 /**
  * Faults and knobs shared by the async fakes (Modellix, APIXO, the CDN): scriptable in-process
@@ -63,6 +63,46 @@ export class FaultQueue {
   get pending(): number {
     return this.faults.length;
   }
+}
+
+/** How an async fake (Modellix, APIXO) words the errors it injects. */
+export interface FaultStyle {
+  /** The provider's error body for an HTTP status, as its own 4xx answers look. */
+  errorBody(status: number, message: string): unknown;
+  /** Default message of an injected HTTP status. */
+  statusMessage(status: number): string;
+  /** Default message of an error code inside an HTTP 200 envelope. */
+  readonly envelopeMessage: string;
+}
+
+/**
+ * Takes the next fault for `endpoint` and answers the ones that answer by themselves (status,
+ * envelope, resetBefore): then it returns 'answered'. A fault the handler applies once its work is
+ * done (reset after the task exists, noTaskId) is returned as is; undefined when none is pending.
+ */
+export async function applyEnvelopeFault(
+  faults: FaultQueue,
+  endpoint: string,
+  response: ServerResponse,
+  style: FaultStyle,
+): Promise<FakeFault | 'answered' | undefined> {
+  const fault = faults.take(endpoint);
+  if (!fault) return undefined;
+  if (fault.delayMs) await delay(fault.delayMs);
+  if (fault.kind === 'resetBefore') {
+    resetConnection(response);
+    return 'answered';
+  }
+  if (fault.kind === 'status') {
+    const status = fault.status ?? 500;
+    sendJson(response, status, fault.body ?? style.errorBody(status, fault.message ?? style.statusMessage(status)), fault.headers);
+    return 'answered';
+  }
+  if (fault.kind === 'envelope') {
+    sendJson(response, 200, { code: fault.code ?? 500, message: fault.message ?? style.envelopeMessage, data: null }, fault.headers);
+    return 'answered';
+  }
+  return fault;
 }
 
 /** A recorded request as `/__requests` lists it (JSON-safe). */

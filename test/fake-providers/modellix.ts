@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeCdn } from './cdn';
-import { FaultQueue, apiRequests, handleControl, isAuthorized, parseJsonObject } from './control';
-import type { FakeFault } from './control';
+import { FaultQueue, apiRequests, applyEnvelopeFault, handleControl, isAuthorized, parseJsonObject } from './control';
+import type { FakeFault, FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
-import { delay, resetConnection, sendJson, startLoopbackServer } from './server';
+import { resetConnection, sendJson, startLoopbackServer } from './server';
 import type { LoopbackServer, RecordedRequest } from './server';
-import { FakeTaskStore, resultUrlsFor } from './taskStore';
+import { FakeTaskStore, planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
 /**
@@ -117,33 +117,12 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     envelope(response, 404, `Not Found: no route ${request.method} ${path}`);
   };
 
-  async function applyFault(endpoint: string, response: ServerResponse): Promise<FakeFault | 'answered' | undefined> {
-    const fault = faults.take(endpoint);
-    if (!fault) return undefined;
-    if (fault.delayMs) await delay(fault.delayMs);
-    if (fault.kind === 'resetBefore') {
-      resetConnection(response);
-      return 'answered';
-    }
-    if (fault.kind === 'status') {
-      const status = fault.status ?? 500;
-      sendJson(response, status, fault.body ?? { code: status, message: fault.message ?? `Error: injected ${status}` }, fault.headers);
-      return 'answered';
-    }
-    if (fault.kind === 'envelope') {
-      sendJson(response, 200, { code: fault.code ?? 500, message: fault.message ?? 'Error: injected', data: null }, fault.headers);
-      return 'answered';
-    }
-    // reset (after the work) and noTaskId are applied by the handler once the task exists.
-    return fault;
-  }
-
   async function handleSubmit(response: ServerResponse, modelPath: string, viaAsync: boolean, body: Buffer): Promise<void> {
     if ((viaAsync ? knobs.asyncPath : knobs.plainPath) === 'notFound' || allowedFields[modelPath] === undefined) {
       envelope(response, 404, `Not Found: model openai/${modelPath}${viaAsync ? '/async' : ''} does not exist`);
       return;
     }
-    const fault = await applyFault('submit', response);
+    const fault = await applyEnvelopeFault(faults, 'submit', response, faultStyle);
     if (fault === 'answered') return;
     const json = parseJsonObject(body);
     const problem = checkSubmitBody(modelPath, json);
@@ -162,7 +141,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
   }
 
   async function handlePoll(response: ServerResponse, taskId: string): Promise<void> {
-    if ((await applyFault('poll', response)) === 'answered') return;
+    if ((await applyEnvelopeFault(faults, 'poll', response, faultStyle)) === 'answered') return;
     const task = tasks.get(taskId);
     if (!task) {
       envelope(response, 404, `Not Found: task ${taskId} does not exist`);
@@ -187,7 +166,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
   }
 
   async function handleUpload(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
-    const fault = await applyFault('upload', response);
+    const fault = await applyEnvelopeFault(faults, 'upload', response, faultStyle);
     if (fault === 'answered') return;
     const boundary = boundaryOf(request.headers['content-type']);
     if (!boundary) {
@@ -224,7 +203,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
   }
 
   async function handleDelete(response: ServerResponse, fileId: string): Promise<void> {
-    if ((await applyFault('delete', response)) === 'answered') return;
+    if ((await applyEnvelopeFault(faults, 'delete', response, faultStyle)) === 'answered') return;
     const upload = uploads.get(fileId);
     if (!upload || upload.deleted) {
       envelope(response, 404, `Not Found: file ${fileId} does not exist`);
@@ -253,13 +232,14 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
   };
 }
 
-function planFrom(knobs: ModellixKnobs): TaskPlan {
-  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
-  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults };
+function errorBody(status: number, message: string): Record<string, unknown> {
+  return { code: status, message };
 }
 
+const faultStyle: FaultStyle = { errorBody, statusMessage: (status) => `Error: injected ${status}`, envelopeMessage: 'Error: injected' };
+
 function envelope(response: ServerResponse, status: number, message: string): void {
-  sendJson(response, status, { code: status, message });
+  sendJson(response, status, errorBody(status, message));
 }
 
 /** The documented request schema (providers.md §1.3); returns what is wrong, or undefined. */

@@ -17,6 +17,12 @@ export interface TaskPlan {
   readonly redirectResults: boolean;
 }
 
+/** The task-plan part of a fake's knobs, copied when a task is created (later knob changes do not reach it). */
+export function planFrom(knobs: TaskPlan): TaskPlan {
+  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
+  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults };
+}
+
 export type TaskPhase = 'pending' | 'processing' | 'success' | 'failed';
 
 export interface FakeTask<Detail> {
