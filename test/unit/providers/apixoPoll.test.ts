@@ -1,57 +1,34 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import { pollUntilDone } from '../../../src/core/pollLoop';
 import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider';
 import { interpretApixoStatus } from '../../../src/providers/apixo/apixoTask';
 import { downloadResult } from '../../../src/providers/download';
 import { apixoPollSchedule } from '../../../src/providers/pollSchedule';
-import type { ImageProvider, PollOutcome } from '../../../src/providers/types';
+import type { PollOutcome } from '../../../src/providers/types';
 import { startFakeApixo } from '../../fake-providers/apixo';
-import type { FakeApixo } from '../../fake-providers/apixo';
-import { startFakeCdn } from '../../fake-providers/cdn';
-import type { FakeCdn } from '../../fake-providers/cdn';
-import { assertNoKey, rejection, resolve, testContext, testSignal } from './asyncProviderHarness';
-import type { TestContext } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, rejection, resolve, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-apixo-key';
 
 describe('APIXO task polling', () => {
-  let cdn: FakeCdn;
-  let fake: FakeApixo;
-  let test: TestContext;
-  let provider: ImageProvider;
-
-  before(async () => {
-    cdn = await startFakeCdn();
-    fake = await startFakeApixo({ cdn, apiKey });
-    test = testContext(fake.baseUrl, apiKey);
-    provider = createApixoProvider(test.context);
-  });
-  after(async () => {
-    await test.http.close();
-    await fake.close();
-    await cdn.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    cdn.reset();
-  });
+  const rig = fakeProviderRig({ apiKey, start: (cdn) => startFakeApixo({ cdn, apiKey }), createProvider: createApixoProvider });
 
   const request = () => resolve({ provider: 'apixo', size: '16:9@2k' });
   async function submit(): Promise<string> {
-    const outcome = await provider.submit(request(), testSignal());
+    const outcome = await rig.provider.submit(request(), testSignal());
     assert.ok(outcome.kind === 'task');
     return outcome.taskId;
   }
   const poll = (taskId: string): Promise<PollOutcome> => {
-    assert.ok(provider.poll);
-    return provider.poll({ taskId, request: request() }, testSignal());
+    assert.ok(rig.provider.poll);
+    return rig.provider.poll({ taskId, request: request() }, testSignal());
   };
-  const polls = () => fake.requests().filter((entry) => entry.method === 'GET');
+  const polls = () => rig.fake.requests().filter((entry) => entry.method === 'GET');
 
   it('polls /statusTask/gpt-image-2?taskId=…, parses resultJson and downloads from the CDN without the key', async () => {
-    fake.setKnobs({ redirectResults: true });
+    rig.fake.setKnobs({ redirectResults: true });
     const taskId = await submit();
     assert.deepEqual(await poll(taskId), { state: 'running', providerState: 'pending' });
     assert.deepEqual(await poll(taskId), { state: 'running', providerState: 'processing' });
@@ -60,12 +37,12 @@ describe('APIXO task polling', () => {
     assert.equal(done.resultUrls.length, 1);
     assert.ok(done.expiresAt !== undefined && done.expiresAt > Date.now() + 23 * 3600_000);
     assert.deepEqual(polls().map((entry) => entry.url), [1, 2, 3].map(() => `/api/v1/statusTask/gpt-image-2?taskId=${taskId}`));
-    const bytes = await downloadResult(test.http, done.resultUrls[0] as string, { provider: 'APIXO', signal: testSignal() });
+    const bytes = await downloadResult(rig.test.http, done.resultUrls[0] as string, { provider: 'APIXO', signal: testSignal() });
     assert.deepEqual(Buffer.from(bytes).subarray(0, 4), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     // One redirect hop, then the file, both on the CDN origin, neither with the key.
-    assert.equal(cdn.requests().length, 2);
-    assert.equal(cdn.sawAuthorization(), false);
-    assertNoKey(apiKey, test.log.lines.join('\n'));
+    assert.equal(rig.cdn.requests().length, 2);
+    assert.equal(rig.cdn.sawAuthorization(), false);
+    assertNoKey(apiKey, rig.test.log.lines.join('\n'));
   });
 
   const sentences: Record<string, { kind: string; text: RegExp }> = {
@@ -79,7 +56,7 @@ describe('APIXO task polling', () => {
   };
   for (const [failCode, expected] of Object.entries(sentences)) {
     it(`maps failCode ${failCode} (HTTP 200, code 200) to one actionable line`, async () => {
-      fake.setKnobs({ outcome: 'failed', completeAfterPolls: 1, failCode, failMsg: `detail for ${failCode}` });
+      rig.fake.setKnobs({ outcome: 'failed', completeAfterPolls: 1, failCode, failMsg: `detail for ${failCode}` });
       const taskId = await submit();
       assert.equal((await poll(taskId)).state, 'running');
       const outcome = await poll(taskId);
@@ -91,22 +68,22 @@ describe('APIXO task polling', () => {
       assert.match(outcome.error.message, expected.text);
       assert.ok(outcome.error.message.endsWith(`(task ${taskId}, ${failCode}: detail for ${failCode})`), outcome.error.message);
       assert.ok(!outcome.error.message.includes('\n'));
-      assert.equal(fake.requests().filter((entry) => entry.method === 'POST').length, 1);
+      assert.equal(rig.fake.requests().filter((entry) => entry.method === 'POST').length, 1);
     });
   }
 
   it('rides out a burst of 429s and two 503s in the runner loop', async () => {
     const taskId = await submit();
-    fake.fault({ on: 'poll', kind: 'status', status: 429, times: 3, headers: { 'retry-after': '0' } }, { on: 'poll', kind: 'status', status: 503, times: 2 });
+    rig.fake.fault({ on: 'poll', kind: 'status', status: 429, times: 3, headers: { 'retry-after': '0' } }, { on: 'poll', kind: 'status', status: 503, times: 2 });
     const result = await pollUntilDone({
-      provider,
+      provider: rig.provider,
       providerId: 'apixo',
       taskId,
       request: request(),
       submittedAt: Date.now(),
       intervalOverrideMs: 20,
       signal: testSignal(),
-      log: test.log,
+      log: rig.test.log,
       now: () => Date.now(),
     });
     assert.equal(result.state, 'succeeded');
@@ -114,20 +91,20 @@ describe('APIXO task polling', () => {
   });
 
   it('keeps a held task processing until released, then finishes', async () => {
-    fake.setKnobs({ hold: true });
+    rig.fake.setKnobs({ hold: true });
     const taskId = await submit();
     for (let index = 0; index < 3; index++) assert.equal((await poll(taskId)).state, 'running');
-    assert.equal(fake.release(), 1);
+    assert.equal(rig.fake.release(), 1);
     assert.equal((await poll(taskId)).state, 'succeeded');
   });
 
   it('finishes by time when asked to (completeAfterMs)', async () => {
     // Generous: the first read happens right after the submit, far less than 1.5 s later.
-    fake.setKnobs({ completeAfterMs: 1_500 });
+    rig.fake.setKnobs({ completeAfterMs: 1_500 });
     const taskId = await submit();
     assert.equal((await poll(taskId)).state, 'running');
     const result = await pollUntilDone({
-      provider, providerId: 'apixo', taskId, request: request(), submittedAt: Date.now(), intervalOverrideMs: 100, signal: testSignal(), log: test.log, now: () => Date.now(),
+      provider: rig.provider, providerId: 'apixo', taskId, request: request(), submittedAt: Date.now(), intervalOverrideMs: 100, signal: testSignal(), log: rig.test.log, now: () => Date.now(),
     });
     assert.equal(result.state, 'succeeded');
   });
@@ -138,7 +115,7 @@ describe('APIXO task polling', () => {
     assert.equal(missing.kind, 'notFound');
     assert.match(missing.message, /task_unknown/);
     const taskId = await submit();
-    fake.fault({ on: 'poll', kind: 'envelope', code: 500, message: 'internal error' });
+    rig.fake.fault({ on: 'poll', kind: 'envelope', code: 500, message: 'internal error' });
     const server = await rejection(() => poll(taskId));
     assert.ok(isProviderError(server));
     assert.equal(server.kind, 'server');
@@ -160,6 +137,6 @@ describe('APIXO task polling', () => {
     assert.deepEqual(apixoPollSchedule({ kind: 'aspectTier', aspect: '1:1', tier: '1k' }), { firstPollMs: 30_000, intervalMs: 10_000, deadlineMs: 300_000 });
     assert.deepEqual(apixoPollSchedule({ kind: 'aspectTier', aspect: '16:9', tier: '2k' }), { firstPollMs: 60_000, intervalMs: 10_000, deadlineMs: 300_000 });
     assert.deepEqual(apixoPollSchedule({ kind: 'aspectTier', aspect: '9:16', tier: '4k' }), { firstPollMs: 120_000, intervalMs: 10_000, deadlineMs: 360_000 });
-    assert.deepEqual(provider.pollSchedule?.(resolve({ provider: 'apixo', size: '3840x2160' })), apixoPollSchedule({ kind: 'aspectTier', aspect: '16:9', tier: '4k' }));
+    assert.deepEqual(rig.provider.pollSchedule?.(resolve({ provider: 'apixo', size: '3840x2160' })), apixoPollSchedule({ kind: 'aspectTier', aspect: '16:9', tier: '4k' }));
   });
 });

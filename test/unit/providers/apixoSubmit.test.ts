@@ -1,42 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isInputError, isProviderError } from '../../../src/core/errors';
 import { validateRequest } from '../../../src/core/request';
 import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider';
 import { startFakeApixo } from '../../fake-providers/apixo';
-import type { FakeApixo } from '../../fake-providers/apixo';
-import { startFakeCdn } from '../../fake-providers/cdn';
-import type { FakeCdn } from '../../fake-providers/cdn';
 import { makePng } from '../../fake-providers/png';
-import { assertNoKey, jsonBody, rejection, resolve, testContext, testSignal } from './asyncProviderHarness';
-import type { TestContext } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, jsonBody, rejection, resolve, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-apixo-key';
 
 describe('APIXO submit', () => {
-  let cdn: FakeCdn;
-  let fake: FakeApixo;
-  let test: TestContext;
+  const rig = fakeProviderRig({ apiKey, start: (cdn) => startFakeApixo({ cdn, apiKey }) });
 
-  before(async () => {
-    cdn = await startFakeCdn();
-    fake = await startFakeApixo({ cdn, apiKey });
-    test = testContext(fake.baseUrl, apiKey);
-  });
-  after(async () => {
-    await test.http.close();
-    await fake.close();
-    await cdn.close();
-  });
-  beforeEach(() => fake.reset());
-
-  const submit = (request: Parameters<typeof resolve>[0]) => createApixoProvider(test.context).submit(resolve(request), testSignal());
+  const submit = (request: Parameters<typeof resolve>[0]) => createApixoProvider(rig.test.context).submit(resolve(request), testSignal());
 
   it('sends 3840x2160 as 16:9 at 4k to /generateTask/gpt-image-2, without quality or provider', async () => {
     const outcome = await submit({ provider: 'apixo', size: '3840x2160', quality: 'high' });
     assert.equal(outcome.kind, 'task');
-    assert.equal(outcome.kind === 'task' && outcome.taskId, fake.tasks.all()[0]?.id);
-    const [request] = fake.requests();
+    assert.equal(outcome.kind === 'task' && outcome.taskId, rig.fake.tasks.all()[0]?.id);
+    const [request] = rig.fake.requests();
     assert.equal(request?.method, 'POST');
     assert.equal(request?.url, '/api/v1/generateTask/gpt-image-2');
     assert.equal(request?.headers.authorization, `Bearer ${apiKey}`);
@@ -45,7 +27,7 @@ describe('APIXO submit', () => {
       request_type: 'async',
       input: { mode: 'text-to-image', prompt: 'a lighthouse at dusk', aspect_ratio: '16:9', resolution: '4k' },
     });
-    assertNoKey(apiKey, test.log.lines.join('\n'));
+    assertNoKey(apiKey, rig.test.log.lines.join('\n'));
   });
 
   it('warns when a pixel size changes shape, and sends aspect ratio and tier explicitly', async () => {
@@ -53,14 +35,14 @@ describe('APIXO submit', () => {
     assert.match(plan.warnings.join(' '), /1536x1024 becomes 4:3 at 2k/);
     await submit({ provider: 'apixo', size: 'auto' });
     await submit({ provider: 'apixo', size: '9:16@2k' });
-    const inputs = fake.requests().map((request) => (jsonBody(request.body) as { input: Record<string, unknown> }).input);
+    const inputs = rig.fake.requests().map((request) => (jsonBody(request.body) as { input: Record<string, unknown> }).input);
     assert.deepEqual(inputs.map((input) => [input.aspect_ratio, input.resolution]), [['auto', '1k'], ['9:16', '2k']]);
   });
 
   it('sends image-to-image with the public URLs as given', async () => {
     const urls = ['https://images.example/a.png', 'https://images.example/b.jpg'];
     await submit({ provider: 'apixo', size: '1:1@1k', prompt: 'merge these', inputImages: urls.map((url) => ({ kind: 'url', url })) });
-    assert.deepEqual(jsonBody(fake.requests()[0]?.body ?? Buffer.from('{}')), {
+    assert.deepEqual(jsonBody(rig.fake.requests()[0]?.body ?? Buffer.from('{}')), {
       request_type: 'async',
       input: { mode: 'image-to-image', prompt: 'merge these', image_urls: urls, aspect_ratio: '1:1', resolution: '1k' },
     });
@@ -76,28 +58,28 @@ describe('APIXO submit', () => {
     // Even if a caller skipped validation, the provider itself refuses.
     const base = resolve({ provider: 'apixo' });
     const forced = { ...base, inputImages: [{ kind: 'file' as const, source: 'logo.png', fileName: 'logo.png', bytes: png, info: { format: 'png' as const, width: 16, height: 16, hasAlpha: false } }] };
-    const error = await rejection(() => createApixoProvider(test.context).submit(forced, testSignal()));
+    const error = await rejection(() => createApixoProvider(rig.test.context).submit(forced, testSignal()));
     assert.ok(isProviderError(error));
     assert.match(error.message, /APIXO needs a public https image URL/);
-    assert.equal(fake.requests().length, 0);
+    assert.equal(rig.fake.requests().length, 0);
   });
 
   it('says the balance is insufficient on 402, without retrying', async () => {
-    fake.fault({ on: 'submit', kind: 'status', status: 402, message: 'Insufficient credits' });
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 402, message: 'Insufficient credits' });
     const error = await rejection(() => submit({ provider: 'apixo' }));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'quota');
     assert.equal(error.retryable, false);
     assert.match(error.message, /^Your APIXO balance is insufficient \(Insufficient credits\): top up at apixo\.ai\.$/);
-    assert.equal(fake.requests().length, 1);
+    assert.equal(rig.fake.requests().length, 1);
   });
 
   it('reads "Insufficient credits" in a 400 as a balance problem, and other 400s with their message', async () => {
-    fake.fault({ on: 'submit', kind: 'status', status: 400, message: 'Insufficient credits' });
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 400, message: 'Insufficient credits' });
     const credits = await rejection(() => submit({ provider: 'apixo' }));
     assert.ok(isProviderError(credits));
     assert.equal(credits.kind, 'quota');
-    fake.fault({ on: 'submit', kind: 'envelope', code: 400, message: 'image_urls[0] is not a valid URL' });
+    rig.fake.fault({ on: 'submit', kind: 'envelope', code: 400, message: 'image_urls[0] is not a valid URL' });
     const bad = await rejection(() => submit({ provider: 'apixo' }));
     assert.ok(isProviderError(bad));
     assert.equal(bad.kind, 'badRequest');
@@ -106,7 +88,7 @@ describe('APIXO submit', () => {
 
   it('maps 401 and 403 as definite refusals', async () => {
     for (const [status, kind] of [[401, 'auth'], [403, 'permission']] as const) {
-      fake.fault({ on: 'submit', kind: 'status', status });
+      rig.fake.fault({ on: 'submit', kind: 'status', status });
       const error = await rejection(() => submit({ provider: 'apixo' }));
       assert.ok(isProviderError(error));
       assert.equal(error.kind, kind);
@@ -123,17 +105,17 @@ describe('APIXO submit', () => {
     { name: 'a 200 without a taskId', fault: { on: 'submit', kind: 'noTaskId' } },
   ] as const) {
     it(`turns ${fault.name} into unknownOutcome with exactly one submit`, async () => {
-      fake.fault(fault.fault);
+      rig.fake.fault(fault.fault);
       const error = await rejection(() => submit({ provider: 'apixo' }));
       assert.ok(isProviderError(error));
       assert.equal(error.kind, 'unknownOutcome');
       assert.equal(error.retryable, false);
-      assert.equal(fake.requests().length, 1);
+      assert.equal(rig.fake.requests().length, 1);
     });
   }
 
   it('is reachable over HTTP control from another process: faults in, requests out', async () => {
-    const control = await fetch(`${fake.origin}/__control`, {
+    const control = await fetch(`${rig.fake.origin}/__control`, {
       method: 'POST',
       body: JSON.stringify({ faults: [{ on: 'submit', kind: 'status', status: 402 }], knobs: { completeAfterPolls: 0 } }),
     });
@@ -141,11 +123,11 @@ describe('APIXO submit', () => {
     const error = await rejection(() => submit({ provider: 'apixo' }));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'quota');
-    const listed = (await (await fetch(`${fake.origin}/__requests`)).json()) as { requests: { method: string; url: string; bodyText?: string }[] };
+    const listed = (await (await fetch(`${rig.fake.origin}/__requests`)).json()) as { requests: { method: string; url: string; bodyText?: string }[] };
     assert.deepEqual(listed.requests.map((request) => `${request.method} ${request.url}`), ['POST /api/v1/generateTask/gpt-image-2']);
-    assert.equal(fake.knobs.completeAfterPolls, 0);
-    await fetch(`${fake.origin}/__reset`, { method: 'POST' });
-    assert.equal(fake.requests().length, 0);
-    assert.equal(fake.knobs.completeAfterPolls, 2);
+    assert.equal(rig.fake.knobs.completeAfterPolls, 0);
+    await fetch(`${rig.fake.origin}/__reset`, { method: 'POST' });
+    assert.equal(rig.fake.requests().length, 0);
+    assert.equal(rig.fake.knobs.completeAfterPolls, 2);
   });
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
-import type { Logger, ProviderContext } from '../../../src/providers/types';
+import type { ImageProvider, Logger, ProviderContext } from '../../../src/providers/types';
+import { startFakeCdn } from '../../fake-providers/cdn';
+import type { FakeCdn } from '../../fake-providers/cdn';
 
 /** A logger that keeps every line, so tests can assert an API key never reaches the log. */
 export interface CapturingLogger extends Logger {
@@ -36,6 +39,64 @@ export function testContext(baseUrl: string, apiKey: string, requestTimeoutMs = 
     requestTimeoutMs,
   };
   return { context, http, log, apiKey };
+}
+
+/** What a provider test works against. Its parts exist only while tests run (read them inside `it`). */
+export interface FakeProviderRig<Fake> {
+  readonly cdn: FakeCdn;
+  readonly fake: Fake;
+  readonly test: TestContext;
+  /** One instance for the whole describe(); tests that need a fresh one create it from `test.context`. */
+  readonly provider: ImageProvider;
+}
+
+/**
+ * Call inside describe(): starts a fake async provider and its CDN on loopback, a real client with
+ * `apiKey` pointed at it and (with `createProvider`) one provider instance; resets both fakes before
+ * each test and closes everything after the last.
+ */
+export function fakeProviderRig<Fake extends { readonly baseUrl: string; reset(): void; close(): Promise<void> }>(options: {
+  readonly apiKey: string;
+  readonly start: (cdn: FakeCdn) => Promise<Fake>;
+  readonly createProvider?: (context: ProviderContext) => ImageProvider;
+}): FakeProviderRig<Fake> {
+  let parts: { cdn: FakeCdn; fake: Fake; test: TestContext; provider: ImageProvider | undefined } | undefined;
+  const running = () => {
+    assert.ok(parts, 'the fake provider rig is only there while tests run');
+    return parts;
+  };
+  before(async () => {
+    const cdn = await startFakeCdn();
+    const fake = await options.start(cdn);
+    const test = testContext(fake.baseUrl, options.apiKey);
+    parts = { cdn, fake, test, provider: options.createProvider?.(test.context) };
+  });
+  after(async () => {
+    const { cdn, fake, test } = running();
+    await test.http.close();
+    await fake.close();
+    await cdn.close();
+  });
+  beforeEach(() => {
+    running().fake.reset();
+    running().cdn.reset();
+  });
+  return {
+    get cdn() {
+      return running().cdn;
+    },
+    get fake() {
+      return running().fake;
+    },
+    get test() {
+      return running().test;
+    },
+    get provider() {
+      const { provider } = running();
+      assert.ok(provider, 'this rig was made without createProvider');
+      return provider;
+    },
+  };
 }
 
 /** The first paid call of a request, validated exactly as the runner does it. */

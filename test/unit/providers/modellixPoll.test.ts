@@ -1,54 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import { pollUntilDone } from '../../../src/core/pollLoop';
 import { downloadResult } from '../../../src/providers/download';
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
 import { interpretModellixTask } from '../../../src/providers/modellix/modellixTask';
 import { modellixPollSchedule } from '../../../src/providers/pollSchedule';
-import type { ImageProvider, PollOutcome } from '../../../src/providers/types';
-import { startFakeCdn } from '../../fake-providers/cdn';
-import type { FakeCdn } from '../../fake-providers/cdn';
+import type { PollOutcome } from '../../../src/providers/types';
 import { startFakeModellix } from '../../fake-providers/modellix';
-import type { FakeModellix } from '../../fake-providers/modellix';
-import { assertNoKey, rejection, resolve, testContext, testSignal } from './asyncProviderHarness';
-import type { TestContext } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, rejection, resolve, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-modellix-key';
 
 describe('Modellix task polling', () => {
-  let cdn: FakeCdn;
-  let fake: FakeModellix;
-  let test: TestContext;
-  let provider: ImageProvider;
-
-  before(async () => {
-    cdn = await startFakeCdn();
-    fake = await startFakeModellix({ cdn, apiKey });
-    test = testContext(fake.baseUrl, apiKey);
-    provider = createModellixProvider(test.context);
-  });
-  after(async () => {
-    await test.http.close();
-    await fake.close();
-    await cdn.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    cdn.reset();
-  });
+  const rig = fakeProviderRig({ apiKey, start: (cdn) => startFakeModellix({ cdn, apiKey }), createProvider: createModellixProvider });
 
   const request = () => resolve({ provider: 'modellix', size: '1024x1536' });
   async function submit(): Promise<string> {
-    const outcome = await provider.submit(request(), testSignal());
+    const outcome = await rig.provider.submit(request(), testSignal());
     assert.equal(outcome.kind, 'task');
     return outcome.kind === 'task' ? outcome.taskId : '';
   }
   const poll = (taskId: string): Promise<PollOutcome> => {
-    assert.ok(provider.poll);
-    return provider.poll({ taskId, request: request() }, testSignal());
+    assert.ok(rig.provider.poll);
+    return rig.provider.poll({ taskId, request: request() }, testSignal());
   };
-  const polls = () => fake.requests().filter((entry) => entry.method === 'GET');
+  const polls = () => rig.fake.requests().filter((entry) => entry.method === 'GET');
 
   it('goes pending → processing → success and downloads the result from the CDN without the key', async () => {
     const taskId = await submit();
@@ -59,41 +36,41 @@ describe('Modellix task polling', () => {
     assert.ok(done.state === 'succeeded');
     assert.equal(done.resultUrls.length, 1);
     const url = done.resultUrls[0] as string;
-    assert.ok(url.startsWith(cdn.origin), 'results are served by the CDN origin, not the API');
+    assert.ok(url.startsWith(rig.cdn.origin), 'results are served by the CDN origin, not the API');
     assert.deepEqual(polls().map((entry) => entry.url), [1, 2, 3].map(() => `/api/v1/tasks/${taskId}`));
     assert.ok(polls().every((entry) => entry.headers.authorization === `Bearer ${apiKey}`));
-    const bytes = await downloadResult(test.http, url, { provider: 'Modellix', signal: testSignal() });
+    const bytes = await downloadResult(rig.test.http, url, { provider: 'Modellix', signal: testSignal() });
     assert.deepEqual(Buffer.from(bytes).subarray(0, 4), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    assert.equal(cdn.sawAuthorization(), false);
-    assertNoKey(apiKey, test.log.lines.join('\n'));
+    assert.equal(rig.cdn.sawAuthorization(), false);
+    assertNoKey(apiKey, rig.test.log.lines.join('\n'));
   });
 
   it('survives two 503s on a poll through the runner loop, then saves the image', async () => {
     const taskId = await submit();
-    fake.fault({ on: 'poll', kind: 'status', status: 503, times: 2 });
+    rig.fake.fault({ on: 'poll', kind: 'status', status: 503, times: 2 });
     const result = await pollUntilDone({
-      provider,
+      provider: rig.provider,
       providerId: 'modellix',
       taskId,
       request: request(),
       submittedAt: Date.now(),
       intervalOverrideMs: 20,
       signal: testSignal(),
-      log: test.log,
+      log: rig.test.log,
       now: () => Date.now(),
     });
     assert.equal(result.state, 'succeeded');
     assert.ok(result.state === 'succeeded');
-    const bytes = await downloadResult(test.http, result.resultUrls[0] as string, { provider: 'Modellix', signal: testSignal() });
+    const bytes = await downloadResult(rig.test.http, result.resultUrls[0] as string, { provider: 'Modellix', signal: testSignal() });
     assert.ok(bytes.byteLength > 0);
     // 2 failed reads + pending + processing + success.
     assert.equal(polls().length, 5);
-    assert.equal(fake.requests().filter((entry) => entry.method === 'POST').length, 1);
+    assert.equal(rig.fake.requests().filter((entry) => entry.method === 'POST').length, 1);
   });
 
   it('throws poll errors as retryable for 429/5xx and a 200 with an error code', async () => {
     const taskId = await submit();
-    fake.fault(
+    rig.fake.fault(
       { on: 'poll', kind: 'status', status: 429, headers: { 'retry-after': '2' } },
       { on: 'poll', kind: 'envelope', code: 500, message: 'Internal Server Error: database' },
     );
@@ -118,7 +95,7 @@ describe('Modellix task polling', () => {
   });
 
   it('turns a failed task into one line with its reason and task id', async () => {
-    fake.setKnobs({ outcome: 'failed', completeAfterPolls: 0, failure: { error: { message: 'Model overloaded, please retry' } } });
+    rig.fake.setKnobs({ outcome: 'failed', completeAfterPolls: 0, failure: { error: { message: 'Model overloaded, please retry' } } });
     const taskId = await submit();
     const outcome = await poll(taskId);
     assert.equal(outcome.state, 'failed');
@@ -129,7 +106,7 @@ describe('Modellix task polling', () => {
   });
 
   it('reads cancelled tasks and content-policy reasons from other fields (U-M6)', async () => {
-    fake.setKnobs({ outcome: 'failed', completeAfterPolls: 0, failedStatus: 'cancelled', failure: { fail_reason: 'Rejected by the safety system' } });
+    rig.fake.setKnobs({ outcome: 'failed', completeAfterPolls: 0, failedStatus: 'cancelled', failure: { fail_reason: 'Rejected by the safety system' } });
     const taskId = await submit();
     const outcome = await poll(taskId);
     assert.ok(outcome.state === 'failed');
@@ -138,14 +115,14 @@ describe('Modellix task polling', () => {
   });
 
   it('accepts succeeded/completed/done, flat and string resources, and the expiry (U-M8)', async () => {
-    fake.setKnobs({ completeAfterPolls: 0, successStatus: 'succeeded', resourceShape: 'flat', resultExpiresAt: 1_900_000_000 });
+    rig.fake.setKnobs({ completeAfterPolls: 0, successStatus: 'succeeded', resourceShape: 'flat', resultExpiresAt: 1_900_000_000 });
     const flat = await poll(await submit());
     assert.ok(flat.state === 'succeeded');
     assert.equal(flat.expiresAt, 1_900_000_000_000);
-    fake.setKnobs({ successStatus: 'COMPLETED', resourceShape: 'strings', resultExpiresAt: '2030-01-01T00:00:00Z' });
+    rig.fake.setKnobs({ successStatus: 'COMPLETED', resourceShape: 'strings', resultExpiresAt: '2030-01-01T00:00:00Z' });
     const strings = await poll(await submit());
     assert.ok(strings.state === 'succeeded');
-    assert.ok(strings.resultUrls[0]?.startsWith(cdn.origin));
+    assert.ok(strings.resultUrls[0]?.startsWith(rig.cdn.origin));
     assert.equal(strings.expiresAt, Date.parse('2030-01-01T00:00:00Z'));
   });
 
@@ -170,10 +147,10 @@ describe('Modellix task polling', () => {
   });
 
   it('keeps a held task processing until it is released over HTTP', async () => {
-    fake.setKnobs({ hold: true });
+    rig.fake.setKnobs({ hold: true });
     const taskId = await submit();
     for (let index = 0; index < 4; index++) assert.equal((await poll(taskId)).state, 'running');
-    const released = await fetch(`${fake.origin}/__release`, { method: 'POST', body: JSON.stringify({ taskId }) });
+    const released = await fetch(`${rig.fake.origin}/__release`, { method: 'POST', body: JSON.stringify({ taskId }) });
     assert.deepEqual(await released.json(), { ok: true, released: 1 });
     assert.equal((await poll(taskId)).state, 'succeeded');
   });
@@ -182,6 +159,6 @@ describe('Modellix task polling', () => {
     assert.deepEqual(modellixPollSchedule({ kind: 'wxh', value: '1024x1024' }), { firstPollMs: 5000, intervalMs: 3000, deadlineMs: 900_000 });
     assert.deepEqual(modellixPollSchedule({ kind: 'wxh', value: '2048x1152' }), { firstPollMs: 8000, intervalMs: 4000, deadlineMs: 900_000 });
     assert.deepEqual(modellixPollSchedule({ kind: 'wxh', value: '2160x3840' }), { firstPollMs: 10_000, intervalMs: 5000, deadlineMs: 900_000 });
-    assert.deepEqual(provider.pollSchedule?.(resolve({ provider: 'modellix', size: '3840x2160' })), modellixPollSchedule({ kind: 'wxh', value: '3840x2160' }));
+    assert.deepEqual(rig.provider.pollSchedule?.(resolve({ provider: 'modellix', size: '3840x2160' })), modellixPollSchedule({ kind: 'wxh', value: '3840x2160' }));
   });
 });

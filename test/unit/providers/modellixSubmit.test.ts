@@ -1,51 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
-import { startFakeCdn } from '../../fake-providers/cdn';
-import type { FakeCdn } from '../../fake-providers/cdn';
 import { startFakeModellix } from '../../fake-providers/modellix';
-import type { FakeModellix } from '../../fake-providers/modellix';
-import { assertNoKey, jsonBody, rejection, resolve, testContext, testSignal } from './asyncProviderHarness';
-import type { TestContext } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, jsonBody, rejection, resolve, testContext, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-modellix-key';
 
 describe('Modellix submit', () => {
-  let cdn: FakeCdn;
-  let fake: FakeModellix;
-  let test: TestContext;
+  const rig = fakeProviderRig({ apiKey, start: (cdn) => startFakeModellix({ cdn, apiKey }) });
 
-  before(async () => {
-    cdn = await startFakeCdn();
-    fake = await startFakeModellix({ cdn, apiKey });
-    test = testContext(fake.baseUrl, apiKey);
-  });
-  after(async () => {
-    await test.http.close();
-    await fake.close();
-    await cdn.close();
-  });
-  beforeEach(() => fake.reset());
-
-  const submits = () => fake.requests().filter((request) => request.method === 'POST');
+  const submits = () => rig.fake.requests().filter((request) => request.method === 'POST');
 
   it('posts the documented body to /openai/gpt-image-2/async with the key', async () => {
-    const provider = createModellixProvider(test.context);
+    const provider = createModellixProvider(rig.test.context);
     const outcome = await provider.submit(resolve({ provider: 'modellix', size: '1536x1024', quality: 'high' }), testSignal());
     assert.equal(outcome.kind, 'task');
-    assert.equal(outcome.kind === 'task' && outcome.taskId, fake.tasks.all()[0]?.id);
+    assert.equal(outcome.kind === 'task' && outcome.taskId, rig.fake.tasks.all()[0]?.id);
     const [request] = submits();
     assert.ok(request);
     assert.equal(request.url, '/api/v1/openai/gpt-image-2/async');
     assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
     assert.equal(request.headers['content-type'], 'application/json');
     assert.deepEqual(jsonBody(request.body), { prompt: 'a lighthouse at dusk', size: '1536x1024', quality: 'high' });
-    assertNoKey(apiKey, test.log.lines.join('\n'));
+    assertNoKey(apiKey, rig.test.log.lines.join('\n'));
   });
 
   it('always sends quality (Modellix would default to low) and snaps sizes to its presets', async () => {
-    const provider = createModellixProvider(test.context);
+    const provider = createModellixProvider(rig.test.context);
     await provider.submit(resolve({ provider: 'modellix', size: '3840x2160' }), testSignal());
     await provider.submit(resolve({ provider: 'modellix', size: '1000x1000' }), testSignal());
     const bodies = submits().map((request) => jsonBody(request.body));
@@ -56,7 +38,7 @@ describe('Modellix submit', () => {
   });
 
   it('sends background only for gpt-image-1.5', async () => {
-    const provider = createModellixProvider(test.context);
+    const provider = createModellixProvider(rig.test.context);
     await provider.submit(resolve({ provider: 'modellix', model: 'gpt-image-1.5', background: 'transparent', quality: 'low' }), testSignal());
     const [request] = submits();
     assert.equal(request?.url, '/api/v1/openai/gpt-image-1.5/async');
@@ -64,19 +46,19 @@ describe('Modellix submit', () => {
   });
 
   it('falls back once to the path without /async on a 404, and remembers it', async () => {
-    fake.setKnobs({ asyncPath: 'notFound' });
-    const provider = createModellixProvider(test.context);
+    rig.fake.setKnobs({ asyncPath: 'notFound' });
+    const provider = createModellixProvider(rig.test.context);
     const first = await provider.submit(resolve({ provider: 'modellix' }), testSignal());
     assert.equal(first.kind, 'task');
     assert.deepEqual(submits().map((request) => request.url), ['/api/v1/openai/gpt-image-2/async', '/api/v1/openai/gpt-image-2']);
     await provider.submit(resolve({ provider: 'modellix' }), testSignal());
     assert.deepEqual(submits().map((request) => request.url).slice(2), ['/api/v1/openai/gpt-image-2']);
-    assert.equal(fake.tasks.all().length, 2);
+    assert.equal(rig.fake.tasks.all().length, 2);
   });
 
   it('stops after one fallback when both paths answer 404', async () => {
-    fake.setKnobs({ asyncPath: 'notFound', plainPath: 'notFound' });
-    const error = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    rig.fake.setKnobs({ asyncPath: 'notFound', plainPath: 'notFound' });
+    const error = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'notFound');
     assert.match(error.message, /base URL/);
@@ -84,8 +66,8 @@ describe('Modellix submit', () => {
   });
 
   it('says the balance is insufficient on 402 and sends nothing more', async () => {
-    fake.fault({ on: 'submit', kind: 'status', status: 402, message: 'Payment Required: insufficient balance' });
-    const error = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 402, message: 'Payment Required: insufficient balance' });
+    const error = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'quota');
     assert.equal(error.retryable, false);
@@ -94,17 +76,17 @@ describe('Modellix submit', () => {
   });
 
   it('treats a non-zero envelope code on HTTP 200 as that status (U-M9)', async () => {
-    fake.fault({ on: 'submit', kind: 'envelope', code: 402, message: 'Payment Required: balance too low' });
-    const quota = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    rig.fake.fault({ on: 'submit', kind: 'envelope', code: 402, message: 'Payment Required: balance too low' });
+    const quota = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
     assert.ok(isProviderError(quota));
     assert.equal(quota.kind, 'quota');
-    fake.fault({ on: 'submit', kind: 'envelope', code: 400, message: 'Bad Request: prompt rejected' });
-    const bad = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    rig.fake.fault({ on: 'submit', kind: 'envelope', code: 400, message: 'Bad Request: prompt rejected' });
+    const bad = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
     assert.ok(isProviderError(bad));
     assert.equal(bad.kind, 'badRequest');
     assert.match(bad.message, /Bad Request: prompt rejected/);
-    fake.fault({ on: 'submit', kind: 'envelope', code: 503, message: 'Service Unavailable' });
-    const open = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    rig.fake.fault({ on: 'submit', kind: 'envelope', code: 503, message: 'Service Unavailable' });
+    const open = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
     assert.ok(isProviderError(open));
     assert.equal(open.kind, 'unknownOutcome');
     assert.equal(submits().length, 3);
@@ -117,8 +99,8 @@ describe('Modellix submit', () => {
       { status: 403, kind: 'permission', text: /not be allowed/ },
     ] as const;
     for (const { status, kind, text } of cases) {
-      fake.fault({ on: 'submit', kind: 'status', status, message: status === 400 ? 'Bad Request: size not supported' : undefined });
-      const error = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+      rig.fake.fault({ on: 'submit', kind: 'status', status, message: status === 400 ? 'Bad Request: size not supported' : undefined });
+      const error = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
       assert.ok(isProviderError(error));
       assert.equal(error.kind, kind);
       assert.equal(error.status, status);
@@ -129,7 +111,7 @@ describe('Modellix submit', () => {
   });
 
   it('refuses a wrong key with 401 from the fake itself', async () => {
-    const wrong = testContext(fake.baseUrl, 'sk-test-wrong-key');
+    const wrong = testContext(rig.fake.baseUrl, 'sk-test-wrong-key');
     try {
       const error = await rejection(() => createModellixProvider(wrong.context).submit(resolve({ provider: 'modellix' }), testSignal()));
       assert.ok(isProviderError(error));
@@ -147,8 +129,8 @@ describe('Modellix submit', () => {
     { name: 'a 200 without a task id', fault: { on: 'submit', kind: 'noTaskId' } },
   ] as const) {
     it(`turns ${fault.name} into unknownOutcome with exactly one submit`, async () => {
-      fake.fault(fault.fault);
-      const error = await rejection(() => createModellixProvider(test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+      rig.fake.fault(fault.fault);
+      const error = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
       assert.ok(isProviderError(error));
       assert.equal(error.kind, 'unknownOutcome');
       assert.equal(error.retryable, false);
@@ -159,9 +141,9 @@ describe('Modellix submit', () => {
   }
 
   it('times out a silent submit as unknownOutcome, not as a retryable error', async () => {
-    const slow = testContext(fake.baseUrl, apiKey, 300);
+    const slow = testContext(rig.fake.baseUrl, apiKey, 300);
     try {
-      fake.fault({ on: 'submit', kind: 'status', status: 200, delayMs: 2_000 });
+      rig.fake.fault({ on: 'submit', kind: 'status', status: 200, delayMs: 2_000 });
       const error = await rejection(() => createModellixProvider(slow.context).submit(resolve({ provider: 'modellix' }), testSignal()));
       assert.ok(isProviderError(error));
       assert.equal(error.kind, 'unknownOutcome');
@@ -174,9 +156,9 @@ describe('Modellix submit', () => {
   it('refuses a local file that was not uploaded, before sending', async () => {
     const request = resolve({ provider: 'modellix', inputImages: [{ kind: 'url', url: 'https://example.invalid/a.png' }] });
     const withFile = { ...request, inputImages: [{ kind: 'file' as const, source: 'a.png', fileName: 'a.png', bytes: new Uint8Array(1), info: { format: 'png' as const, width: 1, height: 1, hasAlpha: false } }] };
-    const error = await rejection(() => createModellixProvider(test.context).submit(withFile, testSignal()));
+    const error = await rejection(() => createModellixProvider(rig.test.context).submit(withFile, testSignal()));
     assert.ok(isProviderError(error));
     assert.match(error.message, /not uploaded/);
-    assert.equal(fake.requests().length, 0);
+    assert.equal(rig.fake.requests().length, 0);
   });
 });
