@@ -7,6 +7,7 @@ import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
 import { createFileJournalStore, gptImageHome } from '../../../src/cli/fileJournalStore';
 import type { JobRecord } from '../../../src/core/journal';
 import { makePng } from '../../fake-providers/png';
+import { journalRequest } from '../core/journalFixtures';
 
 const temp = (): string => mkdtempSync(join(tmpdir(), 'gpt-image-fs-'));
 
@@ -19,18 +20,7 @@ function record(id: string, createdAt: number): JobRecord {
     state: 'polling',
     provider: 'modellix',
     model: 'gpt-image-2',
-    request: {
-      prompt: 'p',
-      size: 'auto',
-      wireSize: { kind: 'wxh', value: '1024x1024' },
-      quality: 'medium',
-      n: 1,
-      background: undefined,
-      outputFormat: undefined,
-      outputCompression: undefined,
-      inputImages: [],
-      mask: undefined,
-    },
+    request: journalRequest({ prompt: 'p', size: 'auto', quality: 'medium' }),
     output: { dir: '/tmp/x', template: '{slug}-{index}' },
     tasks: [{ state: 'polling', n: 1, taskId: 'task-1', files: [] }],
     uploads: [],

@@ -8,6 +8,7 @@ import { createFileJournalStore } from '../../../src/cli/fileJournalStore';
 import { createJobRunner } from '../../../src/core/jobRunner';
 import type { JobRecord } from '../../../src/core/journal';
 import { silentLog } from './jobRunnerHarness';
+import { journalRequest } from './journalFixtures';
 
 function submittingJob(id: string, updatedAt: number): JobRecord {
   return {
@@ -18,18 +19,7 @@ function submittingJob(id: string, updatedAt: number): JobRecord {
     state: 'submitting',
     provider: 'openai',
     model: 'gpt-image-2',
-    request: {
-      prompt: 'a lighthouse',
-      size: '1024x1024',
-      wireSize: { kind: 'wxh', value: '1024x1024' },
-      quality: 'auto',
-      n: 1,
-      background: undefined,
-      outputFormat: undefined,
-      outputCompression: undefined,
-      inputImages: [],
-      mask: undefined,
-    },
+    request: journalRequest(),
     output: { dir: '/tmp/unused', template: '{date}-{slug}-{index}' },
     tasks: [{ state: 'submitting', n: 1, files: [] }],
     uploads: [],

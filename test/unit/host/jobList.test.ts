@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { JobRecord, JobState, JobTask } from '../../../src/core/journal';
 import { describeJob, formatAge, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
 import { formatElapsed, isWaitingPhase, progressMessage } from '../../../src/host/progressText';
+import { journalRequest } from '../core/journalFixtures';
 
 function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask[] = [{ state, n: 1, files: [] }]): JobRecord {
   return {
@@ -13,18 +14,7 @@ function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask
     state,
     provider: 'modellix',
     model: 'gpt-image-2',
-    request: {
-      prompt: 'A lighthouse on a cliff at dusk, oil painting, dramatic clouds rolling in from the sea',
-      size: '1024x1024',
-      wireSize: { kind: 'wxh', value: '1024x1024' },
-      quality: 'medium',
-      n: 1,
-      background: undefined,
-      outputFormat: undefined,
-      outputCompression: undefined,
-      inputImages: [],
-      mask: undefined,
-    },
+    request: journalRequest({ prompt: 'A lighthouse on a cliff at dusk, oil painting, dramatic clouds rolling in from the sea', quality: 'medium' }),
     output: { dir: 'file:///w/images', template: '{date}-{slug}-{index}' },
     tasks,
     uploads: [],

@@ -7,6 +7,7 @@ import type { JobRecord } from '../../../src/core/journal';
 import type { Provenance } from '../../../src/core/provenance';
 import { HistoryIndex } from '../../../src/host/history';
 import type { HistoryFileSystem } from '../../../src/host/history';
+import { journalRequest } from '../core/journalFixtures';
 
 /** node:fs behind the same port workspace.fs serves in the extension. */
 const nodeFs: HistoryFileSystem = {
@@ -23,18 +24,7 @@ function provenance(index: number): Provenance {
     file: `img-${index}.png`,
     provider: index % 2 === 0 ? 'openai' : 'apixo',
     model: 'gpt-image-2',
-    request: {
-      prompt: index % 50 === 0 ? `a lighthouse number ${index}` : `a fox number ${index}`,
-      size: '1024x1024',
-      wireSize: { kind: 'wxh', value: '1024x1024' },
-      quality: 'low',
-      n: 1,
-      background: undefined,
-      outputFormat: undefined,
-      outputCompression: undefined,
-      inputImages: [],
-      mask: undefined,
-    },
+    request: journalRequest({ prompt: index % 50 === 0 ? `a lighthouse number ${index}` : `a fox number ${index}`, quality: 'low' }),
     index: 1,
     jobId: `job-${index}`,
     createdAt: new Date((baseTime + index * 60) * 1000).toISOString(),
