@@ -5,6 +5,7 @@ import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { modellixResumeScenario } from './ui/modellixResume';
 import { setApiKeyScenario } from './ui/setApiKey';
+import { studioScenario } from './ui/studio';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, badInputScenario, hostileWorkspaceScenario];
