@@ -1,10 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { asyncFakeState, serveAsyncFake } from './asyncFake';
+import type { AsyncFake } from './asyncFake';
 import type { FakeCdn } from './cdn';
-import { FaultQueue, apiRequests, applyEnvelopeFault, handleControl, isAuthorized, parseJsonObject } from './control';
-import type { FakeFault, FaultStyle } from './control';
-import { resetConnection, sendJson, startLoopbackServer } from './server';
-import type { LoopbackServer, RecordedRequest } from './server';
-import { FakeTaskStore, planFrom, resultUrlsFor } from './taskStore';
+import { applyEnvelopeFault, parseJsonObject } from './control';
+import type { FaultStyle } from './control';
+import { resetConnection, sendJson } from './server';
+import { planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
 /**
@@ -46,21 +47,7 @@ export interface ApixoTaskDetail {
   readonly knobs: ApixoKnobs;
 }
 
-export interface FakeApixo {
-  readonly origin: string;
-  /** What `gptImage.apixo.baseUrl` must say: origin + /api/v1. */
-  readonly baseUrl: string;
-  readonly server: LoopbackServer;
-  readonly faults: FaultQueue;
-  readonly knobs: ApixoKnobs;
-  readonly tasks: FakeTaskStore<ApixoTaskDetail>;
-  fault(...faults: readonly FakeFault[]): void;
-  setKnobs(knobs: Partial<ApixoKnobs>): void;
-  release(taskId?: string): number;
-  requests(): RecordedRequest[];
-  reset(): void;
-  close(): Promise<void>;
-}
+export type FakeApixo = AsyncFake<ApixoKnobs, ApixoTaskDetail>;
 
 const aspects = ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'];
 const tiers = ['1k', '2k', '4k'];
@@ -68,32 +55,8 @@ const models = ['gpt-image-2'];
 
 export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly apiKey?: string; readonly port?: number }): Promise<FakeApixo> {
   const { cdn } = options;
-  const faults = new FaultQueue();
-  const knobs: ApixoKnobs = { ...defaultApixoKnobs };
-  const tasks = new FakeTaskStore<ApixoTaskDetail>('task_');
-  const requests = (): RecordedRequest[] => apiRequests(server.requests ?? []);
-  const reset = (): void => {
-    faults.clear();
-    Object.assign(knobs, defaultApixoKnobs);
-    tasks.clear();
-    server.requests.splice(0);
-  };
-  const setKnobs = (update: Partial<ApixoKnobs>): void => void Object.assign(knobs, update);
-  const release = (taskId?: string): number => tasks.release(taskId);
-
-  const handler = async (request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> => {
-    if (handleControl(request, body, response, { faults, requests, setKnobs, release, reset })) return;
-    const url = new URL(request.url ?? '/', 'http://fake');
-    if (!isAuthorized(request, options.apiKey)) {
-      envelope(response, 401, 'Invalid API key');
-      return;
-    }
-    const submit = /^\/api\/v1\/generateTask\/([^/]+)$/.exec(url.pathname);
-    if (request.method === 'POST' && submit) return handleSubmit(response, decodeURIComponent(submit[1] as string), body);
-    const status = /^\/api\/v1\/statusTask\/([^/]+)$/.exec(url.pathname);
-    if (request.method === 'GET' && status) return handleStatus(response, decodeURIComponent(status[1] as string), url.searchParams.get('taskId'));
-    envelope(response, 404, 'Not found');
-  };
+  const state = asyncFakeState<ApixoKnobs, ApixoTaskDetail>(defaultApixoKnobs, 'task_');
+  const { faults, knobs, tasks } = state;
 
   async function handleSubmit(response: ServerResponse, model: string, body: Buffer): Promise<void> {
     if (!models.includes(model)) {
@@ -138,21 +101,18 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
     sendJson(response, 200, { code: 200, message: 'success', data });
   }
 
-  const server: LoopbackServer = await startLoopbackServer(handler, options.port ?? 0);
-  return {
-    origin: server.origin,
-    baseUrl: `${server.origin}/api/v1`,
-    server,
-    faults,
-    knobs,
-    tasks,
-    fault: (...list) => faults.push(...list),
-    setKnobs,
-    release,
-    requests,
-    reset,
-    close: () => server.close(),
-  };
+  return serveAsyncFake(state, {
+    apiKey: options.apiKey,
+    port: options.port,
+    unauthorized: (response) => envelope(response, 401, 'Invalid API key'),
+    route: async (request, url, body, response) => {
+      const submit = /^\/api\/v1\/generateTask\/([^/]+)$/.exec(url.pathname);
+      if (request.method === 'POST' && submit) return handleSubmit(response, decodeURIComponent(submit[1] as string), body);
+      const status = /^\/api\/v1\/statusTask\/([^/]+)$/.exec(url.pathname);
+      if (request.method === 'GET' && status) return handleStatus(response, decodeURIComponent(status[1] as string), url.searchParams.get('taskId'));
+      envelope(response, 404, 'Not found');
+    },
+  });
 }
 
 function errorBody(status: number, message: string): Record<string, unknown> {

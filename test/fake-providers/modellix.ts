@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { asyncFakeState, serveAsyncFake } from './asyncFake';
+import type { AsyncFake } from './asyncFake';
 import type { FakeCdn } from './cdn';
-import { FaultQueue, apiRequests, applyEnvelopeFault, handleControl, isAuthorized, parseJsonObject } from './control';
-import type { FakeFault, FaultStyle } from './control';
+import { applyEnvelopeFault, parseJsonObject } from './control';
+import type { FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
-import { resetConnection, sendJson, startLoopbackServer } from './server';
-import type { LoopbackServer, RecordedRequest } from './server';
-import { FakeTaskStore, planFrom, resultUrlsFor } from './taskStore';
+import { resetConnection, sendJson } from './server';
+import { planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
 /**
@@ -54,23 +55,9 @@ export interface ModellixTaskDetail {
   readonly knobs: ModellixKnobs;
 }
 
-export interface FakeModellix {
-  readonly origin: string;
-  /** What `gptImage.modellix.baseUrl` must say: origin + /api/v1. */
-  readonly baseUrl: string;
-  readonly server: LoopbackServer;
-  readonly faults: FaultQueue;
-  readonly knobs: ModellixKnobs;
-  readonly tasks: FakeTaskStore<ModellixTaskDetail>;
+export interface FakeModellix extends AsyncFake<ModellixKnobs, ModellixTaskDetail> {
   /** Uploaded files by id, with their bytes; `deleted` once DELETE arrived. */
   readonly uploads: Map<string, { bytes: Buffer; fileName: string | undefined; contentType: string | undefined; url: string; deleted: boolean }>;
-  fault(...faults: readonly FakeFault[]): void;
-  setKnobs(knobs: Partial<ModellixKnobs>): void;
-  release(taskId?: string): number;
-  /** Client requests, control calls left out. */
-  requests(): RecordedRequest[];
-  reset(): void;
-  close(): Promise<void>;
 }
 
 const presets2 = ['1024x1024', '1536x1024', '1024x1536', '2048x2048', '2048x1152', '3840x2160', '2160x3840'];
@@ -84,38 +71,9 @@ const allowedFields: Readonly<Record<string, readonly string[]>> = {
 
 export async function startFakeModellix(options: { readonly cdn: FakeCdn; readonly apiKey?: string; readonly port?: number }): Promise<FakeModellix> {
   const { cdn } = options;
-  const faults = new FaultQueue();
-  const knobs: ModellixKnobs = { ...defaultModellixKnobs };
-  const tasks = new FakeTaskStore<ModellixTaskDetail>('task-');
+  const state = asyncFakeState<ModellixKnobs, ModellixTaskDetail>(defaultModellixKnobs, 'task-');
+  const { faults, knobs, tasks } = state;
   const uploads: FakeModellix['uploads'] = new Map();
-  const requests = (): RecordedRequest[] => apiRequests(server.requests ?? []);
-  const reset = (): void => {
-    faults.clear();
-    Object.assign(knobs, defaultModellixKnobs);
-    tasks.clear();
-    uploads.clear();
-    server.requests.splice(0);
-  };
-  const setKnobs = (update: Partial<ModellixKnobs>): void => void Object.assign(knobs, update);
-  const release = (taskId?: string): number => tasks.release(taskId);
-
-  const handler = async (request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> => {
-    if (handleControl(request, body, response, { faults, requests, setKnobs, release, reset })) return;
-    const url = new URL(request.url ?? '/', 'http://fake');
-    const path = url.pathname;
-    if (!isAuthorized(request, options.apiKey)) {
-      envelope(response, 401, 'Unauthorized: invalid or missing API key');
-      return;
-    }
-    const submit = /^\/api\/v1\/openai\/([a-z0-9.-]+?)(\/async)?$/.exec(path);
-    if (request.method === 'POST' && submit) return handleSubmit(response, submit[1] as string, submit[2] !== undefined, body);
-    const poll = /^\/api\/v1\/tasks\/([^/]+)$/.exec(path);
-    if (request.method === 'GET' && poll) return handlePoll(response, decodeURIComponent(poll[1] as string));
-    if (request.method === 'POST' && path === '/api/v1/media/files') return handleUpload(request, response, body);
-    const remove = /^\/api\/v1\/media\/files\/([^/]+)$/.exec(path);
-    if (request.method === 'DELETE' && remove) return handleDelete(response, decodeURIComponent(remove[1] as string));
-    envelope(response, 404, `Not Found: no route ${request.method} ${path}`);
-  };
 
   async function handleSubmit(response: ServerResponse, modelPath: string, viaAsync: boolean, body: Buffer): Promise<void> {
     if ((viaAsync ? knobs.asyncPath : knobs.plainPath) === 'notFound' || allowedFields[modelPath] === undefined) {
@@ -214,22 +172,24 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     response.end();
   }
 
-  const server: LoopbackServer = await startLoopbackServer(handler, options.port ?? 0);
-  return {
-    origin: server.origin,
-    baseUrl: `${server.origin}/api/v1`,
-    server,
-    faults,
-    knobs,
-    tasks,
-    uploads,
-    fault: (...list) => faults.push(...list),
-    setKnobs,
-    release,
-    requests,
-    reset,
-    close: () => server.close(),
-  };
+  const fake = await serveAsyncFake(state, {
+    apiKey: options.apiKey,
+    port: options.port,
+    unauthorized: (response) => envelope(response, 401, 'Unauthorized: invalid or missing API key'),
+    onReset: () => uploads.clear(),
+    route: async (request, url, body, response) => {
+      const path = url.pathname;
+      const submit = /^\/api\/v1\/openai\/([a-z0-9.-]+?)(\/async)?$/.exec(path);
+      if (request.method === 'POST' && submit) return handleSubmit(response, submit[1] as string, submit[2] !== undefined, body);
+      const poll = /^\/api\/v1\/tasks\/([^/]+)$/.exec(path);
+      if (request.method === 'GET' && poll) return handlePoll(response, decodeURIComponent(poll[1] as string));
+      if (request.method === 'POST' && path === '/api/v1/media/files') return handleUpload(request, response, body);
+      const remove = /^\/api\/v1\/media\/files\/([^/]+)$/.exec(path);
+      if (request.method === 'DELETE' && remove) return handleDelete(response, decodeURIComponent(remove[1] as string));
+      envelope(response, 404, `Not Found: no route ${request.method} ${path}`);
+    },
+  });
+  return { ...fake, uploads };
 }
 
 function errorBody(status: number, message: string): Record<string, unknown> {
