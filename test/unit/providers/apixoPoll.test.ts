@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
-import { pollUntilDone } from '../../../src/core/pollLoop';
 import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider';
 import { interpretApixoStatus } from '../../../src/providers/apixo/apixoTask';
 import { downloadResult } from '../../../src/providers/download';
 import { apixoPollSchedule } from '../../../src/providers/pollSchedule';
 import type { PollOutcome } from '../../../src/providers/types';
 import { startFakeApixo } from '../../fake-providers/apixo';
-import { assertNoKey, fakeProviderRig, rejection, resolve, testSignal } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, pollLoop, rejection, resolve, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-apixo-key';
 
@@ -75,17 +74,7 @@ describe('APIXO task polling', () => {
   it('rides out a burst of 429s and two 503s in the runner loop', async () => {
     const taskId = await submit();
     rig.fake.fault({ on: 'poll', kind: 'status', status: 429, times: 3, headers: { 'retry-after': '0' } }, { on: 'poll', kind: 'status', status: 503, times: 2 });
-    const result = await pollUntilDone({
-      provider: rig.provider,
-      providerId: 'apixo',
-      taskId,
-      request: request(),
-      submittedAt: Date.now(),
-      intervalOverrideMs: 20,
-      signal: testSignal(),
-      log: rig.test.log,
-      now: () => Date.now(),
-    });
+    const result = await pollLoop(rig, 'apixo', taskId, request(), 20);
     assert.equal(result.state, 'succeeded');
     assert.equal(polls().length, 5 + 3);
   });
@@ -103,9 +92,7 @@ describe('APIXO task polling', () => {
     rig.fake.setKnobs({ completeAfterMs: 1_500 });
     const taskId = await submit();
     assert.equal((await poll(taskId)).state, 'running');
-    const result = await pollUntilDone({
-      provider: rig.provider, providerId: 'apixo', taskId, request: request(), submittedAt: Date.now(), intervalOverrideMs: 100, signal: testSignal(), log: rig.test.log, now: () => Date.now(),
-    });
+    const result = await pollLoop(rig, 'apixo', taskId, request(), 100);
     assert.equal(result.state, 'succeeded');
   });
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
+import type { ProviderId } from '../../../src/core/ids';
+import { pollUntilDone } from '../../../src/core/pollLoop';
+import type { PollResult } from '../../../src/core/pollLoop';
 import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
 import { createHttpClient } from '../../../src/providers/http';
@@ -97,6 +100,21 @@ export function fakeProviderRig<Fake extends { readonly baseUrl: string; reset()
       return provider;
     },
   };
+}
+
+/** The runner's poll loop over the rig's provider, submitted just now and read every `intervalMs`. */
+export function pollLoop(rig: FakeProviderRig<unknown>, providerId: ProviderId, taskId: string, request: ResolvedRequest, intervalMs: number): Promise<PollResult> {
+  return pollUntilDone({
+    provider: rig.provider,
+    providerId,
+    taskId,
+    request,
+    submittedAt: Date.now(),
+    intervalOverrideMs: intervalMs,
+    signal: testSignal(),
+    log: rig.test.log,
+    now: () => Date.now(),
+  });
 }
 
 /** The first paid call of a request, validated exactly as the runner does it. */

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
-import { pollUntilDone } from '../../../src/core/pollLoop';
 import { downloadResult } from '../../../src/providers/download';
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
 import { interpretModellixTask } from '../../../src/providers/modellix/modellixTask';
 import { modellixPollSchedule } from '../../../src/providers/pollSchedule';
 import type { PollOutcome } from '../../../src/providers/types';
 import { startFakeModellix } from '../../fake-providers/modellix';
-import { assertNoKey, fakeProviderRig, rejection, resolve, testSignal } from './asyncProviderHarness';
+import { assertNoKey, fakeProviderRig, pollLoop, rejection, resolve, testSignal } from './asyncProviderHarness';
 
 const apiKey = 'sk-test-modellix-key';
 
@@ -48,17 +47,7 @@ describe('Modellix task polling', () => {
   it('survives two 503s on a poll through the runner loop, then saves the image', async () => {
     const taskId = await submit();
     rig.fake.fault({ on: 'poll', kind: 'status', status: 503, times: 2 });
-    const result = await pollUntilDone({
-      provider: rig.provider,
-      providerId: 'modellix',
-      taskId,
-      request: request(),
-      submittedAt: Date.now(),
-      intervalOverrideMs: 20,
-      signal: testSignal(),
-      log: rig.test.log,
-      now: () => Date.now(),
-    });
+    const result = await pollLoop(rig, 'modellix', taskId, request(), 20);
     assert.equal(result.state, 'succeeded');
     assert.ok(result.state === 'succeeded');
     const bytes = await downloadResult(rig.test.http, result.resultUrls[0] as string, { provider: 'Modellix', signal: testSignal() });
