@@ -5,7 +5,7 @@ import type { FakeCdn } from './cdn';
 import { applyEnvelopeFault, parseJsonObject } from './control';
 import type { FaultStyle } from './control';
 import { resetConnection, sendJson } from './server';
-import { planFrom, resultUrlsFor } from './taskStore';
+import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
 /**
@@ -21,12 +21,7 @@ export interface ApixoKnobs extends TaskPlan {
 }
 
 export const defaultApixoKnobs: ApixoKnobs = {
-  completeAfterPolls: 2,
-  completeAfterMs: undefined,
-  hold: false,
-  outcome: 'success',
-  imagesPerTask: 1,
-  redirectResults: false,
+  ...defaultTaskPlan,
   failCode: 'CONTENT_VIOLATION',
   failMsg: undefined,
 };

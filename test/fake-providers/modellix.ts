@@ -8,7 +8,7 @@ import type { FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
 import { resetConnection, sendJson } from './server';
-import { planFrom, resultUrlsFor } from './taskStore';
+import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
 /**
@@ -34,12 +34,7 @@ export interface ModellixKnobs extends TaskPlan {
 }
 
 export const defaultModellixKnobs: ModellixKnobs = {
-  completeAfterPolls: 2,
-  completeAfterMs: undefined,
-  hold: false,
-  outcome: 'success',
-  imagesPerTask: 1,
-  redirectResults: false,
+  ...defaultTaskPlan,
   asyncPath: 'ok',
   plainPath: 'ok',
   successStatus: 'success',

@@ -17,6 +17,16 @@ export interface TaskPlan {
   readonly redirectResults: boolean;
 }
 
+/** How tasks behave unless a test says otherwise: two "not done yet" reads, then one image. */
+export const defaultTaskPlan: TaskPlan = {
+  completeAfterPolls: 2,
+  completeAfterMs: undefined,
+  hold: false,
+  outcome: 'success',
+  imagesPerTask: 1,
+  redirectResults: false,
+};
+
 /** The task-plan part of a fake's knobs, copied when a task is created (later knob changes do not reach it). */
 export function planFrom(knobs: TaskPlan): TaskPlan {
   const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
