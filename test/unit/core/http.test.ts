@@ -16,7 +16,7 @@ import {
 import type { HttpClient } from '../../../src/providers/http';
 import { resetConnection, sendJson, startLoopbackServer } from '../../fake-providers/server';
 import type { LoopbackServer } from '../../fake-providers/server';
-import { assertNoKey, recordingLog } from '../providers/openAiTestSupport';
+import { assertNoKey, capturingLogger } from '../providers/asyncProviderHarness';
 
 const key = 'sk-test-openai-key';
 
@@ -89,7 +89,7 @@ describe('http: classification', () => {
 describe('http: client against a loopback server', () => {
   let server: LoopbackServer;
   let client: HttpClient;
-  const log = recordingLog();
+  const log = capturingLogger();
 
   before(async () => {
     server = await startLoopbackServer((request, _body, response) => {

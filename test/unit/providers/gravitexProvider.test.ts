@@ -6,7 +6,8 @@ import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
 import { parseMultipart } from '../../fake-providers/multipartParser';
 import { makePng } from '../../fake-providers/png';
-import { assertNoKey, rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
+import { assertNoKey } from './asyncProviderHarness';
+import { rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
 import type { TestContext } from './openAiTestSupport';
 
 const key = 'sk-test-gravitex-key';

@@ -5,7 +5,8 @@ import type { ImagesOutcome } from '../../../src/providers/types';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
 import { makePng } from '../../fake-providers/png';
-import { assertNoKey, rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
+import { assertNoKey } from './asyncProviderHarness';
+import { rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
 import type { TestContext } from './openAiTestSupport';
 
 const key = 'sk-test-openai-key';

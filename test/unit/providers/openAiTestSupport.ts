@@ -5,29 +5,20 @@ import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
-import type { Logger, ProviderContext } from '../../../src/providers/types';
-
-/** A logger that keeps every line, so tests can check that no key reaches a log. */
-export interface RecordingLog extends Logger {
-  readonly lines: string[];
-}
-
-export function recordingLog(): RecordingLog {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
-  return { lines, trace: record('trace'), debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-}
+import type { ProviderContext } from '../../../src/providers/types';
+import { capturingLogger } from './asyncProviderHarness';
+import type { CapturingLogger } from './asyncProviderHarness';
 
 export interface TestContext {
   readonly context: ProviderContext;
-  readonly log: RecordingLog;
+  readonly log: CapturingLogger;
   readonly http: HttpClient;
   close(): Promise<void>;
 }
 
 /** A real undici client, as the host builds it; keys are obviously fake. */
 export function testContext(baseUrl: string, options: { apiKey?: string | undefined; requestTimeoutMs?: number } = {}): TestContext {
-  const log = recordingLog();
+  const log = capturingLogger();
   const http = createHttpClient({ log });
   const apiKey = 'apiKey' in options ? options.apiKey : 'sk-test-openai-key';
   const context: ProviderContext = {
@@ -83,9 +74,4 @@ export function tinyWebp(width: number, height: number): Buffer {
   bytes[20] = 0x2f;
   bytes.writeUInt32LE(((width - 1) & 0x3fff) | (((height - 1) & 0x3fff) << 14), 21);
   return bytes;
-}
-
-/** Asserts that no recorded text contains the key. */
-export function assertNoKey(key: string, ...texts: readonly string[]): void {
-  for (const text of texts) assert.ok(!text.includes(key), `the API key leaked into: ${text.slice(0, 200)}`);
 }
