@@ -94,6 +94,16 @@ interface ParsedCall {
   readonly imageCount: number;
 }
 
+/** An images call as it arrived, before the documented checks. */
+type CallFields = Omit<ParsedCall, 'n' | 'prompt' | 'size'> & {
+  model?: string | undefined;
+  prompt?: string | undefined;
+  n: unknown;
+  size?: string | undefined;
+  responseFormat?: string | undefined;
+  inputFidelity?: string | undefined;
+};
+
 const base64Cache = new WeakMap<Buffer, string>();
 
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
@@ -192,18 +202,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return undefined;
     }
     const field = (name: string): string | undefined => (json[name] === undefined ? undefined : String(json[name]));
-    return checkCall(response, {
-      model: field('model'),
-      prompt: field('prompt'),
-      n: json.n,
-      size: field('size'),
-      quality: field('quality'),
-      background: field('background'),
-      outputFormat: field('output_format'),
-      responseFormat: field('response_format'),
-      inputFidelity: field('input_fidelity'),
-      imageCount: 0,
-    });
+    return checkCall(response, callFields(field, json.n, 0));
   }
 
   function parseEdit(request: IncomingMessage, body: Buffer, response: ServerResponse): ParsedCall | undefined {
@@ -226,25 +225,27 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return undefined;
     }
     const n = field('n');
-    return checkCall(response, {
+    return checkCall(response, callFields(field, n === undefined ? undefined : Number(n), images.length));
+  }
+
+  /** The same wire fields, whether they came as JSON (generations) or form parts (edits). */
+  function callFields(field: (name: string) => string | undefined, n: unknown, imageCount: number): CallFields {
+    return {
       model: field('model'),
       prompt: field('prompt'),
-      n: n === undefined ? undefined : Number(n),
+      n,
       size: field('size'),
       quality: field('quality'),
       background: field('background'),
       outputFormat: field('output_format'),
       responseFormat: field('response_format'),
       inputFidelity: field('input_fidelity'),
-      imageCount: images.length,
-    });
+      imageCount,
+    };
   }
 
   /** The documented refusals a client must avoid (providers.md §4.3, §4.4). */
-  function checkCall(
-    response: ServerResponse,
-    call: Omit<ParsedCall, 'n' | 'prompt' | 'size'> & { model?: string; prompt?: string; n: unknown; size?: string; responseFormat?: string; inputFidelity?: string },
-  ): ParsedCall | undefined {
+  function checkCall(response: ServerResponse, call: CallFields): ParsedCall | undefined {
     const refuse = (message: string, param: string, code = 'invalid_value'): undefined => {
       sendError(response, 400, { message, type: 'invalid_request_error', param, code });
       return undefined;
