@@ -7,7 +7,7 @@ import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
 import { createFileJournalStore, gptImageHome } from '../../../src/cli/fileJournalStore';
 import type { JobRecord } from '../../../src/core/journal';
 import { makePng } from '../../fake-providers/png';
-import { journalRequest } from '../core/journalFixtures';
+import { journalRequest } from '../core/fixtures';
 
 const temp = (): string => mkdtempSync(join(tmpdir(), 'gpt-image-fs-'));
 

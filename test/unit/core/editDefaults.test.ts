@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capabilityFor } from '../../../src/core/capabilities';
 import {
   defaultEditSize,
   editFileTemplate,
@@ -15,11 +14,10 @@ import {
 import { renderFileName } from '../../../src/core/naming';
 import { freeSizeProblem } from '../../../src/core/size';
 import type { SizeRule } from '../../../src/core/capabilities';
+import { capabilityRow } from './fixtures';
 
 function sizeRule(provider: 'openai' | 'modellix' | 'apixo'): SizeRule {
-  const row = capabilityFor(provider, 'gpt-image-2');
-  assert.ok(row);
-  return row.size;
+  return capabilityRow(provider).size;
 }
 
 describe('edit: file names', () => {

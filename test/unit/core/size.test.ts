@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capabilityFor } from '../../../src/core/capabilities';
 import { freeSizeProblem, parseSizeIntent, resolveSize } from '../../../src/core/size';
 import type { SizeRule } from '../../../src/core/capabilities';
+import { capabilityRow } from './fixtures';
 
 function rule(provider: 'openai' | 'modellix' | 'apixo'): SizeRule {
-  const row = capabilityFor(provider, 'gpt-image-2');
-  assert.ok(row);
-  return row.size;
+  return capabilityRow(provider).size;
 }
 
 describe('size intent', () => {

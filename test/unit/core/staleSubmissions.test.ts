@@ -8,7 +8,7 @@ import { createFileJournalStore } from '../../../src/cli/fileJournalStore';
 import { createJobRunner } from '../../../src/core/jobRunner';
 import type { JobRecord } from '../../../src/core/journal';
 import { silentLog } from './jobRunnerHarness';
-import { journalRequest } from './journalFixtures';
+import { journalRequest } from './fixtures';
 
 function submittingJob(id: string, updatedAt: number): JobRecord {
   return {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { JobRecord, JobState, JobTask } from '../../../src/core/journal';
 import { describeJob, formatAge, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
 import { formatElapsed, isWaitingPhase, progressMessage } from '../../../src/host/progressText';
-import { journalRequest } from '../core/journalFixtures';
+import { journalRequest } from '../core/fixtures';
 
 function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask[] = [{ state, n: 1, files: [] }]): JobRecord {
   return {

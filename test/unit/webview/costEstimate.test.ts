@@ -1,43 +1,35 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capabilityFor } from '../../../src/core/capabilities';
-import type { ModelCapability } from '../../../src/core/capabilities';
-import type { ProviderId } from '../../../src/core/ids';
 import { formatUsd, previewCost } from '../../../src/webview/costEstimate';
-
-function row(provider: ProviderId): ModelCapability {
-  const capability = capabilityFor(provider, 'gpt-image-2');
-  assert.ok(capability);
-  return capability;
-}
+import { capabilityRow } from '../core/fixtures';
 
 describe('cost preview', () => {
   it('uses APIXO tier prices per image', () => {
-    assert.deepEqual(previewCost(row('apixo'), { size: '16:9@2k', quality: undefined, n: 3, promptLength: 10 }), {
+    assert.deepEqual(previewCost(capabilityRow('apixo'), { size: '16:9@2k', quality: undefined, n: 3, promptLength: 10 }), {
       kind: 'usd',
       usd: 0.09,
       approximate: false,
       basis: '3 × $0.03 (2k)',
     });
-    const auto = previewCost(row('apixo'), { size: 'auto@4k', quality: undefined, n: 1, promptLength: 10 });
+    const auto = previewCost(capabilityRow('apixo'), { size: 'auto@4k', quality: undefined, n: 1, promptLength: 10 });
     assert.equal(auto.kind === 'usd' && auto.usd, 0.04);
   });
 
   it('estimates OpenAI from token rates, scaled by area and n', () => {
-    const medium = previewCost(row('openai'), { size: '1024x1024', quality: 'medium', n: 1, promptLength: 0 });
+    const medium = previewCost(capabilityRow('openai'), { size: '1024x1024', quality: 'medium', n: 1, promptLength: 0 });
     assert.equal(medium.kind, 'usd');
     assert.ok(medium.kind === 'usd' && Math.abs(medium.usd - 0.053) < 0.001, JSON.stringify(medium));
-    const doubled = previewCost(row('openai'), { size: '2048x1024', quality: 'medium', n: 2, promptLength: 0 });
+    const doubled = previewCost(capabilityRow('openai'), { size: '2048x1024', quality: 'medium', n: 2, promptLength: 0 });
     assert.ok(doubled.kind === 'usd' && medium.kind === 'usd' && Math.abs(doubled.usd - 4 * medium.usd) < 0.001);
     const rates = { textInputPerMillion: 0, imageInputPerMillion: 0, imageOutputPerMillion: 60 };
-    const custom = previewCost(row('openai'), { size: '1024x1024', quality: 'medium', n: 1, promptLength: 0 }, rates);
+    const custom = previewCost(capabilityRow('openai'), { size: '1024x1024', quality: 'medium', n: 1, promptLength: 0 }, rates);
     assert.ok(custom.kind === 'usd' && medium.kind === 'usd' && Math.abs(custom.usd - 2 * medium.usd) < 0.001);
     assert.equal(medium.kind === 'usd' && medium.approximate, true);
   });
 
   it('says unknown where a provider publishes no price', () => {
     for (const provider of ['gravitex', 'modellix'] as const) {
-      assert.equal(previewCost(row(provider), { size: '1024x1024', quality: 'high', n: 1, promptLength: 5 }).kind, 'unknown');
+      assert.equal(previewCost(capabilityRow(provider), { size: '1024x1024', quality: 'high', n: 1, promptLength: 5 }).kind, 'unknown');
     }
   });
 

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capabilityFor } from '../../../src/core/capabilities';
-import type { ModelCapability } from '../../../src/core/capabilities';
-import type { ModelId, ProviderId } from '../../../src/core/ids';
 import { freeSizeProblem } from '../../../src/core/size';
 import {
   applyPreset,
@@ -16,16 +13,11 @@ import {
   sizeChoices,
   sizeProblem,
 } from '../../../src/webview/formModel';
-
-function row(provider: ProviderId, model: ModelId = 'gpt-image-2'): ModelCapability {
-  const capability = capabilityFor(provider, model);
-  assert.ok(capability);
-  return capability;
-}
+import { capabilityRow } from '../core/fixtures';
 
 describe('form model: size as you type', () => {
   it('uses core/size.ts rules for a custom OpenAI size', () => {
-    const capability = row('openai');
+    const capability = capabilityRow('openai');
     const state = initialState('openai', 'gpt-image-2');
     state.sizeChoice = 'custom';
     for (const [text, expected] of [
@@ -45,13 +37,13 @@ describe('form model: size as you type', () => {
   });
 
   it('offers auto and custom only where free sizes are allowed', () => {
-    const openai = sizeChoices(row('openai'));
+    const openai = sizeChoices(capabilityRow('openai'));
     assert.equal(openai.auto, true);
     assert.equal(openai.custom, true);
     assert.ok(openai.presets.includes('1536x1024'));
-    assert.equal(sizeChoices(row('modellix')).custom, false);
-    assert.equal(sizeChoices(row('modellix')).presets.length, 7);
-    assert.deepEqual(sizeChoices(row('apixo')), { presets: [], auto: false, custom: false });
+    assert.equal(sizeChoices(capabilityRow('modellix')).custom, false);
+    assert.equal(sizeChoices(capabilityRow('modellix')).presets.length, 7);
+    assert.deepEqual(sizeChoices(capabilityRow('apixo')), { presets: [], auto: false, custom: false });
   });
 
   it('snaps a choice the new row does not offer', () => {
@@ -59,7 +51,7 @@ describe('form model: size as you type', () => {
     state.sizeChoice = 'custom';
     state.customSize = '1536x1024';
     state.provider = 'modellix';
-    fitStateToCapability(state, row('modellix'));
+    fitStateToCapability(state, capabilityRow('modellix'));
     assert.equal(state.sizeChoice, '1024x1024');
     assert.equal(state.quality, 'medium');
   });
@@ -76,8 +68,8 @@ describe('form model: only what the row allows', () => {
     state.aspect = '16:9';
     state.tier = '2k';
     state.quality = 'high';
-    fitStateToCapability(state, row('apixo'));
-    const form = generateForm(state, row('apixo'));
+    fitStateToCapability(state, capabilityRow('apixo'));
+    const form = generateForm(state, capabilityRow('apixo'));
     assert.deepEqual(form.references, [{ kind: 'url', url: 'https://cdn.example/a.png' }]);
     assert.equal(form.size, '16:9@2k');
     assert.equal(form.quality, undefined, 'APIXO documents no quality: nothing is sent');
@@ -88,24 +80,24 @@ describe('form model: only what the row allows', () => {
     state.prompt = 'x';
     state.outputFormat = 'png';
     state.outputCompression = 50;
-    assert.equal(generateForm(state, row('openai')).outputCompression, undefined);
+    assert.equal(generateForm(state, capabilityRow('openai')).outputCompression, undefined);
     state.outputFormat = 'webp';
-    assert.equal(generateForm(state, row('openai')).outputCompression, 50);
+    assert.equal(generateForm(state, capabilityRow('openai')).outputCompression, 50);
     state.provider = 'gravitex';
-    fitStateToCapability(state, row('gravitex'));
-    const form = generateForm(state, row('gravitex'));
+    fitStateToCapability(state, capabilityRow('gravitex'));
+    const form = generateForm(state, capabilityRow('gravitex'));
     assert.equal(form.outputFormat, undefined);
     assert.equal(form.outputCompression, undefined);
   });
 
   it('blocks Generate on an empty prompt or a bad size', () => {
     const state = initialState('openai', 'gpt-image-2');
-    assert.match(formProblems(state, row('openai')).join(' '), /Describe the image/);
+    assert.match(formProblems(state, capabilityRow('openai')).join(' '), /Describe the image/);
     state.prompt = 'ok';
-    assert.deepEqual(formProblems(state, row('openai')), []);
+    assert.deepEqual(formProblems(state, capabilityRow('openai')), []);
     state.sizeChoice = 'custom';
     state.customSize = '100x100';
-    assert.equal(formProblems(state, row('openai')).length, 1);
+    assert.equal(formProblems(state, capabilityRow('openai')).length, 1);
   });
 
   it('loads a preset from history', () => {
@@ -122,8 +114,8 @@ describe('form model: only what the row allows', () => {
     assert.equal(state.aspect, '9:16');
     assert.equal(state.tier, '4k');
     applyPreset(state, { provider: 'openai', model: 'gpt-image-2', prompt: 'p', size: '1536x1024', quality: 'low', n: 1, references: [] });
-    assert.equal(generateForm(state, row('openai')).size, '1536x1024');
-    assert.equal(generateForm(state, row('openai')).quality, 'low');
+    assert.equal(generateForm(state, capabilityRow('openai')).size, '1536x1024');
+    assert.equal(generateForm(state, capabilityRow('openai')).quality, 'low');
   });
 });
 

@@ -7,7 +7,7 @@ import type { JobRecord } from '../../../src/core/journal';
 import type { Provenance } from '../../../src/core/provenance';
 import { HistoryIndex } from '../../../src/host/history';
 import type { HistoryFileSystem } from '../../../src/host/history';
-import { journalRequest } from '../core/journalFixtures';
+import { journalRequest } from '../core/fixtures';
 
 /** node:fs behind the same port workspace.fs serves in the extension. */
 const nodeFs: HistoryFileSystem = {

@@ -1,4 +1,15 @@
+import assert from 'node:assert/strict';
+import { capabilityFor } from '../../../src/core/capabilities';
+import type { ModelCapability } from '../../../src/core/capabilities';
+import type { ModelId, ProviderId } from '../../../src/core/ids';
 import type { JournalRequest } from '../../../src/core/journal';
+
+/** The capability table's row for a provider and model, which the test expects to exist. */
+export function capabilityRow(provider: ProviderId, model: ModelId = 'gpt-image-2'): ModelCapability {
+  const row = capabilityFor(provider, model);
+  assert.ok(row, `no capability row for ${provider} × ${model}`);
+  return row;
+}
 
 /**
  * A journaled request for fixtures: a plain 1024x1024 text-to-image request with every optional
