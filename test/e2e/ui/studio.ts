@@ -226,7 +226,7 @@ function recordTiming(context: ScenarioContext, firstOpen: StudioOpenTiming, sec
     measured: 'from pressing Enter on "GPT Image: Open Studio" in the palette to the Generate button being visible',
     firstOpenMs: firstOpen.interactiveMs,
     secondOpenMs: secondOpen.interactiveMs,
-    firstOpen: { ...firstOpen, note: 'a new user\'s first open: the extension activates and VS Code creates its first webview in this browser profile' },
+    firstOpen: { ...firstOpen, note: 'a new user\'s first open: the extension activates, and VS Code\'s webview host frame waits for its service worker to install (first webview in this browser profile) before it loads the page' },
     secondOpen: { ...secondOpen, note: 'after closing the panel; the extension is running' },
     breakdown: 'ms after Enter: webviewFrameStarted = VS Code\'s webview host frame starts loading, pageStarted = the Studio page starts loading, pageDomContentLoaded = its script ran',
     hostLog: hostLines,
