@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createGravitexProvider } from '../../../src/providers/gravitex/gravitexProvider';
-import type { ImagesOutcome } from '../../../src/providers/types';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
 import { parseMultipart } from '../../fake-providers/multipartParser';
 import { makePng } from '../../fake-providers/png';
 import { assertNoKey } from './asyncProviderHarness';
-import { rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
+import { images, rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
 import type { TestContext } from './openAiTestSupport';
 
 const key = 'sk-test-gravitex-key';
-
-function images(outcome: unknown): ImagesOutcome {
-  assert.ok(outcome && typeof outcome === 'object' && (outcome as ImagesOutcome).kind === 'images');
-  return outcome as ImagesOutcome;
-}
 
 describe('Gravitex provider against the fake relay', () => {
   let fake: FakeOpenAi;

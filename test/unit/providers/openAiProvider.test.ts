@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createOpenAiProvider } from '../../../src/providers/openai/openAiProvider';
-import type { ImagesOutcome } from '../../../src/providers/types';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
 import { makePng } from '../../fake-providers/png';
 import { assertNoKey } from './asyncProviderHarness';
-import { rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
+import { images, rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
 import type { TestContext } from './openAiTestSupport';
 
 const key = 'sk-test-openai-key';
-
-function images(outcome: unknown): ImagesOutcome {
-  assert.ok(outcome && typeof outcome === 'object' && (outcome as ImagesOutcome).kind === 'images');
-  return outcome as ImagesOutcome;
-}
 
 describe('OpenAI provider against the fake Images API', () => {
   let fake: FakeOpenAi;

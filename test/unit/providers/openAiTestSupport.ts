@@ -5,7 +5,7 @@ import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
-import type { ProviderContext } from '../../../src/providers/types';
+import type { ImagesOutcome, ProviderContext } from '../../../src/providers/types';
 import { capturingLogger } from './asyncProviderHarness';
 import type { CapturingLogger } from './asyncProviderHarness';
 
@@ -41,6 +41,12 @@ export function resolve(request: Partial<GenerationRequest> & Pick<GenerationReq
   const call = plan.calls[0];
   assert.ok(call);
   return call;
+}
+
+/** Asserts a submit finished with images (a synchronous provider) and returns that outcome. */
+export function images(outcome: unknown): ImagesOutcome {
+  assert.ok(outcome && typeof outcome === 'object' && (outcome as ImagesOutcome).kind === 'images');
+  return outcome as ImagesOutcome;
 }
 
 /** Awaits a rejection and checks it is a ProviderError of `kind`; returns it for further checks. */
