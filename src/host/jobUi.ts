@@ -145,7 +145,11 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
   );
 }
 
-async function askKeepOrStop(label: string): Promise<'keep' | 'stop'> {
+/**
+ * Cancel on a job the provider already accepted: keep it running in the background, or stop waiting
+ * (it may still be charged). The Studio's Cancel asks the same question.
+ */
+export async function askKeepOrStop(label: string): Promise<'keep' | 'stop'> {
   const keep = 'Keep in background';
   const stop = 'Stop waiting';
   const choice = await vscode.window.showWarningMessage(

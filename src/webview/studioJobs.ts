@@ -6,6 +6,7 @@ import type { Provenance } from '../core/provenance';
 import type { GenerationRequest } from '../core/request';
 import type { JobProgress, JobResult } from '../core/runner';
 import { describeError } from '../host/errorText';
+import { askKeepOrStop } from '../host/jobUi';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
@@ -115,17 +116,7 @@ export class StudioJobs {
       return;
     }
     const label = providerLabels[job.view.provider];
-    const stop = 'Stop waiting';
-    const choice = await vscode.window.showWarningMessage(
-      `${label} has accepted this job and is still working on it.`,
-      {
-        modal: true,
-        detail: `Keep it running in the background (the image is saved when it is ready), or stop waiting for it (${label} may still charge for it).`,
-      },
-      'Keep in background',
-      stop,
-    );
-    if (choice === stop) {
+    if ((await askKeepOrStop(label)) === 'stop') {
       job.controller.abort();
       await job.work()?.catch(() => undefined);
       await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Could not abandon job ${jobId}: ${String(error)}`));
