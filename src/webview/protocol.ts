@@ -173,8 +173,6 @@ export type ToWebview =
   /** Reply to any request that has nothing else to say; `error` when it failed. */
   | { readonly type: 'done'; readonly requestId: string; readonly error?: string | undefined; readonly info?: string | undefined };
 
-export type ToWebviewType = ToWebview['type'];
-
 /** Parses an untrusted message; returns undefined (and the reason) for anything malformed. */
 export function parseToHost(message: unknown): { ok: true; message: ToHost } | { ok: false; reason: string } {
   const parsed = toHostSchema.safeParse(message);
