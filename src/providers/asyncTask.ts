@@ -114,6 +114,31 @@ export function unknownOutcomeError(options: {
   });
 }
 
+/**
+ * A paid request answered with a status that does not prove it was refused (see
+ * isDefiniteRejection): it may have been accepted, so it becomes 'unknownOutcome'.
+ */
+export function unprovenRejectionError(options: {
+  provider: string;
+  what: string;
+  /** What the request was, for the message: "image request", "image upload". */
+  noun: string;
+  status: number;
+  /** The status came from the envelope `code` of an HTTP 200 rather than from HTTP. */
+  fromEnvelope?: boolean | undefined;
+  detail: string | undefined;
+  requestId: string | undefined;
+}): ProviderError {
+  const via = options.fromEnvelope ? `error code ${options.status}` : `HTTP ${options.status}`;
+  return unknownOutcomeError({
+    provider: options.provider,
+    what: options.what,
+    status: options.status,
+    requestId: options.requestId,
+    detail: `answered the ${options.noun} with ${via}${options.detail ? ` (${clip(options.detail)})` : ''}`,
+  });
+}
+
 /** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
 export function missingTaskIdError(provider: string, reply: JsonReply): ProviderError {
   return unknownOutcomeError({

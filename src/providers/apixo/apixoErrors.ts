@@ -1,7 +1,7 @@
 import { ProviderError } from '../../core/errors';
 import type { ProviderErrorKind } from '../../core/errors';
 import { kindForStatus } from '../http';
-import { clip, isDefiniteRejection, statusError, unknownOutcomeError } from '../asyncTask';
+import { clip, isDefiniteRejection, statusError, unprovenRejectionError } from '../asyncTask';
 
 export const apixoLabel = 'APIXO';
 
@@ -36,14 +36,8 @@ function kindFor(status: number, detail: string | undefined): ProviderErrorKind 
 /** A failed submit: 4xx other than 408/409/425/429 is a definite refusal; the rest is 'unknownOutcome'. */
 export function apixoSubmitError(options: { status: number; detail: string | undefined; requestId: string | undefined; fromEnvelope?: boolean }): ProviderError {
   if (!isDefiniteRejection(options.status)) {
-    const via = options.fromEnvelope ? `error code ${options.status}` : `HTTP ${options.status}`;
-    return unknownOutcomeError({
-      provider: apixoLabel,
-      what: 'task',
-      status: options.status,
-      requestId: options.requestId,
-      detail: `answered the image request with ${via}${options.detail ? ` (${clip(options.detail)})` : ''}`,
-    });
+    const { status, detail, requestId, fromEnvelope } = options;
+    return unprovenRejectionError({ provider: apixoLabel, what: 'task', noun: 'image request', status, detail, requestId, fromEnvelope });
   }
   return new ProviderError({
     kind: kindFor(options.status, options.detail),

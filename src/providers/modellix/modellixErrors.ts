@@ -1,6 +1,6 @@
 import { ProviderError } from '../../core/errors';
 import { kindForStatus } from '../http';
-import { clip, isDefiniteRejection, statusError, unknownOutcomeError } from '../asyncTask';
+import { clip, isDefiniteRejection, statusError, unprovenRejectionError } from '../asyncTask';
 
 export const modellixLabel = 'Modellix';
 
@@ -49,14 +49,9 @@ export function modellixPaidError(options: {
 }): ProviderError {
   const message = modellixStatusMessage(options.status, options.detail, options.operation);
   if (!isDefiniteRejection(options.status)) {
-    const via = options.fromEnvelope ? `error code ${options.status}` : `HTTP ${options.status}`;
-    return unknownOutcomeError({
-      provider: modellixLabel,
-      what: options.operation === 'submit' ? 'task' : 'upload',
-      status: options.status,
-      requestId: options.requestId,
-      detail: `answered the ${nouns[options.operation]} with ${via}${options.detail ? ` (${clip(options.detail)})` : ''}`,
-    });
+    const { operation, status, detail, requestId, fromEnvelope } = options;
+    const what = operation === 'submit' ? 'task' : 'upload';
+    return unprovenRejectionError({ provider: modellixLabel, what, noun: nouns[operation], status, detail, requestId, fromEnvelope });
   }
   return new ProviderError({
     ...kindForStatus(options.status),
