@@ -79,3 +79,8 @@ export function isAbortError(error: unknown): boolean {
   if (isProviderError(error)) return error.kind === 'aborted';
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
+
+/** An error's message for a log line, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

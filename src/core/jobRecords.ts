@@ -1,4 +1,4 @@
-import { ProviderError, isInputError, isProviderError } from './errors';
+import { ProviderError, errorMessage, isInputError, isProviderError } from './errors';
 import type { GenerationRequest, InputImage, ResolvedRequest, ValidatedPlan } from './request';
 import { overallState } from './journal';
 import type { InputReference, JobError, JobOutput, JobRecord, JobState, JobTask, JournalRequest } from './journal';
@@ -83,7 +83,7 @@ export function addWarnings(job: JobRecord, warnings: readonly string[]): void {
 export function toJobError(error: unknown): JobError {
   if (isProviderError(error)) return { kind: error.kind, message: error.message };
   if (isInputError(error)) return { kind: 'input', message: error.message };
-  return { kind: 'write', message: error instanceof Error ? error.message : String(error) };
+  return { kind: 'write', message: errorMessage(error) };
 }
 
 /** Turns a journal error back into something callers can branch on (CLI exit codes, host messages). */

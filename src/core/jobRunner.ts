@@ -1,5 +1,5 @@
 import type { TokenRates } from './cost';
-import { InputError, isProviderError, ProviderError } from './errors';
+import { errorMessage, InputError, isProviderError, ProviderError } from './errors';
 import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, refreshJob, toProviderError } from './jobRecords';
 import { JobSession } from './jobSession';
 import { resumableStates } from './journal';
@@ -75,7 +75,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
         // Nothing was generated: every task ends here, with the upload's error.
         for (const task of job.tasks) {
           task.state = 'failed';
-          task.error = { kind: isProviderError(error) ? error.kind : 'input', message: messageOf(error) };
+          task.error = { kind: isProviderError(error) ? error.kind : 'input', message: errorMessage(error) };
         }
         await current.save();
         throw error;
@@ -157,7 +157,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {
       if (outcome.status === 'fulfilled') results.push(outcome.value);
-      else deps.log.warn(`Job ${jobs[index]?.id ?? '?'} could not be finished: ${messageOf(outcome.reason)}`);
+      else deps.log.warn(`Job ${jobs[index]?.id ?? '?'} could not be finished: ${errorMessage(outcome.reason)}`);
     }
     return results;
   }
@@ -233,8 +233,4 @@ function mostImportant(errors: readonly unknown[]): unknown {
     return 2;
   };
   return [...errors].sort((a, b) => rank(a) - rank(b))[0] ?? new ProviderError({ kind: 'invalidResponse', message: 'The job failed.' });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

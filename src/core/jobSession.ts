@@ -1,5 +1,5 @@
 import type { TokenRates } from './cost';
-import { isProviderError, ProviderError } from './errors';
+import { errorMessage, isProviderError, ProviderError } from './errors';
 import { providerLabels } from './ids';
 import { addWarnings, firstImageIndex, isTerminal, refreshJob, toJobError } from './jobRecords';
 import type { JobRecord, JobTask } from './journal';
@@ -129,7 +129,7 @@ export class JobSession {
       for (const upload of pending) upload.deleted = true;
       await this.save();
     } catch (error) {
-      deps.log.warn(`${this.job.provider}: could not delete uploaded inputs of job ${this.job.id}: ${messageOf(error)}`);
+      deps.log.warn(`${this.job.provider}: could not delete uploaded inputs of job ${this.job.id}: ${errorMessage(error)}`);
     }
   }
 
@@ -252,8 +252,4 @@ function cancelledInFlight(provider: JobRecord['provider']): ProviderError {
     provider,
     message: `Cancelled while the request to ${providerLabels[provider]} was in flight; it may still have been accepted (and charged).`,
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { ProviderError } from './errors';
+import { ProviderError, errorMessage } from './errors';
 import { providerLabels } from './ids';
 import type { ProviderId } from './ids';
 import { sleep, withRetry } from './retry';
@@ -61,7 +61,7 @@ export async function pollUntilDone(options: PollLoopOptions): Promise<PollResul
       baseDelayMs,
       maxDelayMs,
       onRetry: (error, attempt, delayMs) =>
-        options.log.warn(`${options.providerId}: status of task ${options.taskId} failed (${describe(error)}); retry ${attempt} in ${delayMs} ms`),
+        options.log.warn(`${options.providerId}: status of task ${options.taskId} failed (${errorMessage(error)}); retry ${attempt} in ${delayMs} ms`),
     });
     if (outcome.state === 'succeeded') return { state: 'succeeded', resultUrls: outcome.resultUrls, expiresAt: outcome.expiresAt };
     if (outcome.state === 'failed') return outcome;
@@ -79,8 +79,4 @@ function deadlineError(options: PollLoopOptions, schedule: PollSchedule): Provid
     taskId: options.taskId,
     message: `${providerLabels[options.providerId]} has not finished task ${options.taskId} after ${minutes} min of waiting; it stays in the journal and can be resumed later.`,
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
