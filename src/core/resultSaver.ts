@@ -2,7 +2,7 @@ import { capabilityFor } from './capabilities';
 import { estimateCost, perImageUsd } from './cost';
 import type { TokenRates } from './cost';
 import { ProviderError } from './errors';
-import { fileExtensions, readImageInfo, sniffImageFormat } from './imageFormat';
+import { fileExtensions, readImageInfo } from './imageFormat';
 import type { JobRecord } from './journal';
 import { baseName } from './jobRecords';
 import { renderFileName } from './naming';
@@ -38,9 +38,8 @@ export interface SaveImageOptions {
  */
 export async function saveImage(options: SaveImageOptions): Promise<string> {
   const { job, bytes } = options;
-  const format = sniffImageFormat(bytes);
   const info = readImageInfo(bytes);
-  if (!info || format === undefined) {
+  if (!info) {
     throw new ProviderError({
       kind: 'invalidResponse',
       provider: job.provider,
