@@ -7,6 +7,7 @@ import type {
   Quality,
   ResolutionTier,
 } from './ids';
+import { providerLabels } from './ids';
 
 /** How a provider describes image size. */
 export type SizeRule =
@@ -227,7 +228,8 @@ export function modelsFor(provider: ProviderId): ModelId[] {
   return rows.filter((row) => row.provider === provider).map((row) => row.model);
 }
 
-/** Providers that can edit a file from the workspace directly (used in APIXO's refusal message). */
-export function providersAcceptingLocalFiles(model: ModelId): ProviderId[] {
-  return rows.filter((row) => row.model === model && row.edit.acceptsLocalFile).map((row) => row.provider);
+/** Why a provider that takes only URLs refuses a workspace file, naming those that would take it. */
+export function localFileRefusal(label: string, model: ModelId, source: string): string {
+  const others = rows.filter((row) => row.model === model && row.edit.acceptsLocalFile).map((row) => providerLabels[row.provider]);
+  return `${label} needs a public https image URL and cannot use a file from your workspace (${source}); ${others.join(', ')} can edit a local file.`;
 }

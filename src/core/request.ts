@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { capabilityFor, providersAcceptingLocalFiles } from './capabilities';
+import { capabilityFor, localFileRefusal } from './capabilities';
 import type { ModelCapability } from './capabilities';
 import { InputError } from './errors';
 import { backgrounds, modelIds, outputFormats, providerIds, providerLabels, qualities } from './ids';
@@ -229,12 +229,11 @@ function checkOneImage(
     return image;
   }
   if (!edit.acceptsLocalFile) {
-    const others = providersAcceptingLocalFiles(capability.model).map((id) => providerLabels[id]);
-    return `${label} needs a public https image URL and cannot use a file from your workspace (${image.source}); ${others.join(', ')} can edit a local file.`;
+    return localFileRefusal(label, capability.model, image.source);
   }
-  const format = sniffImageFormat(image.bytes);
   const info = readImageInfo(image.bytes);
   if (!info) {
+    const format = sniffImageFormat(image.bytes);
     const what = format === 'gif' ? 'a GIF' : format === 'bmp' ? 'a BMP' : 'not a PNG, JPEG or WebP image';
     return `${role} ${image.source} is ${what}; use a PNG, JPEG or WebP file.`;
   }

@@ -1,6 +1,5 @@
-import { providersAcceptingLocalFiles } from '../../core/capabilities';
+import { localFileRefusal } from '../../core/capabilities';
 import { ProviderError } from '../../core/errors';
-import { providerLabels } from '../../core/ids';
 import type { ResolvedRequest } from '../../core/request';
 import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
@@ -35,12 +34,7 @@ export function buildApixoSubmit(request: ResolvedRequest): { body: Record<strin
   const imageUrls: string[] = [];
   for (const image of request.inputImages) {
     if (image.kind !== 'url') {
-      const others = providersAcceptingLocalFiles(request.model).map((id) => providerLabels[id]);
-      throw new ProviderError({
-        kind: 'badRequest',
-        provider: apixoLabel,
-        message: `APIXO needs a public https image URL and cannot use a file from your workspace (${image.source}); ${others.join(', ')} can edit a local file.`,
-      });
+      throw new ProviderError({ kind: 'badRequest', provider: apixoLabel, message: localFileRefusal(apixoLabel, request.model, image.source) });
     }
     imageUrls.push(image.url);
   }
