@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { editFileTemplate, sourceNameOf } from '../core/editDefaults';
 import type { JobOutput } from '../core/journal';
-import { baseName, fileNamesIn } from './editTargets';
+import { fileNamesIn } from './editTargets';
+import { baseName } from './imageUris';
 import { resolveOutputTarget } from './outputFolder';
 
 /** `gptImage.editOutput`: beside the original (default) or in the output folder. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { maskFileNameFor, splitSelection } from '../core/editDefaults';
 import type { InputImage } from '../core/request';
+import { baseName } from './imageUris';
 
 /** VS Code's built-in image preview (a custom editor), whose title bar also offers "Edit Image…". */
 export const imagePreviewViewType = 'imagePreview.previewEditor';
@@ -17,10 +18,6 @@ export interface EditTargets {
 
 function isUri(value: unknown): value is vscode.Uri {
   return value instanceof vscode.Uri;
-}
-
-export function baseName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
 /**

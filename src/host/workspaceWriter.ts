@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { firstFreeName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
-import { provenanceFileName, provenanceFolderName } from '../core/provenance';
+import { baseName, provenanceUri } from './imageUris';
 
 /**
  * Writes results through `vscode.workspace.fs` only, so Remote-SSH, WSL, containers and
@@ -69,12 +69,12 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
     },
     async writeProvenance(imageLocation, provenance: Provenance) {
       const image = vscode.Uri.parse(imageLocation, true);
-      const folder = vscode.Uri.joinPath(image, '..', provenanceFolderName);
+      const sidecar = provenanceUri(image);
+      const folder = vscode.Uri.joinPath(sidecar, '..');
       await fileSystem.createDirectory(folder);
-      const name = provenanceFileName(image.path.slice(image.path.lastIndexOf('/') + 1));
       const text = `${JSON.stringify(provenance, null, 2)}\n`;
       // The sidecar belongs to a file we just created, so replacing a stale one is right.
-      await writeAtomically(folder, name, new TextEncoder().encode(text), true);
+      await writeAtomically(folder, baseName(sidecar), new TextEncoder().encode(text), true);
     },
   };
 }

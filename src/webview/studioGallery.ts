@@ -4,6 +4,7 @@ import { rerunOptions } from '../core/jobRecords';
 import type { JournalRequest } from '../core/journal';
 import { HistoryIndex } from '../host/history';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
+import { baseName } from '../host/imageUris';
 import { imageSnippet } from './insertImage';
 import type { FormPreset, GenerateForm, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
 import type { StudioServices } from './studioServices';
@@ -130,7 +131,7 @@ export class StudioGallery {
   /** The document insert would write into, for the confirmation message. */
   private targetName(): string {
     const editor = this.services.lastTextEditor();
-    return editor ? editor.document.uri.path.slice(editor.document.uri.path.lastIndexOf('/') + 1) : 'the editor';
+    return editor ? baseName(editor.document.uri) : 'the editor';
   }
 
   private preset(provider: FormPreset['provider'], model: FormPreset['model'], request: JournalRequest, focusProvider: boolean): FormPreset {

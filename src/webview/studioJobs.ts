@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { isAbortError, isInputError } from '../core/errors';
 import { providerLabels } from '../core/ids';
-import { provenanceFileName, provenanceFolderName } from '../core/provenance';
 import type { Provenance } from '../core/provenance';
 import type { GenerationRequest } from '../core/request';
 import type { JobProgress, JobResult } from '../core/runner';
 import { describeError } from '../host/errorText';
+import { provenanceUri } from '../host/imageUris';
 import { askKeepOrStop } from '../host/jobUi';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
@@ -202,10 +202,8 @@ export class StudioJobs {
 }
 
 async function readProvenance(image: vscode.Uri): Promise<Provenance | undefined> {
-  const name = image.path.slice(image.path.lastIndexOf('/') + 1);
-  const sidecar = vscode.Uri.joinPath(image, '..', provenanceFolderName, provenanceFileName(name));
   try {
-    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(sidecar))) as Provenance;
+    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(provenanceUri(image)))) as Provenance;
   } catch {
     return undefined;
   }

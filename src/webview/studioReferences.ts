@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InputError } from '../core/errors';
 import type { InputImage } from '../core/request';
+import { baseName } from '../host/imageUris';
 import type { ReferenceSpec, ReferenceView } from './protocol';
 
 /** Extensions a reference image may have; the bytes are sniffed again by request validation. */
@@ -59,14 +60,14 @@ export class StudioReferences {
       } catch {
         throw new InputError([`Cannot read the reference image ${vscode.workspace.asRelativePath(uri)}.`]);
       }
-      images.push({ kind: 'file', source: vscode.workspace.asRelativePath(uri), fileName: basename(uri), bytes });
+      images.push({ kind: 'file', source: vscode.workspace.asRelativePath(uri), fileName: baseName(uri), bytes });
     }
     return images;
   }
 
   viewOf(uri: vscode.Uri): ReferenceView | undefined {
     if (!isWorkspaceImage(uri)) return undefined;
-    return { spec: { kind: 'file', uri: uri.toString() }, label: basename(uri), thumbnail: this.thumbnail(uri) };
+    return { spec: { kind: 'file', uri: uri.toString() }, label: baseName(uri), thumbnail: this.thumbnail(uri) };
   }
 }
 
@@ -81,8 +82,4 @@ function parseUri(text: string): vscode.Uri | undefined {
   } catch {
     return undefined;
   }
-}
-
-function basename(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
