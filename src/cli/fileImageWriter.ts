@@ -1,17 +1,9 @@
-import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { maxNumberedNames, numberedName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import { provenanceFileName, provenanceFolderName } from '../core/provenance';
 import { replaceAtomically, syncDirectory, temporaryPath, writeDurably } from './atomicFile';
-
-/** How far `name-N.ext` counts before giving up (a folder that full is a mistake). */
-const maxVariants = 10_000;
-
-function variant(fileName: string, counter: number): string {
-  if (counter === 1) return fileName;
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? `${fileName.slice(0, dot)}-${counter}${fileName.slice(dot)}` : `${fileName}-${counter}`;
-}
 
 async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean | undefined> {
   try {
@@ -37,8 +29,8 @@ export function createFileImageWriter(): ImageWriter {
       const temporary = temporaryPath(join(folder, fileName));
       await writeDurably(temporary, bytes);
       try {
-        for (let counter = 1; counter < maxVariants; counter++) {
-          const target = join(folder, variant(fileName, counter));
+        for (let counter = 1; counter < maxNumberedNames; counter++) {
+          const target = join(folder, numberedName(fileName, counter));
           try {
             await link(temporary, target);
             await syncDirectory(folder);
@@ -58,8 +50,8 @@ export function createFileImageWriter(): ImageWriter {
 
     async findExisting(dir, fileName, bytes) {
       const folder = resolve(dir);
-      for (let counter = 1; counter < maxVariants; counter++) {
-        const target = join(folder, variant(fileName, counter));
+      for (let counter = 1; counter < maxNumberedNames; counter++) {
+        const target = join(folder, numberedName(fileName, counter));
         const same = await sameBytes(target, bytes);
         if (same === undefined) return undefined;
         if (same) return target;
@@ -80,20 +72,14 @@ export function createFileImageWriter(): ImageWriter {
  * never overwrites, at the price of a short window in which the file is incomplete.
  */
 async function exclusiveCopy(folder: string, fileName: string, bytes: Uint8Array): Promise<string> {
-  for (let counter = 1; counter < maxVariants; counter++) {
-    const target = join(folder, variant(fileName, counter));
-    let handle;
+  for (let counter = 1; counter < maxNumberedNames; counter++) {
+    const target = join(folder, numberedName(fileName, counter));
     try {
-      handle = await open(target, 'wx');
+      await writeDurably(target, bytes);
     } catch (error) {
+      // Only the exclusive create can fail with EEXIST: someone else has this name.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw error;
-    }
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
     return target;
   }

@@ -63,14 +63,23 @@ export function renderFileName(template: string, fields: NameFields): string {
   return `${stem || 'image'}.${fields.extension}`;
 }
 
-/** `name.png` → `name-2.png`, `name-3.png`, … until `exists` says no. Never overwrites. */
-export async function firstFreeName(fileName: string, exists: (name: string) => Promise<boolean>): Promise<string> {
-  if (!(await exists(fileName))) return fileName;
+/** How far `name-N.ext` counts before giving up (a folder that full is a mistake). */
+export const maxNumberedNames = 10_000;
+
+/**
+ * The `counter`th name a writer tries for `fileName`: `name.png`, then `name-2.png`, `name-3.png`, …
+ * Every writer and every "was this already written?" search must number alike, so they all use this.
+ */
+export function numberedName(fileName: string, counter: number): string {
+  if (counter === 1) return fileName;
   const dot = fileName.lastIndexOf('.');
-  const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
-  const extension = dot > 0 ? fileName.slice(dot) : '';
-  for (let counter = 2; counter < 10_000; counter++) {
-    const candidate = `${stem}-${counter}${extension}`;
+  return dot > 0 ? `${fileName.slice(0, dot)}-${counter}${fileName.slice(dot)}` : `${fileName}-${counter}`;
+}
+
+/** The first numbered name `exists` says no to. Never overwrites. */
+export async function firstFreeName(fileName: string, exists: (name: string) => Promise<boolean>): Promise<string> {
+  for (let counter = 1; counter < maxNumberedNames; counter++) {
+    const candidate = numberedName(fileName, counter);
     if (!(await exists(candidate))) return candidate;
   }
   throw new Error(`No free file name near ${fileName}.`);

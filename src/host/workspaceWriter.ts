@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { firstFreeName } from '../core/naming';
+import { firstFreeName, maxNumberedNames, numberedName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
 import { baseName, provenanceUri } from './imageUris';
@@ -51,12 +51,9 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
     },
     async findExisting(dir, fileName, bytes) {
       const folder = vscode.Uri.parse(dir, true);
-      const dot = fileName.lastIndexOf('.');
-      const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
-      const extension = dot > 0 ? fileName.slice(dot) : '';
       // firstFreeName numbers without gaps, so the first missing name ends the search.
-      for (let counter = 1; counter < 10_000; counter++) {
-        const uri = vscode.Uri.joinPath(folder, counter === 1 ? fileName : `${stem}-${counter}${extension}`);
+      for (let counter = 1; counter < maxNumberedNames; counter++) {
+        const uri = vscode.Uri.joinPath(folder, numberedName(fileName, counter));
         let existing: Uint8Array;
         try {
           existing = await fileSystem.readFile(uri);
