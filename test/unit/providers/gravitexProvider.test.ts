@@ -1,58 +1,44 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createGravitexProvider } from '../../../src/providers/gravitex/gravitexProvider';
-import { startFakeOpenAi } from '../../fake-providers/openai';
-import type { FakeOpenAi } from '../../fake-providers/openai';
 import { parseMultipart } from '../../fake-providers/multipartParser';
 import { makePng } from '../../fake-providers/png';
 import { assertNoKey } from './asyncProviderHarness';
-import { images, rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
-import type { TestContext } from './openAiTestSupport';
+import { fakeOpenAiRig, images, rejectsWith, resolve, testContext, tinyJpeg } from './openAiTestSupport';
 
 const key = 'sk-test-gravitex-key';
 
 describe('Gravitex provider against the fake relay', () => {
-  let fake: FakeOpenAi;
-  let test: TestContext;
-
-  before(async () => {
-    fake = await startFakeOpenAi({ flavour: 'gravitex', expectedKey: key });
-    test = testContext(fake.baseUrl, { apiKey: key });
-  });
-  after(async () => {
-    await test.close();
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const rig = fakeOpenAiRig('gravitex', key);
 
   it('sends model, prompt, n, size and quality only', async () => {
     const outcome = images(
-      await createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex', size: '2048x1152', quality: 'low', n: 3 }), new AbortController().signal),
+      await createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex', size: '2048x1152', quality: 'low', n: 3 }), new AbortController().signal),
     );
-    const sent = fake.apiRequests()[0];
+    const sent = rig.fake.apiRequests()[0];
     assert.ok(sent);
     assert.equal(sent.url, '/v1/images/generations');
     assert.equal(sent.body.toString('utf8'), '{"model":"gpt-image-2","prompt":"a red fox in snow","n":3,"size":"2048x1152","quality":"low"}');
     assert.equal(sent.headers.authorization, `Bearer ${key}`);
     assert.equal(outcome.images.length, 3);
-    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), fake.served.map((image) => image.bytes));
-    assertNoKey(key, ...test.log.lines);
+    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), rig.fake.served.map((image) => image.bytes));
+    assertNoKey(key, ...rig.test.log.lines);
   });
 
   it('reports (and does not send) output options the relay strips', async () => {
     const request = { ...resolve({ provider: 'gravitex' }), background: 'opaque' as const, outputFormat: 'jpeg' as const, outputCompression: 50 };
-    const outcome = images(await createGravitexProvider(test.context).submit(request, new AbortController().signal));
-    const body = JSON.parse(fake.apiRequests()[0]?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
+    const outcome = images(await createGravitexProvider(rig.test.context).submit(request, new AbortController().signal));
+    const body = JSON.parse(rig.fake.apiRequests()[0]?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
     assert.deepEqual(Object.keys(body), ['model', 'prompt', 'n', 'size', 'quality']);
     assert.equal(outcome.warnings.length, 3);
     assert.ok(outcome.warnings.every((warning) => warning.startsWith('Gravitex ignores')));
   });
 
   it('decodes b64_json with a data: prefix and ignores empty url/revised_prompt', async () => {
-    fake.configure({ dataUriPrefix: true });
-    const outcome = images(await createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex', n: 2 }), new AbortController().signal));
+    rig.fake.configure({ dataUriPrefix: true });
+    const outcome = images(await createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex', n: 2 }), new AbortController().signal));
     assert.equal(outcome.images.length, 2);
-    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), fake.served.map((image) => image.bytes));
+    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), rig.fake.served.map((image) => image.bytes));
     assert.deepEqual(outcome.warnings, []);
     assert.equal(outcome.usage?.outputImageTokens, 1056 * 2);
   });
@@ -67,8 +53,8 @@ describe('Gravitex provider against the fake relay', () => {
         { kind: 'file', source: 'b.JPEG', fileName: 'b.JPEG', bytes: jpeg },
       ],
     });
-    await createGravitexProvider(test.context).submit(request, new AbortController().signal);
-    const sent = fake.apiRequests()[0];
+    await createGravitexProvider(rig.test.context).submit(request, new AbortController().signal);
+    const sent = rig.fake.apiRequests()[0];
     assert.ok(sent);
     assert.equal(sent.url, '/v1/images/edits');
     const boundary = /boundary=(\S+)$/.exec(sent.headers['content-type'] ?? '')?.[1];
@@ -90,14 +76,14 @@ describe('Gravitex provider against the fake relay', () => {
   });
 
   it('maps sensitive_words_detected to content policy in Gravitex terms', async () => {
-    fake.enqueue({ moderation: true });
-    const error = await rejectsWith(createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'contentPolicy');
+    rig.fake.enqueue({ moderation: true });
+    const error = await rejectsWith(createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'contentPolicy');
     assert.equal(error.message, 'Gravitex blocked the request under its content policy: "sensitive words detected: weapon"; rephrase the prompt or change the image.');
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('names Gravitex and GRAVITEX_API_KEY on a refused key, never OpenAI', async () => {
-    const wrong = testContext(fake.baseUrl, { apiKey: 'sk-test-wrong-gravitex-key' });
+    const wrong = testContext(rig.fake.baseUrl, { apiKey: 'sk-test-wrong-gravitex-key' });
     try {
       const error = await rejectsWith(createGravitexProvider(wrong.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'auth');
       assert.equal(error.message, 'Gravitex refused the API key: set a valid key with "GPT Image: Set API Key…" or GRAVITEX_API_KEY.');
@@ -108,39 +94,39 @@ describe('Gravitex provider against the fake relay', () => {
   });
 
   it('maps insufficient_user_quota (sent with 403) to quota', async () => {
-    fake.enqueue({ status: 403 });
-    const error = await rejectsWith(createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'quota');
+    rig.fake.enqueue({ status: 403 });
+    const error = await rejectsWith(createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'quota');
     assert.match(error.message, /^Gravitex says the account is out of credit or quota \("user quota is not enough"\)/);
     assert.doesNotMatch(error.message, /OpenAI/);
   });
 
   it('maps a plain 403 without OpenAI words', async () => {
-    fake.enqueue({ status: 403, code: 'model_not_allowed', message: 'this token cannot use gpt-image-2' });
-    const error = await rejectsWith(createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'permission');
+    rig.fake.enqueue({ status: 403, code: 'model_not_allowed', message: 'this token cannot use gpt-image-2' });
+    const error = await rejectsWith(createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'permission');
     assert.match(error.message, /^Gravitex refused access to the model \("this token cannot use gpt-image-2"\)/);
     assert.doesNotMatch(error.message, /OpenAI|openai\.com/);
   });
 
   it('retries an upstream 502 and then succeeds', async () => {
-    fake.enqueue({ status: 502 });
-    const outcome = images(await createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal));
+    rig.fake.enqueue({ status: 502 });
+    const outcome = images(await createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal));
     assert.equal(outcome.images.length, 1);
-    assert.equal(fake.apiRequests().length, 2);
+    assert.equal(rig.fake.apiRequests().length, 2);
   });
 
   it('scripts faults through the control endpoint, as another process would', async () => {
-    const control = await fetch(`${fake.origin}/__control`, {
+    const control = await fetch(`${rig.fake.origin}/__control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ queue: [{ status: 429, retryAfterMs: 50 }, { reset: true }] }),
     });
     assert.equal(control.status, 200);
-    await rejectsWith(createGravitexProvider(test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'unknownOutcome');
-    const recorded = (await (await fetch(`${fake.origin}/__requests`)).json()) as { url: string; headers: Record<string, string>; bodyBase64: string }[];
+    await rejectsWith(createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'unknownOutcome');
+    const recorded = (await (await fetch(`${rig.fake.origin}/__requests`)).json()) as { url: string; headers: Record<string, string>; bodyBase64: string }[];
     assert.deepEqual(recorded.map((request) => request.url), ['/v1/images/generations', '/v1/images/generations']);
     assert.equal(recorded[0]?.headers.authorization, `Bearer ${key}`);
-    assert.equal(Buffer.from(recorded[1]?.bodyBase64 ?? '', 'base64').toString('utf8'), fake.apiRequests()[1]?.body.toString('utf8'));
-    assert.equal((await fetch(`${fake.origin}/__reset`, { method: 'POST' })).status, 200);
-    assert.equal(fake.apiRequests().length, 0);
+    assert.equal(Buffer.from(recorded[1]?.bodyBase64 ?? '', 'base64').toString('utf8'), rig.fake.apiRequests()[1]?.body.toString('utf8'));
+    assert.equal((await fetch(`${rig.fake.origin}/__reset`, { method: 'POST' })).status, 200);
+    assert.equal(rig.fake.apiRequests().length, 0);
   });
 });

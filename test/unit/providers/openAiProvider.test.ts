@@ -1,35 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createOpenAiProvider } from '../../../src/providers/openai/openAiProvider';
 import { startFakeOpenAi } from '../../fake-providers/openai';
-import type { FakeOpenAi } from '../../fake-providers/openai';
 import { makePng } from '../../fake-providers/png';
 import { assertNoKey } from './asyncProviderHarness';
-import { images, rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
-import type { TestContext } from './openAiTestSupport';
+import { fakeOpenAiRig, images, rejectsWith, resolve, testContext, tinyJpeg, tinyWebp } from './openAiTestSupport';
 
 const key = 'sk-test-openai-key';
 
 describe('OpenAI provider against the fake Images API', () => {
-  let fake: FakeOpenAi;
-  let test: TestContext;
-
-  before(async () => {
-    fake = await startFakeOpenAi({ flavour: 'openai', expectedKey: key });
-    test = testContext(fake.baseUrl, { apiKey: key });
-  });
-  after(async () => {
-    await test.close();
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const rig = fakeOpenAiRig('openai', key);
 
   it('sends the exact generation JSON and returns the served bytes with usage', async () => {
-    const provider = createOpenAiProvider(test.context);
+    const provider = createOpenAiProvider(rig.test.context);
     const request = resolve({ provider: 'openai', size: '1536x1024', quality: 'high', n: 2, background: 'opaque', outputFormat: 'webp', outputCompression: 80 });
     const outcome = images(await provider.submit(request, new AbortController().signal));
 
-    const [sent, ...others] = fake.apiRequests();
+    const [sent, ...others] = rig.fake.apiRequests();
     assert.ok(sent);
     assert.equal(others.length, 0);
     assert.equal(sent.method, 'POST');
@@ -43,23 +30,23 @@ describe('OpenAI provider against the fake Images API', () => {
     assert.match(sent.headers['user-agent'] ?? '', /^gpt-image-studio\/\d+\.\d+\.\d+$/);
 
     assert.equal(outcome.images.length, 2);
-    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), fake.served.map((image) => image.bytes));
+    assert.deepEqual(outcome.images.map((image) => Buffer.from(image.bytes)), rig.fake.served.map((image) => image.bytes));
     assert.deepEqual(outcome.warnings, []);
     assert.match(outcome.response.requestId ?? '', /^req_fake_openai_/);
     assert.equal(outcome.usage?.outputImageTokens, Math.round(4160 * 1.5) * 2);
     assert.ok((outcome.usage?.inputTextTokens ?? 0) > 0);
-    assertNoKey(key, ...test.log.lines);
+    assertNoKey(key, ...rig.test.log.lines);
   });
 
   it('sends only what the request has: no response_format, no unset options', async () => {
-    const provider = createOpenAiProvider(test.context);
+    const provider = createOpenAiProvider(rig.test.context);
     await provider.submit(resolve({ provider: 'openai', size: 'auto' }), new AbortController().signal);
-    const body = JSON.parse(fake.apiRequests()[0]?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
+    const body = JSON.parse(rig.fake.apiRequests()[0]?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
     assert.deepEqual(body, { model: 'gpt-image-2', prompt: 'a red fox in snow', n: 1, size: 'auto', quality: 'auto' });
   });
 
   it('sends an edit as multipart, byte for byte, with real extensions and the mask', async () => {
-    const provider = createOpenAiProvider(test.context);
+    const provider = createOpenAiProvider(rig.test.context);
     const png = makePng({ width: 32, height: 32, seed: 3 });
     const jpeg = tinyJpeg(32, 32);
     const webp = tinyWebp(32, 32);
@@ -79,7 +66,7 @@ describe('OpenAI provider against the fake Images API', () => {
     const outcome = images(await provider.submit(request, new AbortController().signal));
     assert.equal(outcome.images.length, 1);
 
-    const sent = fake.apiRequests()[0];
+    const sent = rig.fake.apiRequests()[0];
     assert.ok(sent);
     assert.equal(sent.url, '/v1/images/edits');
     const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(sent.headers['content-type'] ?? '')?.[1];
@@ -106,45 +93,45 @@ describe('OpenAI provider against the fake Images API', () => {
   });
 
   it('waits out a 429 Retry-After and retries once', async () => {
-    fake.enqueue({ status: 429, retryAfter: 1 });
-    const provider = createOpenAiProvider(test.context);
+    rig.fake.enqueue({ status: 429, retryAfter: 1 });
+    const provider = createOpenAiProvider(rig.test.context);
     const started = Date.now();
     const outcome = images(await provider.submit(resolve({ provider: 'openai' }), new AbortController().signal));
     const elapsed = Date.now() - started;
     assert.equal(outcome.images.length, 1);
-    assert.equal(fake.apiRequests().length, 2);
+    assert.equal(rig.fake.apiRequests().length, 2);
     assert.ok(elapsed >= 950, `retried after ${elapsed} ms, before the 1 s Retry-After`);
-    const [first, second] = fake.apiRequests();
+    const [first, second] = rig.fake.apiRequests();
     assert.ok(first && second);
     assert.ok(first.body.equals(second.body), 'the retry must send the same body');
-    assert.ok(test.log.lines.some((line) => /rate limiting.*Retrying in 1000 ms/.test(line)));
+    assert.ok(rig.test.log.lines.some((line) => /rate limiting.*Retrying in 1000 ms/.test(line)));
   });
 
   it('gives up after two retries of a 500 and says it was a server error', async () => {
-    fake.enqueue({ status: 500 }, { status: 500 }, { status: 500 });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'server');
-    assert.equal(fake.apiRequests().length, 3);
+    rig.fake.enqueue({ status: 500 }, { status: 500 }, { status: 500 });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'server');
+    assert.equal(rig.fake.apiRequests().length, 3);
     assert.equal(error.status, 500);
     assert.match(error.message, /^OpenAI had a server error \(500\): "The server had an error while processing your request\. Sorry about that!"; try again in a few minutes\.$/);
   });
 
   it('succeeds when a 503 is followed by an answer', async () => {
-    fake.enqueue({ status: 503 });
-    const outcome = images(await createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal));
+    rig.fake.enqueue({ status: 503 });
+    const outcome = images(await createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal));
     assert.equal(outcome.images.length, 1);
-    assert.equal(fake.apiRequests().length, 2);
+    assert.equal(rig.fake.apiRequests().length, 2);
   });
 
   it('maps 401 to one actionable sentence without the key', async () => {
     const wrongKey = 'sk-test-wrong-openai-key';
-    const wrong = testContext(fake.baseUrl, { apiKey: wrongKey });
+    const wrong = testContext(rig.fake.baseUrl, { apiKey: wrongKey });
     try {
       const error = await rejectsWith(createOpenAiProvider(wrong.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'auth');
       assert.equal(error.message, 'OpenAI refused the API key: set a valid key with "GPT Image: Set API Key…" or OPENAI_API_KEY.');
       assert.equal(error.status, 401);
       assert.equal(error.code, 'invalid_api_key');
       assert.match(error.requestId ?? '', /^req_fake_openai_/);
-      assert.equal(fake.apiRequests().length, 1);
+      assert.equal(rig.fake.apiRequests().length, 1);
       assertNoKey(wrongKey, error.message, JSON.stringify(error), String(error.stack), ...wrong.log.lines);
     } finally {
       await wrong.close();
@@ -152,78 +139,78 @@ describe('OpenAI provider against the fake Images API', () => {
   });
 
   it('maps 403 to organization verification with the link', async () => {
-    fake.enqueue({ status: 403 });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'permission');
+    rig.fake.enqueue({ status: 403 });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'permission');
     assert.match(error.message, /verified organization/);
     assert.ok(error.message.includes('https://platform.openai.com/settings/organization/general'));
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('maps moderation_blocked to content policy with the provider words, not retried', async () => {
-    fake.enqueue({ moderation: true });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'contentPolicy');
+    rig.fake.enqueue({ moderation: true });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'contentPolicy');
     assert.match(error.message, /^OpenAI blocked the request under its content policy \(violence\): "Your request was rejected by the safety system/);
     assert.equal(error.code, 'moderation_blocked');
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('maps another 400 to bad request with the message and parameter', async () => {
-    fake.enqueue({ status: 400, message: 'Invalid size 1024x1000: must be multiples of 16.', param: 'size' });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'badRequest');
+    rig.fake.enqueue({ status: 400, message: 'Invalid size 1024x1000: must be multiples of 16.', param: 'size' });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'badRequest');
     assert.equal(error.message, 'OpenAI rejected the request (400): "Invalid size 1024x1000: must be multiples of 16" (parameter size).');
   });
 
   it('treats a 429 insufficient_quota as quota, not a rate limit to wait out', async () => {
-    fake.enqueue({ status: 429, code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota.', retryAfter: 1 });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'quota');
+    rig.fake.enqueue({ status: 429, code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota.', retryAfter: 1 });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'quota');
     assert.match(error.message, /out of credit or quota/);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('never resends after a reset once the request was sent: unknownOutcome, one request', async () => {
-    fake.enqueue({ reset: true });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
+    rig.fake.enqueue({ reset: true });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
     assert.equal(error.retryable, false);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('never resends when the connection breaks while the images arrive', async () => {
-    fake.enqueue({ resetMidBody: true });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai', n: 2 }), new AbortController().signal), 'unknownOutcome');
+    rig.fake.enqueue({ resetMidBody: true });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai', n: 2 }), new AbortController().signal), 'unknownOutcome');
     assert.match(error.message, /probably made and charged/);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('treats a gateway timeout (504) as an unknown outcome, not a retry', async () => {
-    fake.enqueue({ status: 504 });
-    await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
-    assert.equal(fake.apiRequests().length, 1);
+    rig.fake.enqueue({ status: 504 });
+    await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('reports a malformed 200 body as invalidResponse without retrying', async () => {
-    fake.enqueue({ malformed: true });
-    const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'invalidResponse');
+    rig.fake.enqueue({ malformed: true });
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'invalidResponse');
     assert.match(error.message, /OpenAI's response is not valid JSON/);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('times out per attempt as an unknown outcome (the call is paid)', async () => {
-    fake.enqueue({ delayMs: 1500 });
-    const short = testContext(fake.baseUrl, { apiKey: key, requestTimeoutMs: 200 });
+    rig.fake.enqueue({ delayMs: 1500 });
+    const short = testContext(rig.fake.baseUrl, { apiKey: key, requestTimeoutMs: 200 });
     try {
       const error = await rejectsWith(createOpenAiProvider(short.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
       assert.match(error.message, /did not answer within/);
-      assert.equal(fake.apiRequests().length, 1);
+      assert.equal(rig.fake.apiRequests().length, 1);
     } finally {
       await short.close();
     }
   });
 
   it('sends nothing when there is no key', async () => {
-    const keyless = testContext(fake.baseUrl, { apiKey: undefined });
+    const keyless = testContext(rig.fake.baseUrl, { apiKey: undefined });
     try {
       await rejectsWith(createOpenAiProvider(keyless.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'auth');
-      assert.equal(fake.apiRequests().length, 0);
+      assert.equal(rig.fake.apiRequests().length, 0);
     } finally {
       await keyless.close();
     }
@@ -232,34 +219,34 @@ describe('OpenAI provider against the fake Images API', () => {
   it('does not follow a redirect, so the key never reaches another origin', async () => {
     const other = await startFakeOpenAi({ flavour: 'openai' });
     try {
-      fake.enqueue({ redirect: `${other.baseUrl}/images/generations` });
-      const error = await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'badRequest');
+      rig.fake.enqueue({ redirect: `${other.baseUrl}/images/generations` });
+      const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'badRequest');
       assert.match(error.message, /redirect \(307\)/);
       assert.equal(other.requests.length, 0);
-      assert.equal(fake.apiRequests().length, 1);
+      assert.equal(rig.fake.apiRequests().length, 1);
     } finally {
       await other.close();
     }
   });
 
   it('cancels promptly while waiting for a slow answer', async () => {
-    fake.enqueue({ delayMs: 10_000 });
+    rig.fake.enqueue({ delayMs: 10_000 });
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 100);
-    await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'aborted');
+    await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'aborted');
     // Generous bound: without cancellation this would take 10 s.
     assert.ok(Date.now() - started < 5_000);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 
   it('cancels promptly during a Retry-After wait, without a second request', async () => {
-    fake.enqueue({ status: 429, retryAfter: 30 });
+    rig.fake.enqueue({ status: 429, retryAfter: 30 });
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 200);
-    await rejectsWith(createOpenAiProvider(test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'aborted');
+    await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'aborted');
     assert.ok(Date.now() - started < 5_000);
-    assert.equal(fake.apiRequests().length, 1);
+    assert.equal(rig.fake.apiRequests().length, 1);
   });
 });

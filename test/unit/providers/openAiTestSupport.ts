@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { ProviderError, isProviderError } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import { validateRequest } from '../../../src/core/request';
@@ -6,6 +7,8 @@ import type { GenerationRequest, ResolvedRequest } from '../../../src/core/reque
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
 import type { ImagesOutcome, ProviderContext } from '../../../src/providers/types';
+import { startFakeOpenAi } from '../../fake-providers/openai';
+import type { FakeOpenAi, FakeOpenAiFlavour } from '../../fake-providers/openai';
 import { capturingLogger } from './asyncProviderHarness';
 import type { CapturingLogger } from './asyncProviderHarness';
 
@@ -33,6 +36,39 @@ export function testContext(baseUrl: string, options: { apiKey?: string | undefi
     },
   };
   return { context, log, http, close: () => http.close() };
+}
+
+/** A fake Images API and a real client pointed at it. Its parts exist only while tests run. */
+export interface FakeOpenAiRig {
+  readonly fake: FakeOpenAi;
+  readonly test: TestContext;
+}
+
+/** Call inside describe(): starts the fake with `key` expected, resets it before each test, closes it after the last. */
+export function fakeOpenAiRig(flavour: FakeOpenAiFlavour, key: string): FakeOpenAiRig {
+  let parts: { fake: FakeOpenAi; test: TestContext } | undefined;
+  const running = () => {
+    assert.ok(parts, 'the fake OpenAI rig is only there while tests run');
+    return parts;
+  };
+  before(async () => {
+    const fake = await startFakeOpenAi({ flavour, expectedKey: key });
+    parts = { fake, test: testContext(fake.baseUrl, { apiKey: key }) };
+  });
+  after(async () => {
+    const { fake, test } = running();
+    await test.close();
+    await fake.close();
+  });
+  beforeEach(() => running().fake.reset());
+  return {
+    get fake() {
+      return running().fake;
+    },
+    get test() {
+      return running().test;
+    },
+  };
 }
 
 /** The first paid call of a validated request, as the runner would pass it. */
