@@ -29,6 +29,6 @@ export function progressMessage(progress: JobProgress | undefined, elapsedMs: nu
 }
 
 /** Phases after the paid request was accepted: stopping now means a paid result may be lost. */
-export function isWaitingPhase(phase: JobProgress['phase'] | undefined): boolean {
+export function isWaitingPhase(phase: JobProgress['phase'] | 'cancelled' | undefined): boolean {
   return phase === 'polling' || phase === 'downloading' || phase === 'saving';
 }

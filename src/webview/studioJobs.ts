@@ -7,6 +7,7 @@ import type { JobProgress, JobResult } from '../core/runner';
 import { describeError } from '../host/errorText';
 import { provenanceUri } from '../host/imageUris';
 import { askKeepOrStop } from '../host/jobUi';
+import { isWaitingPhase } from '../host/progressText';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
@@ -17,8 +18,6 @@ interface RunningJob {
   /** The run itself (handed to the background on keep or when the panel closes). */
   readonly work: () => Promise<JobResult> | undefined;
 }
-
-const waitingPhases = new Set<JobView['phase']>(['polling', 'downloading', 'saving']);
 
 /**
  * Runs jobs for the panel and streams their progress to it. Cancel aborts the wait; once a paid
@@ -110,7 +109,7 @@ export class StudioJobs {
       this.post({ type: 'done', requestId, error: 'That job is not running in this window.' });
       return;
     }
-    if (!waitingPhases.has(job.view.phase)) {
+    if (!isWaitingPhase(job.view.phase)) {
       job.controller.abort();
       this.post({ type: 'done', requestId });
       return;
@@ -141,7 +140,7 @@ export class StudioJobs {
     // them 'polling' in the journal for the next activation); abort only what is not paid yet.
     for (const [jobId, job] of this.running) {
       const work = job.work();
-      if (waitingPhases.has(job.view.phase) && work && this.services.background) this.services.background.adopt(jobId, work);
+      if (isWaitingPhase(job.view.phase) && work && this.services.background) this.services.background.adopt(jobId, work);
       else job.controller.abort();
     }
     this.running.clear();
@@ -190,7 +189,7 @@ export class StudioJobs {
     if (!job) return;
     job.view = { ...job.view, ...change };
     this.post({ type: 'job', job: job.view });
-    if (!waitingPhases.has(job.view.phase) && job.view.phase !== 'submitting' && job.view.phase !== 'uploading') {
+    if (!isWaitingPhase(job.view.phase) && job.view.phase !== 'submitting' && job.view.phase !== 'uploading') {
       this.recent.delete(jobId);
       this.recent.set(jobId, job.view);
       for (const oldest of this.recent.keys()) {
