@@ -94,11 +94,6 @@ export class HistoryIndex {
     return { entries, total: candidates.length };
   }
 
-  /** Reads one image's provenance (cached), e.g. for an action on a listed item. */
-  async provenanceOf(sidecar: string, time: number): Promise<Provenance | undefined> {
-    return (await this.read({ sidecar, time })).provenance;
-  }
-
   private async listDir(dir: string): Promise<Listed[]> {
     const folder = this.fs.join(dir, provenanceFolderName);
     const files = await this.fs.listFiles(folder).catch(() => []);
@@ -127,7 +122,7 @@ export class HistoryIndex {
     await Promise.all(Array.from({ length: Math.min(readConcurrency, items.length) }, worker));
   }
 
-  private async read(item: Pick<Listed, 'sidecar' | 'time'>): Promise<{ provenance: Provenance | undefined }> {
+  private async read(item: Listed): Promise<{ provenance: Provenance | undefined }> {
     const cached = this.cache.get(item.sidecar);
     if (cached && cached.time === item.time) return cached;
     this.reads += 1;
