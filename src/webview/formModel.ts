@@ -4,6 +4,7 @@
  * messages the app sends. Pure, so the browser bundle and the Node tests share one implementation.
  */
 import type { ModelCapability } from '../core/capabilities';
+import { providerLabels } from '../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../core/ids';
 import { parseSizeIntent, resolveSize } from '../core/size';
 import type { FormPreset, GenerateForm, HistoryAction, JobView, ReferenceView, ToHost } from './protocol';
@@ -115,7 +116,7 @@ export function sizeProblem(state: StudioState, capability: ModelCapability): st
   }
   const intent = parseSizeIntent(text);
   if (typeof intent === 'string') return intent;
-  const resolved = resolveSize(intent, capability.size, capability.provider);
+  const resolved = resolveSize(intent, capability.size, providerLabels[capability.provider]);
   return resolved.ok ? undefined : resolved.error;
 }
 
