@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { commandIds, studioViewType } from './commands/commands';
 import type { CommandId } from './commands/commands';
 import type * as EngineModule from './engine';
+import { createStudioPanel, showStudioPage } from './webview/studioShell';
 
 /**
  * Activation only wires: command registrations and the panel serializer. Everything with a cost
@@ -29,12 +30,35 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
+  // One Studio per window. Its panel and page are made here, before the engine loads, so that the
+  // webview's start-up (seconds on a first open) overlaps with loading the engine.
+  let studio: vscode.WebviewPanel | undefined;
+  const trackStudio = (panel: vscode.WebviewPanel): vscode.WebviewPanel => {
+    studio = panel;
+    panel.onDidDispose(() => {
+      if (studio === panel) studio = undefined;
+    });
+    return panel;
+  };
+  const openStudio = async (): Promise<unknown> => {
+    if (studio) {
+      studio.reveal();
+      return undefined;
+    }
+    return run('gptImage.openStudio', [trackStudio(createStudioPanel(context.extensionUri))]);
+  };
+
   for (const id of commandIds) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, args)));
+    // Arguments from other callers never reach the Studio handler: it only takes the panel made here.
+    const handler = id === 'gptImage.openStudio' ? openStudio : (...args: unknown[]) => run(id, args);
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(studioViewType, {
-      deserializeWebviewPanel: async (panel, state: unknown) => (await loadEngine()).restoreStudio(panel, state),
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        showStudioPage(trackStudio(panel).webview, context.extensionUri);
+        return (await loadEngine()).restoreStudio(panel, state);
+      },
     }),
   );
   // Jobs that were polling when the window closed continue once the engine is up; loading it

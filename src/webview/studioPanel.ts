@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
 import { allCapabilities } from '../core/capabilities';
-import { studioViewType } from '../commands/commands';
-import { createNonce, renderHtml } from './html';
 import { parseToHost } from './protocol';
 import type { ToHost, ToWebview } from './protocol';
 import { StudioGallery } from './studioGallery';
 import { StudioJobs } from './studioJobs';
 import { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
-
-const title = 'GPT Image Studio';
 
 /**
  * The Studio webview panel: one per window, revealed if already open. It keeps no context while
@@ -23,29 +19,16 @@ export class StudioPanel {
   private readonly jobs: StudioJobs;
   private readonly gallery: StudioGallery;
   private readonly references: StudioReferences;
-  /** When this panel was created, for the time-to-interactive line in the log. */
-  private readonly createdAt = Date.now();
+  /** When the engine took the panel over, for the time-to-interactive line in the log. */
+  private readonly adoptedAt = Date.now();
   private readyCount = 0;
 
-  /** Opens the Studio, or brings the open one to the front. */
-  static show(services: StudioServices): StudioPanel {
-    if (StudioPanel.current) {
-      StudioPanel.current.panel.reveal();
-      return StudioPanel.current;
-    }
-    // Beside the text editor when there is one: "insert into the editor" then shows where it went.
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(studioViewType, title, column, {
-      enableScripts: true,
-      localResourceRoots: resourceRoots(services),
-    });
-    StudioPanel.current = new StudioPanel(panel, services);
-    return StudioPanel.current;
-  }
-
-  /** A panel VS Code restored after a reload (WebviewPanelSerializer); the page restores its own state. */
-  static restore(panel: vscode.WebviewPanel, services: StudioServices): StudioPanel {
-    StudioPanel.current?.panel.dispose();
+  /**
+   * Takes over a panel whose page extension.ts already loaded (studioShell.ts): a new one from
+   * "Open Studio", or one VS Code restored after a reload. One Studio per window.
+   */
+  static adopt(panel: vscode.WebviewPanel, services: StudioServices): StudioPanel {
+    if (StudioPanel.current?.panel !== panel) StudioPanel.current?.panel.dispose();
     StudioPanel.current = new StudioPanel(panel, services);
     return StudioPanel.current;
   }
@@ -55,7 +38,7 @@ export class StudioPanel {
     private readonly services: StudioServices,
   ) {
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: resourceRoots(services) };
+    // Options and HTML were set by studioShell.ts; setting options again would reload the page.
     const thumbnail = (uri: vscode.Uri): string | undefined => (this.inRoots(uri) ? webview.asWebviewUri(uri).toString() : undefined);
     const post = (message: ToWebview): void => this.post(message);
     this.references = new StudioReferences(thumbnail);
@@ -64,13 +47,6 @@ export class StudioPanel {
       post,
       thumbnail,
       generate: (requestId, form) => this.jobs.generate(requestId, form),
-    });
-    webview.html = renderHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'media', 'studio.css')).toString(),
-      title,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
@@ -129,7 +105,7 @@ export class StudioPanel {
   }
 
   private async sendInit(): Promise<void> {
-    const readyAfter = Date.now() - this.createdAt;
+    const readyAfter = Date.now() - this.adoptedAt;
     const keys = await this.services.keyStatus();
     this.post({
       type: 'init',
@@ -142,7 +118,7 @@ export class StudioPanel {
     this.jobs.replay();
     // The page says `ready` again every time it is shown (no retained context); the first is the open.
     if (this.readyCount++ === 0) {
-      this.services.log.info(`Studio: page ready ${readyAfter} ms after the panel was created, init sent at ${Date.now() - this.createdAt} ms.`);
+      this.services.log.info(`Studio: page ready ${readyAfter} ms after the engine took the panel over, init sent at ${Date.now() - this.adoptedAt} ms.`);
     }
   }
 
@@ -164,15 +140,6 @@ export class StudioPanel {
     this.jobs.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
-}
-
-/** dist/ (the script), media/ (the stylesheet) and the output folders (thumbnails); nothing else. */
-function resourceRoots(services: StudioServices): vscode.Uri[] {
-  return [
-    vscode.Uri.joinPath(services.extensionUri, 'dist'),
-    vscode.Uri.joinPath(services.extensionUri, 'media'),
-    ...services.outputFolders(),
-  ];
 }
 
 function isInside(uri: vscode.Uri, root: vscode.Uri): boolean {

@@ -115,6 +115,20 @@ function receive(message: ToWebview): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => receive(event.data));
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  if (event.data?.type === 'init') stopAskingReady();
+  receive(event.data);
+});
 window.addEventListener('error', (event) => send(outgoing.log('error', `${event.message} (${event.filename}:${event.lineno})`)));
+
+// The panel is created before the engine loads (studioShell.ts), so the first `ready` can arrive
+// before anyone listens: repeat it until `init` answers (for at most half a minute).
+let readyAttempts = 0;
+const readyTimer = setInterval(() => {
+  if (++readyAttempts > 60) stopAskingReady();
+  else send(outgoing.ready());
+}, 500);
+function stopAskingReady(): void {
+  clearInterval(readyTimer);
+}
 send(outgoing.ready());

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { studioViewType } from '../commands/commands';
+import { allOutputTargets } from '../host/outputFolder';
+import { createNonce, renderHtml } from './html';
+
+const title = 'GPT Image Studio';
+
+/**
+ * The Studio's panel and page, made by the activation bundle before the engine loads: a webview's
+ * own start-up takes seconds on a first open (code-server installs its service worker first), and
+ * this way it overlaps with loading the engine, which then adopts the panel (StudioPanel.adopt).
+ * Kept small and free of the engine's imports: it is part of dist/extension.js.
+ */
+export function createStudioPanel(extensionUri: vscode.Uri): vscode.WebviewPanel {
+  // Beside the text editor when there is one: "insert into the editor" then shows where it went.
+  const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+  const panel = vscode.window.createWebviewPanel(studioViewType, title, column, {
+    enableScripts: true,
+    localResourceRoots: studioResourceRoots(extensionUri),
+  });
+  showStudioPage(panel.webview, extensionUri);
+  return panel;
+}
+
+/** Loads the page into a new or restored panel. Options are final here: changing them later reloads the page. */
+export function showStudioPage(webview: vscode.Webview, extensionUri: vscode.Uri): void {
+  webview.options = { enableScripts: true, localResourceRoots: studioResourceRoots(extensionUri) };
+  webview.html = renderHtml({
+    cspSource: webview.cspSource,
+    nonce: createNonce(),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'studio.css')).toString(),
+    title,
+  });
+}
+
+/** dist/ (the script), media/ (the stylesheet) and the output folders (thumbnails); nothing else. */
+function studioResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [
+    vscode.Uri.joinPath(extensionUri, 'dist'),
+    vscode.Uri.joinPath(extensionUri, 'media'),
+    ...allOutputTargets().map((target) => target.uri),
+  ];
+}
