@@ -55,10 +55,11 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60000): Promise<v
 }
 
 /**
- * Runs a command from the palette by its title. Retries: commands of an extension that registers
+ * Runs a command from the palette by its title and returns when Enter was pressed on it (for
+ * timings that should not count the typing). Retries: commands of an extension that registers
  * late are missing from an already open palette, which does not refresh.
  */
-export async function runCommand(page: Page, title: string, tries = 20): Promise<void> {
+export async function runCommand(page: Page, title: string, tries = 20): Promise<number> {
   for (let attempt = 0; attempt < tries; attempt++) {
     await page.keyboard.press('F1');
     const input = quickInput(page);
@@ -71,8 +72,9 @@ export async function runCommand(page: Page, title: string, tries = 20): Promise
       await page.keyboard.press('Escape');
       continue;
     }
+    const pressedAt = Date.now();
     await page.keyboard.press('Enter');
-    return;
+    return pressedAt;
   }
   throw new Error(`command not in the palette: ${title}`);
 }

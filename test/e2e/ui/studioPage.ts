@@ -1,5 +1,5 @@
 import type { Frame, Page } from 'playwright-core';
-import { quickInput } from '../harness/browser';
+import { runCommand } from '../harness/browser';
 import { waitFor } from '../harness/processes';
 
 /** The Studio page's root element (present from the first paint, before the host's `init`). */
@@ -53,35 +53,18 @@ export interface StudioOpenTiming {
  * into the palette is not counted. The frames' navigation timings (wall clock, like Date.now() here:
  * same machine) say where the time went.
  */
-export async function openStudioTimed(page: Page, tries = 20): Promise<StudioOpenTiming> {
-  const title = 'GPT Image: Open Studio';
-  for (let attempt = 0; attempt < tries; attempt++) {
-    await page.keyboard.press('F1');
-    const input = quickInput(page);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 3000 });
-    } catch {
-      // The palette does not refresh when an extension registers late (testing.md fact 7).
-      await page.keyboard.press('Escape');
-      continue;
-    }
-    const started = Date.now();
-    await page.keyboard.press('Enter');
-    const studio = await waitForVisibleInFrames(page, '[data-testid="generate"]', 60000);
-    const interactiveMs = Date.now() - started;
-    const own = await navigationTiming(studio);
-    const host = await navigationTiming(studio.parentFrame() ?? studio);
-    return {
-      interactiveMs,
-      webviewFrameStartedMs: Math.round(host.timeOrigin - started),
-      pageStartedMs: Math.round(own.timeOrigin - started),
-      pageDomContentLoadedMs: Math.round(own.timeOrigin + own.domContentLoaded - started),
-    };
-  }
-  throw new Error(`command not in the palette: ${title}`);
+export async function openStudioTimed(page: Page): Promise<StudioOpenTiming> {
+  const started = await runCommand(page, 'GPT Image: Open Studio');
+  const studio = await waitForVisibleInFrames(page, '[data-testid="generate"]', 60000);
+  const interactiveMs = Date.now() - started;
+  const own = await navigationTiming(studio);
+  const host = await navigationTiming(studio.parentFrame() ?? studio);
+  return {
+    interactiveMs,
+    webviewFrameStartedMs: Math.round(host.timeOrigin - started),
+    pageStartedMs: Math.round(own.timeOrigin - started),
+    pageDomContentLoadedMs: Math.round(own.timeOrigin + own.domContentLoaded - started),
+  };
 }
 
 /** A frame's wall-clock start and its DOMContentLoaded end (ms after that start). */
