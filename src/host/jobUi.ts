@@ -7,7 +7,7 @@ import type { GenerationRequest } from '../core/request';
 import { validateRequest } from '../core/request';
 import type { JobProgress, JobResult } from '../core/runner';
 import { createWarningShower, showError } from './messages';
-import { isWaitingPhase, progressMessage } from './progressText';
+import { isPaidPhase, progressMessage } from './progressText';
 import { presentResults } from './results';
 import type { OpenMode } from './results';
 import type { Services } from './services';
@@ -71,6 +71,8 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
           const controller = new AbortController();
           const started = Date.now();
           let latest: JobProgress | undefined;
+          // Some task's paid request was sent: keep-or-stop from then on, whatever the latest phase.
+          let paid = false;
           let jobId = options.jobId;
           let settled = false;
           let cancelled = false;
@@ -88,6 +90,7 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
             controller.signal,
             (event) => {
               latest = event;
+              if (isPaidPhase(event.phase)) paid = true;
               jobId = event.jobId;
               update();
             },
@@ -96,7 +99,7 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
               showWarnings(job.warnings);
             },
           );
-          work.then(
+          void work.then(
             async (result) => {
               if (settled) return;
               finish(result);
@@ -106,22 +109,16 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
             async (error: unknown) => {
               if (settled) return;
               finish(undefined);
-              if (cancelled && isAbortError(error)) {
-                if (latest?.phase === 'submitting' || latest?.phase === 'uploading') {
-                  void vscode.window.showWarningMessage(
-                    `Cancelled. If the request had already reached ${label}, it may still be charged; "GPT Image: Show Jobs" lists it.`,
-                  );
-                }
-                return;
-              }
+              // A plain cancel only happens before any paid request (else keep-or-stop was asked).
+              if (cancelled && isAbortError(error)) return;
               await showError(services, error, { jobId });
               await presentSavedPart(services, jobId);
             },
-          );
+          ).catch((error: unknown) => services.log.warn(`Could not show the outcome of job ${jobId ?? '(not started)'}: ${String(error)}`));
 
           token.onCancellationRequested(async () => {
             if (settled) return;
-            if (jobId !== undefined && isWaitingPhase(latest?.phase)) {
+            if (jobId !== undefined && paid) {
               const choice = await askKeepOrStop(label);
               if (settled) return; // It finished while the question was open: nothing to stop.
               if (choice === 'stop') {
@@ -146,14 +143,14 @@ export function watchJob(services: Services, options: WatchOptions): Promise<Job
 }
 
 /**
- * Cancel on a job the provider already accepted: keep it running in the background, or stop waiting
- * (it may still be charged). The Studio's Cancel asks the same question.
+ * Cancel on a job whose paid request was sent (submitting, accepted or downloading): keep it running
+ * in the background, or stop waiting (it may still be charged). The Studio's Cancel asks the same question.
  */
 export async function askKeepOrStop(label: string): Promise<'keep' | 'stop'> {
   const keep = 'Keep in background';
   const stop = 'Stop waiting';
   const choice = await vscode.window.showWarningMessage(
-    `${label} has accepted this job and is still working on it.`,
+    `A paid request for this job was sent to ${label}, which may still be working on it.`,
     {
       modal: true,
       detail: `Keep it running in the background (the status bar shows it, and the image is saved when it is ready), or stop waiting for it (${label} may still charge for it).`,

@@ -28,6 +28,15 @@ export function progressMessage(progress: JobProgress | undefined, elapsedMs: nu
   return `${phase}${task} · ${formatElapsed(elapsedMs)}`;
 }
 
+/**
+ * A progress event in this phase means a paid request was sent (or is being sent) for some task:
+ * only uploads come before it. Keep-or-stop hinges on this, not on the latest phase, because in a
+ * job of several images task 2 may be 'submitting' while task 1 is already polling.
+ */
+export function isPaidPhase(phase: JobProgress['phase']): boolean {
+  return phase !== 'uploading';
+}
+
 /** Phases after the paid request was accepted: stopping now means a paid result may be lost. */
 export function isWaitingPhase(phase: JobProgress['phase'] | 'cancelled' | undefined): boolean {
   return phase === 'polling' || phase === 'downloading' || phase === 'saving';

@@ -7,7 +7,7 @@ import type { JobProgress, JobResult } from '../core/runner';
 import { describeError } from '../host/errorText';
 import { provenanceUri } from '../host/imageUris';
 import { askKeepOrStop } from '../host/jobUi';
-import { isWaitingPhase } from '../host/progressText';
+import { isPaidPhase, isWaitingPhase } from '../host/progressText';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
@@ -17,6 +17,10 @@ interface RunningJob {
   view: JobView;
   /** The run itself (handed to the background on keep or when the panel closes). */
   readonly work: () => Promise<JobResult> | undefined;
+  /** Some task's paid request was sent: Cancel now asks keep-or-stop instead of just aborting. */
+  paid: boolean;
+  /** The user chose "Stop waiting": later progress and the abort error must not overwrite that. */
+  stopped: boolean;
 }
 
 /**
@@ -29,6 +33,8 @@ export class StudioJobs {
   private readonly kept = new Set<string>();
   /** Jobs that ended lately, so a page that was hidden (and so reloaded) learns how they ended. */
   private readonly recent = new Map<string, JobView>();
+  /** Runs that have no journaled job yet (references still being read): closing simply aborts them. */
+  private readonly starting = new Set<AbortController>();
 
   constructor(
     private readonly services: StudioServices,
@@ -42,6 +48,7 @@ export class StudioJobs {
     let jobId: string | undefined;
     let work: Promise<JobResult> | undefined;
     const controller = new AbortController();
+    this.starting.add(controller);
     try {
       const request: GenerationRequest = {
         provider: form.provider,
@@ -62,6 +69,7 @@ export class StudioJobs {
         signal: controller.signal,
         onJobCreated: (job) => {
           jobId = job.id;
+          this.starting.delete(controller);
           const view: JobView = {
             jobId: job.id,
             requestId,
@@ -76,7 +84,7 @@ export class StudioJobs {
             thumbnails: [],
             cancellable: true,
           };
-          this.running.set(job.id, { controller, view, work: () => work });
+          this.running.set(job.id, { controller, view, work: () => work, paid: false, stopped: false });
           this.post({ type: 'job', job: view });
         },
         onProgress: (progress) => this.progress(progress),
@@ -90,6 +98,7 @@ export class StudioJobs {
       if (!isInputError(error) && !isAbortError(error)) this.services.log.warn(`Studio job ${jobId ?? '(not started)'}: ${message ?? ''}`);
       this.post({ type: 'done', requestId, error: message });
     } finally {
+      this.starting.delete(controller);
       if (jobId !== undefined) {
         this.running.delete(jobId);
         this.kept.delete(jobId);
@@ -109,20 +118,31 @@ export class StudioJobs {
       this.post({ type: 'done', requestId, error: 'That job is not running in this window.' });
       return;
     }
-    if (!isWaitingPhase(job.view.phase)) {
+    if (!job.paid) {
+      // Nothing paid was sent yet: abort, and say so before the abort error arrives.
+      job.stopped = true;
+      this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
       job.controller.abort();
       this.post({ type: 'done', requestId });
       return;
     }
     const label = providerLabels[job.view.provider];
-    if ((await askKeepOrStop(label)) === 'stop') {
+    const choice = await askKeepOrStop(label);
+    // The job may have ended while the question was open: nothing left to stop or keep.
+    if (!this.running.has(jobId)) {
+      this.post({ type: 'done', requestId });
+      return;
+    }
+    if (choice === 'stop') {
+      // The final word is set before the abort: generate()'s catch and finally run before we resume.
+      job.stopped = true;
+      this.update(jobId, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
       job.controller.abort();
       await job.work()?.catch(() => undefined);
       await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Could not abandon job ${jobId}: ${String(error)}`));
-      this.update(jobId, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
     } else {
       const work = job.work();
-      if (work && this.services.background) this.services.background.adopt(jobId, work);
+      if (work) this.services.background.adopt(jobId, work);
       this.kept.add(jobId);
       this.update(jobId, { message: 'Continuing in the background', cancellable: false });
     }
@@ -136,17 +156,23 @@ export class StudioJobs {
   }
 
   dispose(): void {
-    // Closing the panel must not lose a paid task: hand waiting jobs to the background (or leave
-    // them 'polling' in the journal for the next activation); abort only what is not paid yet.
+    // Closing the panel is not Cancel: every journaled job goes on in the background, whatever its
+    // phase (an OpenAI submit stays 'submitting' for a minute or two, and aborting it would leave a
+    // paid request of unknown outcome). Only runs with no job yet are aborted; nothing was sent.
     for (const [jobId, job] of this.running) {
       const work = job.work();
-      if (isWaitingPhase(job.view.phase) && work && this.services.background) this.services.background.adopt(jobId, work);
-      else job.controller.abort();
+      if (work && !job.stopped) this.services.background.adopt(jobId, work);
+      else if (!work) job.controller.abort();
     }
+    for (const controller of this.starting) controller.abort();
+    this.starting.clear();
     this.running.clear();
   }
 
   private progress(progress: JobProgress): void {
+    const job = this.running.get(progress.jobId);
+    if (!job || job.stopped) return;
+    if (isPaidPhase(progress.phase)) job.paid = true;
     const kept = this.kept.has(progress.jobId);
     this.update(progress.jobId, {
       phase: progress.phase,
@@ -159,9 +185,9 @@ export class StudioJobs {
   }
 
   private failed(jobId: string, error: unknown): void {
+    if (this.running.get(jobId)?.stopped === true) return;
     if (isAbortError(error)) {
-      const stopped = this.running.get(jobId)?.view.phase === 'cancelled';
-      if (!stopped) this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+      this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
       return;
     }
     const text = describeError(error, { jobId }).message;

@@ -25,10 +25,9 @@ export interface StudioServices {
   jobOutput(): JobOutput;
   /**
    * Takes over a job that keeps running without the panel (Cancel → "Keep in background", or the
-   * panel closed while a paid task is pending): host/backgroundJobs.ts `adopt`. Optional: without
-   * it such a job stays 'polling' in the journal and resumes on the next activation.
+   * panel closed while a job runs): host/backgroundJobs.ts `adopt`.
    */
-  readonly background?: { adopt(jobId: string, work: Promise<JobResult>): void } | undefined;
+  readonly background: { adopt(jobId: string, work: Promise<JobResult>): void };
   /** The text editor the user last worked in (the webview takes focus, so "active" is not enough). */
   lastTextEditor(): vscode.TextEditor | undefined;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobRecord, JobState, JobTask } from '../../../src/core/journal';
 import { describeJob, formatAge, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
-import { formatElapsed, isWaitingPhase, progressMessage } from '../../../src/host/progressText';
+import { formatElapsed, isPaidPhase, isWaitingPhase, progressMessage } from '../../../src/host/progressText';
 import { journalRequest } from '../core/fixtures';
 
 function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask[] = [{ state, n: 1, files: [] }]): JobRecord {
@@ -84,5 +84,12 @@ describe('progress text', () => {
     assert.equal(isWaitingPhase('downloading'), true);
     assert.equal(isWaitingPhase('submitting'), false);
     assert.equal(isWaitingPhase(undefined), false);
+  });
+
+  it('counts a paid request as sent from the submit on (only uploads come before it)', () => {
+    assert.equal(isPaidPhase('uploading'), false);
+    assert.equal(isPaidPhase('submitting'), true);
+    assert.equal(isPaidPhase('polling'), true);
+    assert.equal(isPaidPhase('unknown'), true);
   });
 });
