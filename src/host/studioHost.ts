@@ -28,6 +28,7 @@ function createStudioServices(services: Services): StudioServices {
   return {
     extensionUri: services.context.extensionUri,
     log: services.log,
+    scrub: (text) => services.scrubber.scrub(text),
     runner: services.runner,
     background: services.background,
     keyStatus: () => services.keys.status(),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { allCapabilities } from '../core/capabilities';
 import { parseToHost } from './protocol';
+import { scrubStrings } from './scrubMessage';
 import type { ToHost, ToWebview } from './protocol';
 import { StudioGallery } from './studioGallery';
 import { StudioJobs } from './studioJobs';
@@ -128,7 +129,7 @@ export class StudioPanel {
 
   private post(message: ToWebview): void {
     // A message to a disposed or hidden page is dropped; the page asks again with `ready`.
-    void this.panel.webview.postMessage(message).then(undefined, () => undefined);
+    void this.panel.webview.postMessage(scrubStrings(message, this.services.scrub)).then(undefined, () => undefined);
   }
 
   private inRoots(uri: vscode.Uri): boolean {

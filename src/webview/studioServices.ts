@@ -12,6 +12,8 @@ import type { Logger } from '../providers/types';
 export interface StudioServices {
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
+  /** Replaces every registered API key in a text (host/secretScrubber.ts); applied to all the page sees. */
+  scrub(text: string): string;
   readonly runner: JobRunner;
   /** Which providers have a key stored (never the keys). */
   keyStatus(): Promise<Readonly<Record<ProviderId, boolean>>>;
