@@ -6,7 +6,7 @@ import { HistoryIndex } from '../host/history';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
 import { baseName } from '../host/imageUris';
 import { imageSnippet } from './insertImage';
-import type { FormPreset, GenerateForm, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
+import type { FormPreset, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
 import type { StudioServices } from './studioServices';
 
 /** workspace.fs behind the history's file-system port; locations are URI strings. */
@@ -23,11 +23,10 @@ export const workspaceHistoryFs: HistoryFileSystem = {
   join: (dir, name) => vscode.Uri.joinPath(vscode.Uri.parse(dir, true), name).toString(),
 };
 
-/** Callbacks into the panel for actions that start a job or change the form. */
+/** Callbacks into the panel: messages to the page and thumbnails. */
 export interface GalleryHooks {
   post(message: ToWebview): void;
   thumbnail(uri: vscode.Uri): string | undefined;
-  generate(requestId: string, form: GenerateForm): Promise<void>;
 }
 
 /**
@@ -93,11 +92,15 @@ export class StudioGallery {
         if (!request || !provider || !model || !isProviderId(provider) || !isModelId(model)) {
           return this.fail(requestId, 'The parameters of this image are not recorded.');
         }
-        const preset = this.preset(provider, model, request, action === 'otherProvider');
-        if (action === 'regenerate') {
-          return this.hooks.generate(requestId, { ...preset, references: preset.references.map((reference) => reference.spec) });
+        // The Studio's form has no mask: regenerating a masked edit would send a different, unmasked paid edit.
+        if (request.mask && action === 'regenerate') {
+          return this.fail(requestId, 'This image is a masked edit, and the Studio cannot send masks: use "Vary" to start from its settings without the mask, or Edit Image.');
         }
+        // Every variant only loads the form: a recorded request (maybe a sidecar from a cloned
+        // repository) never starts a paid job by itself; the user sees the settings and the cost first.
+        const preset = this.preset(provider, model, request, action === 'otherProvider');
         this.hooks.post({ type: 'loadForm', requestId, form: preset });
+        if (request.mask) info = 'Loaded without its mask (the Studio does not send masks).';
         break;
       }
     }

@@ -44,11 +44,7 @@ export class StudioPanel {
     const post = (message: ToWebview): void => this.post(message);
     this.references = new StudioReferences(thumbnail);
     this.jobs = new StudioJobs(services, this.references, post, thumbnail);
-    this.gallery = new StudioGallery(services, {
-      post,
-      thumbnail,
-      generate: (requestId, form) => this.jobs.generate(requestId, form),
-    });
+    this.gallery = new StudioGallery(services, { post, thumbnail });
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidChangeViewState(() => {

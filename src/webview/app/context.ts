@@ -11,6 +11,11 @@ export interface StudioContext {
   readonly state: StudioState;
   readonly init: InitMessage;
   keys: Readonly<Record<ProviderId, boolean>>;
+  /**
+   * The Generate request sent but not yet answered by its `job` (or `done`): Generate stays
+   * disabled meanwhile, so a double click does not start two paid jobs.
+   */
+  pendingGenerate: string | undefined;
   /** Persists the state (vscode.setState) so a hide or reload keeps it. */
   save(): void;
   send(message: ToHost): void;

@@ -182,7 +182,7 @@ function renderFooter(context: StudioContext, footer: HTMLElement): void {
   const problems = formProblems(state, capability);
   const noKey = !context.keys[state.provider];
   const generateButton = button(`Generate${state.n > 1 ? ` ${state.n} images` : ''}`, 'generate', { class: 'primary' });
-  generateButton.disabled = problems.length > 0;
+  generateButton.disabled = problems.length > 0 || context.pendingGenerate !== undefined;
   generateButton.addEventListener('click', () => generate(context));
   const parts: Array<HTMLElement | undefined> = [
     h('div', { class: 'cost', 'data-testid': 'cost-estimate', title: cost.basis, text: `${costText} (${cost.basis})` }),
@@ -197,6 +197,7 @@ function renderFooter(context: StudioContext, footer: HTMLElement): void {
 
 /** Sends Generate if the form is valid; the job's progress arrives as `job` messages. */
 export function generate(context: StudioContext): void {
+  if (context.pendingGenerate !== undefined) return;
   const capability = context.capability();
   const problems = formProblems(context.state, capability);
   if (problems.length > 0) {
@@ -204,12 +205,17 @@ export function generate(context: StudioContext): void {
     return;
   }
   const form = generateForm(context.state, capability);
-  context.request(
+  context.pendingGenerate = context.request(
     (id) => outgoing.generate(id, form),
     (reply) => {
+      if (context.pendingGenerate === reply.requestId) {
+        context.pendingGenerate = undefined;
+        context.renderForm();
+      }
       if (reply.error) context.notify(reply.error, 'error');
     },
   );
+  context.renderForm();
 }
 
 function change(context: StudioContext, refresh: () => void, apply: () => void, after?: () => void): void {

@@ -14,7 +14,7 @@ const actions: ReadonlyArray<{ action: HistoryAction; label: string; testId: str
   { action: 'insertMarkdown', label: 'Insert Markdown', testId: 'action-insert-markdown', needsFile: true },
   { action: 'insertHtml', label: 'Insert HTML', testId: 'action-insert-html', needsFile: true },
   { action: 'edit', label: 'Edit…', testId: 'action-edit', needsFile: true },
-  { action: 'regenerate', label: 'Regenerate', testId: 'action-regenerate', needsFile: false },
+  { action: 'regenerate', label: 'Regenerate…', testId: 'action-regenerate', needsFile: false },
   { action: 'vary', label: 'Vary', testId: 'action-vary', needsFile: false },
   { action: 'otherProvider', label: 'Other provider…', testId: 'action-other-provider', needsFile: false },
 ];

@@ -41,6 +41,7 @@ function start(init: InitMessage): void {
     state,
     init,
     keys: init.keys,
+    pendingGenerate: undefined,
     save: () => api.setState(state),
     send,
     request: (build, onReply) => {
@@ -93,6 +94,10 @@ function receive(message: ToWebview): void {
       gallery?.receive(message);
       return;
     case 'job':
+      if (context && context.pendingGenerate === message.job.requestId) {
+        context.pendingGenerate = undefined;
+        context.renderForm();
+      }
       jobs?.update(message.job);
       if (message.job.phase === 'saved') gallery?.reload();
       return;
