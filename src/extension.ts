@@ -17,12 +17,20 @@ export function activate(context: vscode.ExtensionContext): void {
       const module = require('./engine.js') as typeof EngineModule;
       return module.createEngine(context);
     });
-    return engine;
+    const loading = engine;
+    // A failed start is not cached: the next command tries again (a transient error need not stick).
+    loading.catch(() => {
+      if (engine === loading) engine = undefined;
+    });
+    return loading;
   };
 
-  const run = async (id: CommandId, args: unknown[]): Promise<unknown> => {
+  /** `skip`: the command's target went away while the engine loaded (a Studio closed at once). */
+  const run = async (id: CommandId, args: unknown[], skip?: () => boolean): Promise<unknown> => {
     try {
-      return await (await loadEngine()).runCommand(id, args);
+      const loaded = await loadEngine();
+      if (skip?.()) return undefined;
+      return await loaded.runCommand(id, args);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       void vscode.window.showErrorMessage(`GPT Image Studio could not start: ${message}`);
@@ -33,9 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
   // One Studio per window. Its panel and page are made here, before the engine loads, so that the
   // webview's start-up (seconds on a first open) overlaps with loading the engine.
   let studio: vscode.WebviewPanel | undefined;
+  // A panel closed before the engine loaded must not be adopted: touching its webview throws.
+  const disposed = new WeakSet<vscode.WebviewPanel>();
   const trackStudio = (panel: vscode.WebviewPanel): vscode.WebviewPanel => {
     studio = panel;
     panel.onDidDispose(() => {
+      disposed.add(panel);
       if (studio === panel) studio = undefined;
     });
     return panel;
@@ -45,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
       studio.reveal();
       return undefined;
     }
-    return run('gptImage.openStudio', [trackStudio(createStudioPanel(context.extensionUri))]);
+    const panel = trackStudio(createStudioPanel(context.extensionUri));
+    return run('gptImage.openStudio', [panel], () => disposed.has(panel));
   };
 
   for (const id of commandIds) {
@@ -57,7 +69,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(studioViewType, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         showStudioPage(trackStudio(panel).webview, context.extensionUri);
-        return (await loadEngine()).restoreStudio(panel, state);
+        const loaded = await loadEngine();
+        if (disposed.has(panel)) return;
+        return loaded.restoreStudio(panel, state);
       },
     }),
   );
