@@ -101,17 +101,27 @@ export function nearestAspect(width: number, height: number, allowed: readonly A
   return best;
 }
 
-/** Pixels for an aspect × tier on a free-size provider, shrunk until OpenAI's rules hold. */
+/**
+ * Pixels for an aspect × tier on a free-size provider: the tier's long edge, grown in steps of 16
+ * while the image is below OpenAI's pixel minimum (16:9 at 1k is 1024x576 = 589,824 px, too small:
+ * it becomes 1088x608, the first size that fits), or shrunk in steps of 16 while it is above the maximum (4:3 at 4k).
+ */
 export function pixelsForAspect(aspect: AspectRatio, tier: ResolutionTier): { width: number; height: number } {
   const ratio = aspect === 'auto' ? 1 : ratioValues[aspect];
+  const long = Math.max(ratio, 1 / ratio);
+  const at = (longEdge: number): { width: number; height: number } => {
+    const shortEdge = Math.max(16, Math.round(longEdge / long / 16) * 16);
+    return ratio >= 1 ? { width: longEdge, height: shortEdge } : { width: shortEdge, height: longEdge };
+  };
   let longEdge = tierLongEdge[tier];
-  for (;;) {
-    const shortEdge = Math.max(16, Math.round(longEdge / Math.max(ratio, 1 / ratio) / 16) * 16);
-    const width = ratio >= 1 ? longEdge : shortEdge;
-    const height = ratio >= 1 ? shortEdge : longEdge;
-    if (freeSizeProblem(width, height) === undefined || longEdge <= 1024) return { width, height };
-    longEdge -= 16;
-  }
+  // Bounded by the max edge either way, so an aspect no size fits cannot loop forever.
+  while (pixelsOf(at(longEdge)) < freeSizeLimits.minPixels && longEdge + 16 <= freeSizeLimits.maxEdge) longEdge += 16;
+  while (pixelsOf(at(longEdge)) > freeSizeLimits.maxPixels && longEdge > 1024) longEdge -= 16;
+  return at(longEdge);
+}
+
+function pixelsOf(size: { readonly width: number; readonly height: number }): number {
+  return size.width * size.height;
 }
 
 function parsePreset(preset: string): { width: number; height: number } {

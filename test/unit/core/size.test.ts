@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { freeSizeProblem, parseSizeIntent, resolveSize } from '../../../src/core/size';
+import { freeSizeProblem, parseSizeIntent, pixelsForAspect, resolveSize } from '../../../src/core/size';
 import type { SizeRule } from '../../../src/core/capabilities';
 import { capabilityRow } from './fixtures';
 
@@ -51,5 +51,22 @@ describe('size intent', () => {
     assert.ok(changed.ok);
     assert.deepEqual(changed.size, { kind: 'aspectTier', aspect: '4:3', tier: '2k' });
     assert.equal(changed.warnings.length, 1);
+  });
+
+  it('grows 16:9 and 9:16 at 1k to the pixel minimum, and every aspect × tier is a valid OpenAI size', () => {
+    // 1024x576 is 589,824 px, below 655,360: the long edge grows in steps of 16 until it fits
+    // (1088x608 = 661,504 px is the first; the short edge is rounded to a multiple of 16).
+    assert.deepEqual(pixelsForAspect('16:9', '1k'), { width: 1088, height: 608 });
+    assert.deepEqual(pixelsForAspect('9:16', '1k'), { width: 608, height: 1088 });
+    assert.deepEqual(pixelsForAspect('1:1', '1k'), { width: 1024, height: 1024 });
+    assert.deepEqual(pixelsForAspect('16:9', '4k'), { width: 3840, height: 2160 });
+    for (const aspect of ['1:1', '4:3', '3:4', '16:9', '9:16'] as const) {
+      for (const tier of ['1k', '2k', '4k'] as const) {
+        const { width, height } = pixelsForAspect(aspect, tier);
+        assert.equal(freeSizeProblem(width, height), undefined, `${aspect}@${tier} → ${width}x${height}`);
+      }
+    }
+    const resolved = resolveSize({ kind: 'aspect', aspect: '16:9', tier: '1k' }, rule('openai'), 'OpenAI');
+    assert.deepEqual(resolved, { ok: true, size: { kind: 'wxh', value: '1088x608' }, warnings: [] });
   });
 });
