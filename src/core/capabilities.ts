@@ -39,7 +39,10 @@ export interface EditCapability {
   readonly acceptsLocalFile: boolean;
   readonly acceptsUrl: boolean;
   readonly mask: boolean;
-  /** Whether `input_fidelity` may be sent (never for gpt-image-2, U-O2). */
+  /**
+   * Whether `input_fidelity` may be sent (never for gpt-image-2, U-O2). Nothing reads it yet: it is
+   * kept for when input_fidelity is exposed as an option, so that option can be offered per row.
+   */
   readonly inputFidelity: boolean;
 }
 

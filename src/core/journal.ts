@@ -91,9 +91,12 @@ export interface JournalStore {
   remove(id: string): Promise<void>;
 }
 
-/** A job's overall state follows its tasks: the least finished one wins. */
+/**
+ * A job's overall state follows its tasks: work still under way first (submitting, polling,
+ * downloading), then the outcome that matters most to the user (unknown: money may be spent), then
+ * failed, cancelled, and saved only when every task is saved.
+ */
 export function overallState(tasks: readonly JobTask[]): JobState {
-  const order: JobState[] = ['submitting', 'unknown', 'polling', 'downloading', 'failed', 'cancelled', 'saved'];
   const states = new Set(tasks.map((task) => task.state));
   if (states.has('submitting')) return 'submitting';
   if (states.has('polling')) return 'polling';
@@ -101,5 +104,5 @@ export function overallState(tasks: readonly JobTask[]): JobState {
   if (states.has('unknown')) return 'unknown';
   if (states.has('failed')) return 'failed';
   if (states.has('cancelled')) return 'cancelled';
-  return order[order.length - 1] as JobState;
+  return 'saved';
 }
