@@ -3,6 +3,7 @@ import { InputError } from '../core/errors';
 import type { InputImage } from '../core/request';
 import { baseName } from '../host/imageUris';
 import type { ReferenceSpec, ReferenceView } from './protocol';
+import { hasNoDotSegments } from './uriPath';
 
 /** Extensions a reference image may have; the bytes are sniffed again by request validation. */
 const imageExtensions = /\.(png|jpe?g|webp)$/i;
@@ -72,7 +73,7 @@ export class StudioReferences {
 }
 
 export function isWorkspaceImage(uri: vscode.Uri): boolean {
-  return imageExtensions.test(uri.path) && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  return imageExtensions.test(uri.path) && hasNoDotSegments(uri.path) && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
 }
 
 function parseUri(text: string): vscode.Uri | undefined {
