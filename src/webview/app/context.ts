@@ -9,7 +9,8 @@ export type DoneMessage = Extract<ToWebview, { type: 'done' }>;
 /** What the views share: the persisted state, what the host said at `init`, and ways to talk back. */
 export interface StudioContext {
   readonly state: StudioState;
-  readonly init: InitMessage;
+  /** Replaced when the host answers a repeated `ready` with another `init`. */
+  init: InitMessage;
   keys: Readonly<Record<ProviderId, boolean>>;
   /**
    * The Generate request sent but not yet answered by its `job` (or `done`): Generate stays

@@ -35,7 +35,15 @@ function send(message: ToHost): void {
 }
 
 function start(init: InitMessage): void {
-  const state = context?.state ?? saved ?? initialState(init.defaults.provider, init.defaults.model);
+  // `ready` is repeated until an `init` arrives, so several may: later ones refresh, never rebuild
+  // (a rebuild would add another drop listener, observer and ticking jobs view each time).
+  if (context) {
+    context.init = init;
+    context.keys = init.keys;
+    context.renderForm();
+    return;
+  }
+  const state = saved ?? initialState(init.defaults.provider, init.defaults.model);
   const formContainer = h('div', { class: 'form', 'data-testid': 'form' });
   const created: StudioContext = {
     state,
@@ -50,7 +58,7 @@ function start(init: InitMessage): void {
       send(build(requestId));
       return requestId;
     },
-    capability: () => capabilityOf(init, state),
+    capability: () => capabilityOf(created.init, state),
     notify,
     renderForm: () => renderForm(created, formContainer),
   };
