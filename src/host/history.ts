@@ -38,8 +38,13 @@ export interface HistoryPage {
 }
 
 export interface HistoryQuery {
-  /** Output folders to look in (the history adds the folders journal jobs wrote to). */
+  /** Output folders to look in (the history adds the folders this workspace's journal jobs wrote to). */
   readonly dirs: readonly string[];
+  /**
+   * The open workspace folders, in the same form as `dirs`. The journal is global (one per user),
+   * so only jobs that wrote inside these or `dirs` are this workspace's; without it, every job is.
+   */
+  readonly roots?: readonly string[] | undefined;
   readonly query: string;
   readonly offset: number;
   readonly limit: number;
@@ -69,7 +74,9 @@ export class HistoryIndex {
   ) {}
 
   async page(request: HistoryQuery): Promise<HistoryPage> {
-    const jobs = await this.listJobs().catch(() => [] as readonly JobRecord[]);
+    const everyJob = await this.listJobs().catch(() => [] as readonly JobRecord[]);
+    const roots = request.roots ? [...request.roots, ...request.dirs] : undefined;
+    const jobs = roots ? everyJob.filter((job) => roots.some((root) => isWithin(job.output.dir, root))) : everyJob;
     const dirs = new Set(request.dirs);
     for (const job of jobs) dirs.add(job.output.dir);
     const listed = (await Promise.all([...dirs].map((dir) => this.listDir(dir)))).flat();
@@ -136,6 +143,12 @@ export class HistoryIndex {
     this.cache.set(item.sidecar, record);
     return record;
   }
+}
+
+/** `dir` is `root` or below it; both are URIs or paths with '/' separators. */
+function isWithin(dir: string, root: string): boolean {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return dir === root || dir.startsWith(prefix);
 }
 
 function keyOf(item: Listed | HistoryEntry): string {

@@ -47,7 +47,8 @@ export class StudioGallery {
 
   async load(requestId: string, query: string, offset: number, limit: number): Promise<void> {
     const dirs = this.services.outputFolders().map((uri) => uri.toString());
-    const page = await this.index.page({ dirs, query, offset, limit });
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString());
+    const page = await this.index.page({ dirs, roots, query, offset, limit });
     const items = page.entries.map((entry) => this.view(entry));
     this.hooks.post({ type: 'history', requestId, query, offset, items, total: page.total });
   }

@@ -126,6 +126,18 @@ describe('history paging', () => {
     assert.equal(fox.entries[0]?.kind, 'job');
   });
 
+  it("lists only this workspace's jobs: the journal is shared by every project", async () => {
+    const project = join(root, 'project-a');
+    const mine = { ...failedJob(join(project, 'images')), id: 'job-mine', request: { ...provenance(0).request, prompt: 'mine' } };
+    const theirs = { ...failedJob(join(root, 'project-b', 'images')), id: 'job-theirs' };
+    // A sibling whose name only starts like the project is another project, not a subfolder.
+    const sibling = { ...failedJob(`${project}-copy`), id: 'job-sibling' };
+    const index = new HistoryIndex(nodeFs, async () => [mine, theirs, sibling]);
+    const page = await index.page({ dirs: [], roots: [project], query: '', offset: 0, limit: 10 });
+    assert.deepEqual(page.entries.map((entry) => (entry.kind === 'job' ? entry.job.id : entry.location)), ['job-mine']);
+    assert.equal(page.total, 1);
+  });
+
   it('treats a missing output folder as empty', async () => {
     const index = new HistoryIndex(nodeFs, async () => {
       throw new Error('journal unreadable');
