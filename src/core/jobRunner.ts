@@ -192,9 +192,9 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   async function abandon(jobId: string): Promise<void> {
     const job = await load(jobId);
     for (const task of job.tasks) if (!isTerminal(task.state)) task.state = 'cancelled';
+    // Uploads stay: the provider may still finish the task, and it reads its inputs from them.
     const current = session(job, AbortSignal.timeout(30_000), undefined, false);
     await current.save();
-    await current.cleanUploads();
   }
 
   /** Newest first. Abandoned submissions are marked unknown first, so every view shows them truthfully. */

@@ -1,7 +1,7 @@
 import type { TokenRates } from './cost';
 import { errorMessage, isProviderError, ProviderError } from './errors';
 import { providerLabels } from './ids';
-import { addWarnings, firstImageIndex, isTerminal, refreshJob, toJobError } from './jobRecords';
+import { addWarnings, firstImageIndex, refreshJob, toJobError } from './jobRecords';
 import type { JobRecord, JobTask } from './journal';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
@@ -75,8 +75,16 @@ export class JobSession {
     try {
       outcome = await provider.submit(call, signal);
     } catch (error) {
-      task.state = isOutcomeUnknown(error) ? 'unknown' : 'failed';
-      task.error = toJobError(isOutcomeUnknown(error) && !isUnknownKind(error) ? cancelledInFlight(this.job.provider) : error);
+      if (isProviderError(error) && error.kind === 'aborted') {
+        // The provider layer reports 'aborted' only when nothing was sent (an abort while a paid
+        // request is in flight is 'unknownOutcome'): nothing can have been charged.
+        task.state = 'cancelled';
+        task.error = { kind: 'aborted', message: `Cancelled before the request was sent to ${label}; nothing was charged.` };
+        await this.save();
+        throw error;
+      }
+      task.state = isProviderError(error) && error.kind === 'unknownOutcome' ? 'unknown' : 'failed';
+      task.error = toJobError(error);
       await this.save();
       this.progress(task.state === 'unknown' ? 'unknown' : 'failed', index, task.error.message);
       throw error;
@@ -118,10 +126,13 @@ export class JobSession {
     );
   }
 
-  /** Deletes uploads once every task that used them has ended (best effort: a leftover upload costs nothing). */
+  /**
+   * Deletes uploads once no task can need them any more (best effort: a leftover upload costs
+   * nothing, while deleting one a running task still reads would spoil a paid result).
+   */
   async cleanUploads(): Promise<void> {
     const pending = this.job.uploads.filter((upload) => !upload.deleted);
-    if (pending.length === 0 || !this.job.tasks.every((task) => isTerminal(task.state))) return;
+    if (pending.length === 0 || !this.job.tasks.every(doneWithUploads)) return;
     const { provider, deps } = this.options;
     if (!provider.deleteUploads) return;
     try {
@@ -237,19 +248,12 @@ export class JobSession {
   }
 }
 
-/** A paid call we cannot know the fate of: the provider said so, or we cancelled it in flight. */
-function isOutcomeUnknown(error: unknown): boolean {
-  return isProviderError(error) && (error.kind === 'unknownOutcome' || error.kind === 'aborted');
-}
-
-function isUnknownKind(error: unknown): boolean {
-  return isProviderError(error) && error.kind === 'unknownOutcome';
-}
-
-function cancelledInFlight(provider: JobRecord['provider']): ProviderError {
-  return new ProviderError({
-    kind: 'unknownOutcome',
-    provider,
-    message: `Cancelled while the request to ${providerLabels[provider]} was in flight; it may still have been accepted (and charged).`,
-  });
+/**
+ * Whether a task can no longer read the job's uploads: it was saved or failed, or it was cancelled
+ * before the provider ever accepted it. An unknown submit, or a task the user abandoned while the
+ * provider was working on it, may still be running and fetch its inputs, so its uploads stay.
+ */
+function doneWithUploads(task: JobTask): boolean {
+  if (task.state === 'saved' || task.state === 'failed') return true;
+  return task.state === 'cancelled' && task.taskId === undefined && task.submittedAt === undefined;
 }

@@ -65,7 +65,10 @@ export interface JobRunner {
   retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult>;
   /** The user's explicit choice to pay again for a failed or unknown job: a new job, same request. */
   resubmit(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
-  /** Stop waiting for a job; it stays listed as 'cancelled'. Deletes uploads it made. */
+  /**
+   * Stop waiting for a job; it stays listed as 'cancelled'. Its uploads are kept: the provider may
+   * still be running the task, which reads them.
+   */
   abandon(jobId: string): Promise<void>;
   /** Removes a finished job from the journal (files on disk stay). */
   discard(jobId: string): Promise<void>;

@@ -24,8 +24,15 @@ export interface RunnerRig {
   readonly http: HttpClient;
 }
 
+/** What a test may change about a rig's runner (a logger to watch, another owner, a clock). */
+export interface RigOptions {
+  readonly log?: Logger;
+  readonly ownerId?: string;
+  readonly now?: () => number;
+}
+
 /** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
-export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: string): RunnerRig {
+export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: string, rigOptions: RigOptions = {}): RunnerRig {
   const root = home ?? mkdtempSync(join(tmpdir(), 'gpt-image-runner-'));
   const journal = createFileJournalStore(join(root, 'home'));
   const http = createHttpClient({ log: silentLog });
@@ -35,14 +42,14 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
         baseUrl: baseUrls[id] ?? 'https://unused.invalid',
         http,
         getApiKey: async () => `sk-test-${id}-key`,
-        log: silentLog,
+        log: rigOptions.log ?? silentLog,
         now: () => Date.now(),
         requestTimeoutMs: 30_000,
       }),
     journal,
     writer: createFileImageWriter(),
-    log: silentLog,
-    now: () => Date.now(),
+    log: rigOptions.log ?? silentLog,
+    now: rigOptions.now ?? (() => Date.now()),
     pollIntervalOverrideMs: 20,
     download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
   });
