@@ -3,6 +3,7 @@ import { isModelId, isProviderId } from '../core/ids';
 import { rerunOptions } from '../core/jobRecords';
 import type { JournalRequest } from '../core/journal';
 import { HistoryIndex } from '../host/history';
+import { resolveInputSource } from '../host/inputSource';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
 import { baseName } from '../host/imageUris';
 import { imageSnippet } from './insertImage';
@@ -141,7 +142,7 @@ export class StudioGallery {
   private preset(provider: FormPreset['provider'], model: FormPreset['model'], request: JournalRequest, focusProvider: boolean): FormPreset {
     const references = request.inputImages.flatMap((input): ReferenceView[] => {
       if (input.kind === 'url') return [{ spec: { kind: 'url', url: input.url }, label: input.url }];
-      const uri = resolveSource(input.source);
+      const uri = resolveInputSource(input.source);
       return uri ? [{ spec: { kind: 'file', uri: uri.toString() }, label: input.source, thumbnail: this.hooks.thumbnail(uri) }] : [];
     });
     return { provider, model, ...rerunOptions(request), references, focusProvider };
@@ -182,19 +183,4 @@ export class StudioGallery {
       usage: provenance?.usage,
     };
   }
-}
-
-/** A journal's file reference: workspace-relative (maybe prefixed by a multi-root folder name) or absolute. */
-function resolveSource(source: string): vscode.Uri | undefined {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (source.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(source)) {
-    const folder = folders[0];
-    const local = vscode.Uri.file(source);
-    // Remote workspaces: the same path on the workspace's machine, not on this one.
-    return folder ? local.with({ scheme: folder.uri.scheme, authority: folder.uri.authority }) : local;
-  }
-  const [first, ...rest] = source.split('/');
-  const named = folders.find((folder) => folder.name === first);
-  if (named && rest.length > 0 && folders.length > 1) return vscode.Uri.joinPath(named.uri, ...rest);
-  return folders[0] ? vscode.Uri.joinPath(folders[0].uri, source) : undefined;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InputError } from '../core/errors';
 import type { InputImage } from '../core/request';
+import { inputSource } from '../host/editTargets';
 import { baseName } from '../host/imageUris';
 import type { ReferenceSpec, ReferenceView } from './protocol';
 import { hasNoDotSegments } from './uriPath';
@@ -61,7 +62,8 @@ export class StudioReferences {
       } catch {
         throw new InputError([`Cannot read the reference image ${vscode.workspace.asRelativePath(uri)}.`]);
       }
-      images.push({ kind: 'file', source: vscode.workspace.asRelativePath(uri), fileName: baseName(uri), bytes });
+      // The same encoding as Edit Image, so Resubmit and the gallery read it back alike (multi-root too).
+      images.push({ kind: 'file', source: inputSource(uri), fileName: baseName(uri), bytes });
     }
     return images;
   }
