@@ -6,6 +6,7 @@ import type { ToHost, ToWebview } from './protocol';
 import { StudioGallery } from './studioGallery';
 import { StudioJobs } from './studioJobs';
 import { StudioReferences } from './studioReferences';
+import { refreshStudioRoots } from './studioShell';
 import type { StudioServices } from './studioServices';
 
 /**
@@ -39,7 +40,7 @@ export class StudioPanel {
     private readonly services: StudioServices,
   ) {
     const webview = panel.webview;
-    // Options and HTML were set by studioShell.ts; setting options again would reload the page.
+    // Options and HTML were set by studioShell.ts; options are set again only when the thumbnail roots change (it reloads the page).
     const thumbnail = (uri: vscode.Uri): string | undefined => (this.inRoots(uri) ? webview.asWebviewUri(uri).toString() : undefined);
     const post = (message: ToWebview): void => this.post(message);
     this.references = new StudioReferences(thumbnail);
@@ -51,6 +52,10 @@ export class StudioPanel {
         if (panel.visible) void this.sendKeys();
       }),
       panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('gptImage.outputFolder')) refreshStudioRoots(webview, services.extensionUri);
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => refreshStudioRoots(webview, services.extensionUri)),
     );
   }
 

@@ -34,6 +34,15 @@ export function showStudioPage(webview: vscode.Webview, extensionUri: vscode.Uri
   });
 }
 
+/**
+ * Thumbnails may only come from the resource roots, which include the output folders: after the
+ * output folder setting or the workspace folders change, the roots are set again. That reloads the
+ * page, which restores itself from its saved state and asks `ready` again.
+ */
+export function refreshStudioRoots(webview: vscode.Webview, extensionUri: vscode.Uri): void {
+  webview.options = { enableScripts: true, localResourceRoots: studioResourceRoots(extensionUri) };
+}
+
 /** dist/ (the script), media/ (the stylesheet) and the output folders (thumbnails); nothing else. */
 function studioResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [
