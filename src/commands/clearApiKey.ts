@@ -22,6 +22,10 @@ export function createClearApiKeyCommand(services: Services): (...args: unknown[
         )
       )?.id;
     if (!provider) return false;
+    if (!status[provider]) {
+      void vscode.window.showInformationMessage(`No ${providerLabels[provider]} API key is stored.`);
+      return false;
+    }
     await services.keys.delete(provider);
     services.log.info(`Deleted the API key for ${providerLabels[provider]}.`);
     void vscode.window.showInformationMessage(`The ${providerLabels[provider]} API key was deleted.`);

@@ -51,6 +51,11 @@ async function showJobs(services: Services): Promise<void> {
   const job = picked.job;
   const running = isRunning(job.id);
   const actions = jobActions(job, running);
+  if (actions.length === 0) {
+    // A running job with no files yet: nothing to do but wait (the status bar or notification shows it).
+    void vscode.window.showInformationMessage(`Job ${job.id} is still running in this window; its images open when they are ready.`);
+    return;
+  }
   const chosen = await vscode.window.showQuickPick<ActionItem>(
     actions.map((action) => ({ label: jobActionLabels[action], action })),
     {
