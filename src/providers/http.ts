@@ -1,6 +1,6 @@
 import { Agent, EnvHttpProxyAgent, interceptors, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
-import { ProviderError } from '../core/errors';
+import { ProviderError, isProviderError } from '../core/errors';
 import type { ProviderErrorKind } from '../core/errors';
 import { abortedError, parseRetryAfterMs } from '../core/retry';
 import type { Logger } from './types';
@@ -29,6 +29,12 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Streamed body: read it with one of the helpers below, or iterate it. */
   readonly body: Dispatcher.ResponseData['body'];
+  /**
+   * Classifies an error thrown while reading `body` the way `send` classifies its own: the
+   * per-attempt timeout still runs while the body arrives, and a cancel or a reset there is as
+   * ambiguous for a paid request as one before the headers. A ProviderError passes through.
+   */
+  bodyError(error: unknown): ProviderError;
 }
 
 export interface HttpClient {
@@ -75,24 +81,71 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
   const signal = AbortSignal.any([request.signal, timeout]);
   const started = Date.now();
   log.debug(`${request.provider}: ${request.method} ${redactUrl(request.url)} ${describeHeaders(request.headers)}`);
+  if (request.signal.aborted) throw abortedError(request.signal);
+  // Whether undici handed the whole request to a connected socket: before that (queued, connecting)
+  // no server can have accepted it, so only after it is a cancelled paid request of unknown outcome.
+  const progress = { sent: false };
   try {
     const response = await undiciRequest(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
       signal,
-      dispatcher,
+      dispatcher: request.paid ? noticingSent(dispatcher, progress) : dispatcher,
     });
     const headers = normalizeHeaders(response.headers);
     log.debug(
       `${request.provider}: ${response.statusCode} from ${request.method} ${redactUrl(request.url)} in ${Date.now() - started} ms` +
         (headers['x-request-id'] ? ` (request id ${headers['x-request-id']})` : ''),
     );
-    return { status: response.statusCode, headers, body: response.body };
+    const bodyError = (error: unknown): ProviderError => {
+      if (isProviderError(error)) return error;
+      // The answer had started, so the whole request had arrived.
+      if (request.signal.aborted) return cancelledError(request, true);
+      return classifyNetworkError(error, request, timeout.aborted);
+    };
+    return { status: response.statusCode, headers, body: response.body, bodyError };
   } catch (error) {
-    if (request.signal.aborted) throw abortedError(request.signal);
+    if (request.signal.aborted) throw cancelledError(request, progress.sent);
     throw classifyNetworkError(error, request, timeout.aborted);
   }
+}
+
+/**
+ * The caller cancelled. Before the request was fully written that is a plain cancel; after it, a
+ * paid request may have been accepted and charged, which the journal must say (never resent).
+ */
+function cancelledError(request: HttpRequest, sent: boolean): ProviderError {
+  if (!request.paid || !sent) return abortedError(request.signal);
+  return new ProviderError({
+    kind: 'unknownOutcome',
+    provider: request.provider,
+    retryable: false,
+    message: `Cancelled while the request to ${request.provider} was in flight: it may have been accepted (and charged).`,
+    cause: request.signal.reason,
+  });
+}
+
+/**
+ * The dispatcher with undici's onRequestSent hook added to each handler (undici calls it once the
+ * connection is up and the last byte of the body was written to the socket, flushed or not). Used only on the plain agent, whose handlers are the API's own
+ * objects, and only for paid requests, which never follow redirects.
+ */
+function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Dispatcher {
+  const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
+    const original = (handler as { onRequestSent?: () => void }).onRequestSent;
+    const noticing = new Proxy(handler, {
+      get(target, key, receiver): unknown {
+        if (key !== 'onRequestSent') return Reflect.get(target, key, receiver) as unknown;
+        return () => {
+          progress.sent = true;
+          original?.call(target);
+        };
+      },
+    });
+    return dispatcher.dispatch(options, noticing);
+  };
+  return new Proxy(dispatcher, { get: (target, key, receiver) => (key === 'dispatch' ? dispatch : (Reflect.get(target, key, receiver) as unknown)) });
 }
 
 /** Network codes that prove the request never left this machine, so even a paid POST is safe to resend. */
@@ -167,7 +220,11 @@ export async function readText(response: HttpResponse, limitBytes = 4 * 1024 * 1
   return Buffer.from(await readBytes(response, limitBytes)).toString('utf8');
 }
 
-/** Reads the whole body, refusing more than `limitBytes` (result downloads are capped). */
+/**
+ * Reads the whole body, refusing more than `limitBytes` (result downloads are capped, and a
+ * chunked body has no Content-Length to check first). A body that breaks or times out midway
+ * becomes the request's classified error (retryable for a GET, unknownOutcome for a paid POST).
+ */
 export async function readBytes(response: HttpResponse, limitBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
@@ -178,14 +235,19 @@ export async function readBytes(response: HttpResponse, limitBytes: number): Pro
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of response.body) {
-    const buffer = chunk as Buffer;
-    total += buffer.byteLength;
-    if (total > limitBytes) {
-      response.body.destroy();
-      throw tooLarge(limitBytes);
+  try {
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      total += buffer.byteLength;
+      if (total > limitBytes) {
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+        throw tooLarge(limitBytes);
+      }
+      chunks.push(buffer);
     }
-    chunks.push(buffer);
+  } catch (error) {
+    throw response.bodyError(error);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
 }

@@ -36,9 +36,25 @@ export async function getTaskStatus(
   try {
     return await readJsonReply(response);
   } catch (error) {
-    if (isProviderError(error)) throw error;
-    throw new ProviderError({ kind: 'network', retryable: true, provider, taskId, message: `The connection to ${provider} broke while reading the task status.`, cause: error });
+    // readBytes already made a broken body retryable and a cancel 'aborted'; this adds the task id.
+    if (isProviderError(error) && error.taskId === undefined && error.kind !== 'aborted') throw withTaskId(error, taskId);
+    throw error;
   }
+}
+
+function withTaskId(error: ProviderError, taskId: string): ProviderError {
+  return new ProviderError({
+    kind: error.kind,
+    provider: error.provider,
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    taskId,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    message: error.message,
+    cause: error.cause,
+  });
 }
 
 /**
@@ -71,7 +87,8 @@ export async function postPaid(
   try {
     return await readJsonReply(response);
   } catch (error) {
-    if (isProviderError(error) && error.kind === 'aborted') throw error;
+    // A cancel while the answer arrived already says so (and that it may have been charged).
+    if (request.signal.aborted && isProviderError(error)) throw error;
     throw unknownOutcomeError({
       provider,
       what: operation === 'submit' ? 'task' : 'upload',

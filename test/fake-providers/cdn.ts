@@ -65,6 +65,7 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
       return;
     }
     response.writeHead(200, { 'content-type': stored.contentType, 'content-length': stored.bytes.byteLength, 'cache-control': 'max-age=86400' });
+    if ((fault?.kind === 'resetMidBody' || fault?.kind === 'stallMidBody') && request.method === 'GET') return sendBrokenBody(fault, Buffer.from(stored.bytes), response);
     response.end(request.method === 'HEAD' ? undefined : Buffer.from(stored.bytes));
   };
 
@@ -96,6 +97,23 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
     reset,
     close: () => server.close(),
   };
+}
+
+/** The first half of the file, then a reset or a stall (the headers are already out). */
+async function sendBrokenBody(fault: FakeFault, bytes: Buffer, response: ServerResponse): Promise<void> {
+  const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
+  await new Promise<void>((resolve) => response.write(half, () => resolve()));
+  if (fault.kind === 'resetMidBody') return resetConnection(response);
+  await new Promise<void>((resolve) => {
+    const timer = fault.stallMs === undefined ? undefined : setTimeout(done, fault.stallMs);
+    response.once('close', done);
+    function done(): void {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    }
+  });
+  if (!response.destroyed) response.end(bytes.subarray(half.byteLength));
 }
 
 function answerFault(fault: FakeFault, response: ServerResponse): boolean {

@@ -19,9 +19,13 @@ export interface FakeFault {
    * - reset: drop the connection; on a submit, after the task was created (the unknown-outcome case);
    * - resetBefore: drop the connection before doing anything;
    * - noTaskId: a submit accepted (task created) but answered without a task id;
-   * - notImage: the CDN serves an HTML page instead of the image.
+   * - notImage: the CDN serves an HTML page instead of the image;
+   * - resetMidBody: the CDN starts the file (200, full Content-Length), then drops the connection halfway;
+   * - stallMidBody: the CDN starts the file, then sends nothing more for `stallMs` (default: until the client leaves).
    */
-  readonly kind: 'status' | 'envelope' | 'reset' | 'resetBefore' | 'noTaskId' | 'notImage';
+  readonly kind: 'status' | 'envelope' | 'reset' | 'resetBefore' | 'noTaskId' | 'notImage' | 'resetMidBody' | 'stallMidBody';
+  /** stallMidBody: how long the rest of the file is held back. */
+  readonly stallMs?: number;
   readonly status?: number;
   readonly code?: number;
   readonly message?: string;

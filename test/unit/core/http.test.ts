@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import {
@@ -95,6 +96,11 @@ describe('http: client against a loopback server', () => {
     server = await startLoopbackServer((request, _body, response) => {
       if (request.url === '/reset') return resetConnection(response);
       if (request.url === '/big') return sendJson(response, 200, 'x'.repeat(5000));
+      if (request.url === '/chunked') return void sendChunked(response);
+      if (request.url === '/midbody-reset') return startBody(response, () => resetConnection(response));
+      if (request.url === '/midbody-stall') return startBody(response, () => undefined);
+      // The whole request was read (the fake reads bodies first); the answer never comes.
+      if (request.url === '/hold') return;
       sendJson(response, 200, { ok: true }, { 'x-request-id': 'req_1' });
     });
     client = createHttpClient({ log });
@@ -136,6 +142,59 @@ describe('http: client against a loopback server', () => {
     await assert.rejects(readBytes(response, 1000), (error: unknown) => isProviderError(error) && error.kind === 'invalidResponse');
   });
 
+  it('refuses a chunked body (no Content-Length) once it passes the limit', async () => {
+    const response = await client.send({ method: 'GET', url: `${server.origin}/chunked`, timeoutMs: 5000, signal: new AbortController().signal, paid: false, provider: 'OpenAI' });
+    assert.equal(response.headers['content-length'], undefined);
+    assert.equal(response.headers['transfer-encoding'], 'chunked');
+    await assert.rejects(readBytes(response, 3000), (error: unknown) => isProviderError(error) && error.kind === 'invalidResponse' && /larger than/.test(error.message));
+    const whole = await client.send({ method: 'GET', url: `${server.origin}/chunked`, timeoutMs: 5000, signal: new AbortController().signal, paid: false, provider: 'OpenAI' });
+    assert.equal((await readBytes(whole, 6000)).byteLength, 6000);
+  });
+
+  it('classifies a body that breaks midway: retryable for a GET, unknownOutcome for a paid POST', async () => {
+    const get = await client.send({ method: 'GET', url: `${server.origin}/midbody-reset`, timeoutMs: 5000, signal: new AbortController().signal, paid: false, provider: 'Modellix' });
+    await assert.rejects(readText(get), (error: unknown) => isProviderError(error) && error.kind === 'network' && error.retryable);
+    const post = await client.send({ method: 'POST', url: `${server.origin}/midbody-reset`, body: '{}', timeoutMs: 5000, signal: new AbortController().signal, paid: true, provider: 'Modellix' });
+    await assert.rejects(readText(post), (error: unknown) => isProviderError(error) && error.kind === 'unknownOutcome' && !error.retryable);
+  });
+
+  it('classifies a body that stalls past the per-attempt timeout as a retryable timeout', async () => {
+    const response = await client.send({ method: 'GET', url: `${server.origin}/midbody-stall`, timeoutMs: 300, signal: new AbortController().signal, paid: false, provider: 'APIXO' });
+    await assert.rejects(readBytes(response, 10_000), (error: unknown) => isProviderError(error) && error.kind === 'timeout' && error.retryable);
+  });
+
+  it('a cancel while the body arrives: aborted for a GET, unknownOutcome for a paid POST', async () => {
+    const getController = new AbortController();
+    const get = await client.send({ method: 'GET', url: `${server.origin}/midbody-stall`, timeoutMs: 5000, signal: getController.signal, paid: false, provider: 'APIXO' });
+    setTimeout(() => getController.abort(), 50);
+    await assert.rejects(readBytes(get, 10_000), (error: unknown) => isProviderError(error) && error.kind === 'aborted');
+    const postController = new AbortController();
+    const post = await client.send({ method: 'POST', url: `${server.origin}/midbody-stall`, body: '{}', timeoutMs: 5000, signal: postController.signal, paid: true, provider: 'APIXO' });
+    setTimeout(() => postController.abort(), 50);
+    await assert.rejects(
+      readBytes(post, 10_000),
+      (error: unknown) => isProviderError(error) && error.kind === 'unknownOutcome' && error.message === 'Cancelled while the request to APIXO was in flight: it may have been accepted (and charged).',
+    );
+  });
+
+  it('a cancel after a paid request was fully sent is an unknown outcome', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    await assert.rejects(
+      client.send({ method: 'POST', url: `${server.origin}/hold`, body: '{"prompt":"x"}', timeoutMs: 5000, signal: controller.signal, paid: true, provider: 'OpenAI' }),
+      (error: unknown) => isProviderError(error) && error.kind === 'unknownOutcome' && /^Cancelled while the request to OpenAI was in flight/.test(error.message),
+    );
+  });
+
+  it('a cancel before a paid request was handed to a connection stays a plain cancel', async () => {
+    const before = new AbortController();
+    before.abort();
+    await assert.rejects(
+      client.send({ method: 'POST', url: `${server.origin}/ok`, body: '{}', timeoutMs: 5000, signal: before.signal, paid: true, provider: 'OpenAI' }),
+      (error: unknown) => isProviderError(error) && error.kind === 'aborted',
+    );
+  });
+
   it('reports a refused connection as a retryable network error, even when paid', async () => {
     const closed = await startLoopbackServer(() => undefined);
     const url = `${closed.origin}/x`;
@@ -146,3 +205,18 @@ describe('http: client against a loopback server', () => {
     );
   });
 });
+
+/** 6000 bytes in three chunks without a Content-Length (chunked transfer encoding). */
+async function sendChunked(response: ServerResponse): Promise<void> {
+  response.writeHead(200, { 'content-type': 'application/octet-stream' });
+  for (let chunk = 0; chunk < 3; chunk++) {
+    await new Promise<void>((resolve) => response.write(Buffer.alloc(2000, 0x61), () => resolve()));
+  }
+  response.end();
+}
+
+/** Headers and the first 100 of 1000 promised bytes, then `then` (a reset, or nothing: a stall until the client leaves). */
+function startBody(response: ServerResponse, then: () => void): void {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+  response.write(Buffer.alloc(100, 0x20), then);
+}

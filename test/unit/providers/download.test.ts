@@ -84,6 +84,36 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.equal(cdn.requests().length, 4);
   });
 
+  it('retries a body that stalls midway (the per-attempt timeout), then returns the image', async () => {
+    const url = cdn.put(png);
+    cdn.faults.push({ on: 'download', kind: 'stallMidBody' });
+    const bytes = await downloadResult(http, url, { ...fast, timeoutMs: 300, signal: testSignal() });
+    assert.deepEqual(Buffer.from(bytes), png);
+    assert.equal(cdn.requests().length, 2);
+  });
+
+  it('retries a body cut off midway and fails as a network error once the retries are spent', async () => {
+    const url = cdn.put(png);
+    cdn.faults.push({ on: 'download', kind: 'resetMidBody', times: 10 });
+    const error = await rejection(() => downloadResult(http, url, { ...fast, retries: 2, signal: testSignal() }));
+    assert.ok(isProviderError(error), `a classified error, not ${String(error)}`);
+    assert.equal(error.kind, 'network');
+    assert.equal(error.retryable, true);
+    assert.equal(cdn.requests().length, 3);
+  });
+
+  it('is cancelled, not failed, when the user cancels while the body arrives', async () => {
+    const url = cdn.put(png);
+    cdn.faults.push({ on: 'download', kind: 'stallMidBody' });
+    const controller = new AbortController();
+    const pending = downloadResult(http, url, { ...fast, signal: controller.signal });
+    setTimeout(() => controller.abort(), 150);
+    const error = await rejection(() => pending);
+    assert.ok(isProviderError(error), `a classified error, not ${String(error)}`);
+    assert.equal(error.kind, 'aborted');
+    assert.equal(cdn.requests().length, 1);
+  });
+
   it('gives up after the retries with the last status', async () => {
     const url = cdn.put(png);
     cdn.faults.push({ on: 'download', kind: 'status', status: 502, times: 10 });
