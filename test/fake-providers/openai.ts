@@ -54,10 +54,15 @@ export interface FakeOpenAiOptions {
   readonly latencyMs?: number;
   /** Faults for the first API requests. */
   readonly queue?: readonly FakeOpenAiFault[];
+  /**
+   * A careless gateway: 400 and 401 error messages repeat the Authorization header as received,
+   * so tests can prove the client never shows, logs or keeps it.
+   */
+  readonly echoAuthorization?: boolean;
 }
 
 /** Settable through POST /__control {"options": {...}}; the JSON-safe subset of FakeOpenAiOptions. */
-export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs'>;
+export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization'>;
 
 export interface ServedImage {
   /** Index of the API request (in apiRequests()) that got this image. */
@@ -321,7 +326,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     error: { message: string; type: string; param: string | null; code: string | null; moderation_details?: unknown },
     headers: Record<string, string> = {},
   ): void {
-    sendJson(response, status, { error }, { ...headers, 'x-request-id': requestId() });
+    const echoed = knobs.echoAuthorization && (status === 400 || status === 401) ? ` (received Authorization: ${response.req.headers.authorization ?? 'none'})` : '';
+    sendJson(response, status, { error: { ...error, message: `${error.message}${echoed}` } }, { ...headers, 'x-request-id': requestId() });
   }
 
   let requestCounter = 0;

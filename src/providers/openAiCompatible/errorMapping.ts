@@ -45,11 +45,17 @@ export function parseErrorBody(text: string): ErrorDetails {
 
 const contentPolicyCodes = new Set(['moderation_blocked', 'content_policy_violation', 'sensitive_words_detected', 'content_filter']);
 const quotaCodes = new Set(['insufficient_quota', 'insufficient_user_quota', 'billing_hard_limit_reached', 'billing_not_active']);
-/**
- * Gateway timeouts: the gateway gave up waiting, but the image API behind it may have finished the
- * work (and charged for it). Unlike 500/502/503, these are not a definite rejection.
- */
-const ambiguousStatuses = new Set([504, 524]);
+/** Reason phrases for the statuses that leave a paid request's outcome open. */
+const reasons: Readonly<Record<number, string>> = {
+  408: 'request timeout',
+  409: 'conflict',
+  425: 'too early',
+  500: 'internal server error',
+  502: 'bad gateway',
+  503: 'service unavailable',
+  504: 'gateway timeout',
+  524: 'gateway timeout',
+};
 
 /** Removes the key if a provider echoes it (OpenAI's 401 echoes a masked one; a gateway might not mask). */
 function scrub(text: string, apiKey: string | undefined): string {
@@ -108,16 +114,8 @@ export function mapErrorResponse(
       message: `${label} refused access to the model${words ? ` (${words})` : ''}: ${flavour.permissionHint}.`,
     });
   }
-  if (ambiguousStatuses.has(status)) {
-    return new ProviderError({
-      ...base,
-      kind: 'unknownOutcome',
-      retryable: false,
-      message: `${label}'s gateway timed out (${status}); the image may still have been made and charged, so it is not resent automatically.`,
-    });
-  }
   const { kind, retryable } = kindForStatus(status);
-  if (kind === 'rateLimit') {
+  if (status === 429) {
     return new ProviderError({
       ...base,
       kind,
@@ -126,13 +124,15 @@ export function mapErrorResponse(
       message: `${label} is rate limiting requests${words ? ` (${words})` : ''}; wait a minute and try again.`,
     });
   }
-  if (kind === 'server' || kind === 'timeout') {
+  if (status >= 500 || status === 408 || status === 409 || status === 425) {
+    // Only a 429 (or a 4xx that names the problem) proves nothing was made: a relay's 500 or 502 may
+    // come after the upstream generated and charged (providers.md §6.3), so it is never resent.
+    const reason = reasons[status] ?? (status >= 500 ? 'server error' : 'no result');
     return new ProviderError({
       ...base,
-      kind: 'server',
-      retryable,
-      retryAfterMs: retryAfterFromHeaders(headers),
-      message: `${label} had a server error (${status})${words ? `: ${words}` : ''}; try again in a few minutes.`,
+      kind: 'unknownOutcome',
+      retryable: false,
+      message: `${label} answered ${status} (${reason}) after the request was sent${words ? `, saying ${words}` : ''}; it may have been generated and charged. Check your account, then resubmit by hand.`,
     });
   }
   const param = details.param ? ` (parameter ${details.param})` : '';

@@ -1,6 +1,6 @@
 import { ProviderError, isProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { abortedError, withRetry } from '../../core/retry';
+import { withRetry } from '../../core/retry';
 import { authorizationFor, discardBody, readText } from '../http';
 import type { HttpResponse } from '../http';
 import { encodeMultipart, multipartContentType, pickBoundary } from '../multipart';
@@ -12,10 +12,13 @@ import { buildEditParts, buildGenerationBody } from './requestBody';
 import { imagesResponseSchema, mapUsage } from './responseSchema';
 import { parseImagesStream } from './streamingImagesParser';
 
-/** Attempts after the first for a 429 or a definite 5xx rejection (the issue: "retries once" after a 429). */
+/**
+ * Attempts after the first (so at most three requests in all) for a 429 or a connection that never
+ * left this machine: the only failures that prove a paid POST was not accepted.
+ */
 export const submitRetries = 2;
 
-const retriedKinds = new Set(['rateLimit', 'server', 'network']);
+const retriedKinds = new Set(['rateLimit', 'network']);
 
 interface PreparedCall {
   readonly url: string;
@@ -58,8 +61,8 @@ export function createOpenAiCompatibleProvider(context: ProviderContext, flavour
       const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal), {
         retries: submitRetries,
         signal,
-        // 429 and 500/502/503 are definite rejections (nothing was made, nothing charged), and a
-        // refused connection never left the machine; a reset or timeout after sending is
+        // A 429 is a definite rejection (nothing made, nothing charged) and a refused connection
+        // never left the machine; 5xx/408/409/425 and a reset or timeout after sending are
         // 'unknownOutcome', which is not retryable and therefore never resent.
         shouldRetry: (error) => isProviderError(error) && error.retryable && retriedKinds.has(error.kind),
         onRetry: (error, attempt, delayMs) =>
@@ -133,8 +136,9 @@ async function readImages(
     // A listener first: a destroyed undici body emits an abort error that would otherwise be uncaught.
     response.body.on('error', () => undefined);
     response.body.destroy();
-    if (signal.aborted) throw abortedError(signal);
     if (isProviderError(error)) throw withRequestId(error, requestId);
+    // A cancel midway: the images were being sent, so they were made (and charged).
+    if (signal.aborted) throw withRequestId(response.bodyError(error), requestId);
     // The answer had started: the images were made (and charged) before the connection broke.
     throw new ProviderError({
       kind: 'unknownOutcome',

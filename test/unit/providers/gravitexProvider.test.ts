@@ -107,11 +107,31 @@ describe('Gravitex provider against the fake relay', () => {
     assert.doesNotMatch(error.message, /OpenAI|openai\.com/);
   });
 
-  it('retries an upstream 502 and then succeeds', async () => {
+  it('never resends after an upstream 502: the relay may have been charged upstream', async () => {
     rig.fake.enqueue({ status: 502 });
-    const outcome = images(await createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal));
-    assert.equal(outcome.images.length, 1);
-    assert.equal(rig.fake.apiRequests().length, 2);
+    const error = await rejectsWith(createGravitexProvider(rig.test.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'unknownOutcome');
+    assert.equal(
+      error.message,
+      'Gravitex answered 502 (bad gateway) after the request was sent, saying "bad response status code 502"; it may have been generated and charged. Check your account, then resubmit by hand.',
+    );
+    assert.equal(error.retryable, false);
+    assert.equal(rig.fake.apiRequests().length, 1);
+  });
+
+  it('keeps a key that the relay echoes out of 401 and 400 errors and logs', async () => {
+    const echoedKey = 'sk-test-echoed-gravitex-key';
+    rig.fake.configure({ echoAuthorization: true, expectedKey: echoedKey });
+    const echoing = testContext(rig.fake.baseUrl, { apiKey: echoedKey });
+    try {
+      rig.fake.enqueue({ status: 400 });
+      const refused = await rejectsWith(createGravitexProvider(echoing.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'badRequest');
+      assert.match(refused.message, /^Gravitex rejected the request \(400\): "invalid request \(received Authorization: Bearer \[redacted\]\)"/);
+      rig.fake.configure({ expectedKey: 'sk-test-some-other-key' });
+      const auth = await rejectsWith(createGravitexProvider(echoing.context).submit(resolve({ provider: 'gravitex' }), new AbortController().signal), 'auth');
+      assertNoKey(echoedKey, refused, auth, JSON.stringify(refused), JSON.stringify(auth), ...echoing.log.lines);
+    } finally {
+      await echoing.close();
+    }
   });
 
   it('scripts faults through the control endpoint, as another process would', async () => {

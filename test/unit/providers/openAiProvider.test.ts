@@ -107,19 +107,42 @@ describe('OpenAI provider against the fake Images API', () => {
     assert.ok(rig.test.log.lines.some((line) => /rate limiting.*Retrying in 1000 ms/.test(line)));
   });
 
-  it('gives up after two retries of a 500 and says it was a server error', async () => {
+  it('never resends a paid POST after a 500: one request, unknownOutcome naming the status', async () => {
     rig.fake.enqueue({ status: 500 }, { status: 500 }, { status: 500 });
-    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'server');
-    assert.equal(rig.fake.apiRequests().length, 3);
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
+    assert.equal(rig.fake.apiRequests().length, 1);
     assert.equal(error.status, 500);
-    assert.match(error.message, /^OpenAI had a server error \(500\): "The server had an error while processing your request\. Sorry about that!"; try again in a few minutes\.$/);
+    assert.equal(error.retryable, false);
+    assert.equal(
+      error.message,
+      'OpenAI answered 500 (internal server error) after the request was sent, saying "The server had an error while processing your request. Sorry about that!"; it may have been generated and charged. Check your account, then resubmit by hand.',
+    );
   });
 
-  it('succeeds when a 503 is followed by an answer', async () => {
-    rig.fake.enqueue({ status: 503 });
-    const outcome = images(await createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal));
-    assert.equal(outcome.images.length, 1);
-    assert.equal(rig.fake.apiRequests().length, 2);
+  for (const status of [503, 408, 409, 425]) {
+    it(`does not resend after a ${status}: the outcome is unknown`, async () => {
+      rig.fake.enqueue({ status });
+      const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'unknownOutcome');
+      assert.equal(rig.fake.apiRequests().length, 1);
+      assert.match(error.message, new RegExp(`^OpenAI answered ${status} \\([a-z ]+\\) after the request was sent`));
+    });
+  }
+
+  it('never shows, logs or keeps a key that an error body echoes (401 and 400)', async () => {
+    const wrongKey = 'sk-test-echoed-openai-key';
+    rig.fake.configure({ echoAuthorization: true, expectedKey: wrongKey });
+    const echoing = testContext(rig.fake.baseUrl, { apiKey: wrongKey });
+    try {
+      rig.fake.enqueue({ status: 400, message: 'Invalid size.', param: 'size' });
+      const refused = await rejectsWith(createOpenAiProvider(echoing.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'badRequest');
+      assert.match(refused.message, /\[redacted\]/, 'the provider words are quoted, with the key taken out');
+      rig.fake.configure({ expectedKey: 'sk-test-some-other-key' });
+      const auth = await rejectsWith(createOpenAiProvider(echoing.context).submit(resolve({ provider: 'openai' }), new AbortController().signal), 'auth');
+      assert.ok(rig.fake.apiRequests().every((request) => request.headers.authorization === `Bearer ${wrongKey}`), 'the fake saw the key it echoes');
+      assertNoKey(wrongKey, refused, auth, JSON.stringify(refused), JSON.stringify(auth), ...echoing.log.lines);
+    } finally {
+      await echoing.close();
+    }
   });
 
   it('maps 401 to one actionable sentence without the key', async () => {
@@ -229,12 +252,13 @@ describe('OpenAI provider against the fake Images API', () => {
     }
   });
 
-  it('cancels promptly while waiting for a slow answer', async () => {
+  it('cancels promptly while waiting for a slow answer, as an unknown outcome (the request had arrived)', async () => {
     rig.fake.enqueue({ delayMs: 10_000 });
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 100);
-    await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'aborted');
+    const error = await rejectsWith(createOpenAiProvider(rig.test.context).submit(resolve({ provider: 'openai' }), controller.signal), 'unknownOutcome');
+    assert.equal(error.message, 'Cancelled while the request to OpenAI was in flight: it may have been accepted (and charged).');
     // Generous bound: without cancellation this would take 10 s.
     assert.ok(Date.now() - started < 5_000);
     assert.equal(rig.fake.apiRequests().length, 1);
