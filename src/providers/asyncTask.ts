@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProviderError } from '../core/errors';
 import { kindForStatus, readText, retryAfterFromHeaders } from './http';
 import type { HttpResponse } from './http';
+import { scrubSecret, scrubSecretDeep } from './scrubSecret';
 
 /**
  * Helpers shared by the submit-then-poll providers (Modellix, APIXO): reading their JSON envelopes
@@ -19,11 +20,15 @@ export interface JsonReply {
   readonly retryAfterMs: number | undefined;
 }
 
-export async function readJsonReply(response: HttpResponse): Promise<JsonReply> {
-  const text = await readText(response);
+/**
+ * Reads a reply, with `secret` (the API key it was sent with) taken out of its text and JSON: the
+ * provider's words are quoted in errors, and a gateway may echo the key.
+ */
+export async function readJsonReply(response: HttpResponse, secret?: string): Promise<JsonReply> {
+  const raw = await readText(response);
   let json: unknown;
   try {
-    json = text.trim() === '' ? undefined : JSON.parse(text);
+    json = raw.trim() === '' ? undefined : scrubSecretDeep(JSON.parse(raw), secret);
   } catch {
     json = undefined;
   }
@@ -31,7 +36,7 @@ export async function readJsonReply(response: HttpResponse): Promise<JsonReply> 
     status: response.status,
     headers: response.headers,
     json,
-    text,
+    text: scrubSecret(raw, secret),
     requestId: response.headers['x-request-id'] ?? undefined,
     retryAfterMs: retryAfterFromHeaders(response.headers),
   };

@@ -18,12 +18,20 @@ export async function sendWithKey(
   context: ProviderContext,
   request: Omit<HttpRequest, 'headers'> & { readonly contentType?: string },
 ): Promise<HttpResponse> {
+  return (await sendKeyed(context, request)).response;
+}
+
+/** sendWithKey, also returning the key, so the reply can be scrubbed of it. */
+async function sendKeyed(
+  context: ProviderContext,
+  request: Omit<HttpRequest, 'headers'> & { readonly contentType?: string },
+): Promise<{ response: HttpResponse; apiKey: string }> {
   const { contentType, ...rest } = request;
   const apiKey = await context.getApiKey();
   const headers: Record<string, string> = { ...authorizationFor(context.baseUrl, request.url, apiKey) };
   if (contentType !== undefined) headers['content-type'] = contentType;
   headers.accept = 'application/json';
-  return context.http.send({ ...rest, headers });
+  return { response: await context.http.send({ ...rest, headers }), apiKey };
 }
 
 /** GET a task's status. Reading it again is harmless, so a broken body is a retryable network error. */
@@ -32,9 +40,9 @@ export async function getTaskStatus(
   request: { readonly provider: string; readonly url: string; readonly taskId: string; readonly signal: AbortSignal },
 ): Promise<JsonReply> {
   const { provider, taskId } = request;
-  const response = await sendWithKey(context, { method: 'GET', url: request.url, timeoutMs: pollTimeoutMs, signal: request.signal, paid: false, provider });
+  const { response, apiKey } = await sendKeyed(context, { method: 'GET', url: request.url, timeoutMs: pollTimeoutMs, signal: request.signal, paid: false, provider });
   try {
-    return await readJsonReply(response);
+    return await readJsonReply(response, apiKey);
   } catch (error) {
     // readBytes already made a broken body retryable and a cancel 'aborted'; this adds the task id.
     if (isProviderError(error) && error.taskId === undefined && error.kind !== 'aborted') throw withTaskId(error, taskId);
@@ -74,7 +82,7 @@ export async function postPaid(
   },
 ): Promise<JsonReply> {
   const { provider, operation } = request;
-  const response = await sendWithKey(context, {
+  const { response, apiKey } = await sendKeyed(context, {
     method: 'POST',
     url: request.url,
     contentType: request.contentType,
@@ -85,7 +93,7 @@ export async function postPaid(
     provider,
   });
   try {
-    return await readJsonReply(response);
+    return await readJsonReply(response, apiKey);
   } catch (error) {
     // A cancel while the answer arrived already says so (and that it may have been charged).
     if (request.signal.aborted && isProviderError(error)) throw error;

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { asyncFakeState, serveAsyncFake } from './asyncFake';
 import type { AsyncFake } from './asyncFake';
 import type { FakeCdn } from './cdn';
-import { applyEnvelopeFault, parseJsonObject } from './control';
-import type { FaultStyle } from './control';
+import { applyEnvelopeFault, parseJsonObject, withEcho } from './control';
+import type { EchoKnob, FaultStyle } from './control';
 import { resetConnection, sendJson } from './server';
 import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
@@ -13,7 +13,7 @@ import type { TaskPlan } from './taskStore';
  * GET /api/v1/statusTask/{model}?taskId=…, with results on the separate CDN origin. A failed task
  * answers HTTP 200 / code 200 with state "failed", failCode and failMsg, as the real one does.
  */
-export interface ApixoKnobs extends TaskPlan {
+export interface ApixoKnobs extends TaskPlan, EchoKnob {
   /** The failCode a failed task reports. */
   failCode: string;
   /** Its failMsg; defaults to a text per code. */
@@ -22,6 +22,7 @@ export interface ApixoKnobs extends TaskPlan {
 
 export const defaultApixoKnobs: ApixoKnobs = {
   ...defaultTaskPlan,
+  echoAuthorization: false,
   failCode: 'CONTENT_VIOLATION',
   failMsg: undefined,
 };
@@ -117,7 +118,7 @@ function errorBody(status: number, message: string): Record<string, unknown> {
 const faultStyle: FaultStyle = { errorBody, statusMessage: (status) => `Injected ${status}`, envelopeMessage: 'Injected error' };
 
 function envelope(response: ServerResponse, status: number, message: string): void {
-  sendJson(response, status, errorBody(status, message));
+  sendJson(response, status, errorBody(status, withEcho(response, status, message)));
 }
 
 /** The documented body (providers.md §3.3); returns what is wrong, or undefined. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultQueue, apiRequests, handleControl, isAuthorized } from './control';
+import { FaultQueue, apiRequests, echoAuthorizationIn, handleControl, isAuthorized } from './control';
+import type { EchoKnob } from './control';
 import type { FakeFault } from './control';
 import { startLoopbackServer } from './server';
 import type { LoopbackServer, RecordedRequest } from './server';
@@ -7,7 +8,7 @@ import { FakeTaskStore } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
 /** What every submit-then-poll fake (Modellix, APIXO) offers besides its own routes. */
-export interface AsyncFake<Knobs extends TaskPlan, Detail> {
+export interface AsyncFake<Knobs extends TaskPlan & EchoKnob, Detail> {
   readonly origin: string;
   /** What the provider's base URL setting must say: origin + /api/v1. */
   readonly baseUrl: string;
@@ -25,14 +26,14 @@ export interface AsyncFake<Knobs extends TaskPlan, Detail> {
 }
 
 /** The state a fake's routes work on; made before its server runs so the routes can close over it. */
-export interface AsyncFakeState<Knobs extends TaskPlan, Detail> {
+export interface AsyncFakeState<Knobs extends TaskPlan & EchoKnob, Detail> {
   readonly defaults: Knobs;
   readonly faults: FaultQueue;
   readonly knobs: Knobs;
   readonly tasks: FakeTaskStore<Detail>;
 }
 
-export function asyncFakeState<Knobs extends TaskPlan, Detail>(defaults: Knobs, taskIdPrefix: string): AsyncFakeState<Knobs, Detail> {
+export function asyncFakeState<Knobs extends TaskPlan & EchoKnob, Detail>(defaults: Knobs, taskIdPrefix: string): AsyncFakeState<Knobs, Detail> {
   return { defaults, faults: new FaultQueue(), knobs: { ...defaults }, tasks: new FakeTaskStore<Detail>(taskIdPrefix) };
 }
 
@@ -40,7 +41,7 @@ export function asyncFakeState<Knobs extends TaskPlan, Detail>(defaults: Knobs, 
  * Starts the fake's loopback server: control routes (`/__control`, `/__requests`, `/__release`,
  * `/__reset`) first, then the key check, then the fake's own `route`.
  */
-export async function serveAsyncFake<Knobs extends TaskPlan, Detail>(
+export async function serveAsyncFake<Knobs extends TaskPlan & EchoKnob, Detail>(
   state: AsyncFakeState<Knobs, Detail>,
   options: {
     readonly apiKey?: string | undefined;
@@ -66,6 +67,7 @@ export async function serveAsyncFake<Knobs extends TaskPlan, Detail>(
 
   const server: LoopbackServer = await startLoopbackServer(async (request, body, response) => {
     if (handleControl(request, body, response, { faults, requests, setKnobs, release, reset })) return;
+    if (knobs.echoAuthorization) echoAuthorizationIn(response);
     if (!isAuthorized(request, options.apiKey)) {
       options.unauthorized(response);
       return;

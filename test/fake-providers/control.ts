@@ -69,6 +69,24 @@ export class FaultQueue {
   }
 }
 
+/** A knob of the async fakes: a careless gateway that repeats the Authorization header in its 400/401 messages. */
+export interface EchoKnob {
+  echoAuthorization: boolean;
+}
+
+const echoingResponses = new WeakSet<ServerResponse>();
+
+/** Called by a fake whose echoAuthorization knob is on, before it answers. */
+export function echoAuthorizationIn(response: ServerResponse): void {
+  echoingResponses.add(response);
+}
+
+/** `message`, plus the received Authorization value when this response echoes it and the status is 400 or 401. */
+export function withEcho(response: ServerResponse, status: number, message: string): string {
+  if (!echoingResponses.has(response) || (status !== 400 && status !== 401)) return message;
+  return `${message} (received Authorization: ${response.req.headers.authorization ?? 'none'})`;
+}
+
 /** How an async fake (Modellix, APIXO) words the errors it injects. */
 export interface FaultStyle {
   /** The provider's error body for an HTTP status, as its own 4xx answers look. */
@@ -99,11 +117,12 @@ export async function applyEnvelopeFault(
   }
   if (fault.kind === 'status') {
     const status = fault.status ?? 500;
-    sendJson(response, status, fault.body ?? style.errorBody(status, fault.message ?? style.statusMessage(status)), fault.headers);
+    sendJson(response, status, fault.body ?? style.errorBody(status, withEcho(response, status, fault.message ?? style.statusMessage(status))), fault.headers);
     return 'answered';
   }
   if (fault.kind === 'envelope') {
-    sendJson(response, 200, { code: fault.code ?? 500, message: fault.message ?? style.envelopeMessage, data: null }, fault.headers);
+    const code = fault.code ?? 500;
+    sendJson(response, 200, { code, message: withEcho(response, code, fault.message ?? style.envelopeMessage), data: null }, fault.headers);
     return 'answered';
   }
   return fault;

@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asyncFakeState, serveAsyncFake } from './asyncFake';
 import type { AsyncFake } from './asyncFake';
 import type { FakeCdn } from './cdn';
-import { applyEnvelopeFault, parseJsonObject } from './control';
-import type { FaultStyle } from './control';
+import { applyEnvelopeFault, parseJsonObject, withEcho } from './control';
+import type { EchoKnob, FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
 import { resetConnection, sendJson } from './server';
@@ -17,7 +17,7 @@ import type { FakeTask, TaskPlan } from './taskStore';
  * and uploads live on the separate CDN origin. It is strict where the docs are: unknown body
  * fields, sizes off the preset list and non-URL images are refused with 400.
  */
-export interface ModellixKnobs extends TaskPlan {
+export interface ModellixKnobs extends TaskPlan, EchoKnob {
   /** 'notFound' makes the documented `/async` path answer 404 (exercises the U-M1 fallback). */
   asyncPath: 'ok' | 'notFound';
   plainPath: 'ok' | 'notFound';
@@ -35,6 +35,7 @@ export interface ModellixKnobs extends TaskPlan {
 
 export const defaultModellixKnobs: ModellixKnobs = {
   ...defaultTaskPlan,
+  echoAuthorization: false,
   asyncPath: 'ok',
   plainPath: 'ok',
   successStatus: 'success',
@@ -194,7 +195,7 @@ function errorBody(status: number, message: string): Record<string, unknown> {
 const faultStyle: FaultStyle = { errorBody, statusMessage: (status) => `Error: injected ${status}`, envelopeMessage: 'Error: injected' };
 
 function envelope(response: ServerResponse, status: number, message: string): void {
-  sendJson(response, status, errorBody(status, message));
+  sendJson(response, status, errorBody(status, withEcho(response, status, message)));
 }
 
 /** The documented request schema (providers.md §1.3); returns what is wrong, or undefined. */

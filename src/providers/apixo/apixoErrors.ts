@@ -16,7 +16,8 @@ export function apixoStatusMessage(status: number, detail: string | undefined, o
     return `Your APIXO balance is insufficient${said}: top up at apixo.ai.`;
   }
   if (status === 400) return `APIXO rejected the ${noun}: ${detail ? clip(detail) : 'invalid body, mode, parameter or URL'}.`;
-  if (status === 401) return `APIXO did not accept the API key${said}: check that the APIXO key is set and still valid.`;
+  // Never the provider's words here: a 401's text is the likeliest to repeat the key.
+  if (status === 401) return `APIXO did not accept the API key: check that the APIXO key is set and still valid.`;
   if (status === 403) return `APIXO refused the ${noun}${said}: the key or its route is not allowed to use gpt-image-2.`;
   if (status === 404) {
     if (taskId) return `APIXO does not know task ${taskId}${said}: it may have expired, or was submitted for another model.`;

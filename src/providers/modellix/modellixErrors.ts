@@ -22,7 +22,8 @@ export function modellixStatusMessage(status: number, detail: string | undefined
   const noun = nouns[operation];
   const said = detail ? ` (${clip(detail)})` : '';
   if (status === 400) return `Modellix rejected the ${noun}: ${detail ? clip(detail) : 'invalid parameters'}.`;
-  if (status === 401) return `Modellix did not accept the API key${said}: check that the Modellix key is set and still valid.`;
+  // Never the provider's words here: a 401's text is the likeliest to repeat the key.
+  if (status === 401) return `Modellix did not accept the API key: check that the Modellix key is set and still valid.`;
   if (status === 402) return 'Your Modellix balance is insufficient: top up at modellix.ai.';
   if (status === 403) return `Modellix refused the ${noun}${said}: the key may not be allowed to use this model.`;
   if (status === 404) {

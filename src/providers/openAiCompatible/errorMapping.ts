@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../core/errors';
 import { kindForStatus, retryAfterFromHeaders } from '../http';
+import { scrubSecret } from '../scrubSecret';
 import type { OpenAiCompatibleFlavour } from './flavour';
 
 /** `{"error":{"message","type","param","code"}}`; every field may be null or missing (gateways vary). */
@@ -57,13 +58,8 @@ const reasons: Readonly<Record<number, string>> = {
   524: 'gateway timeout',
 };
 
-/** Removes the key if a provider echoes it (OpenAI's 401 echoes a masked one; a gateway might not mask). */
-function scrub(text: string, apiKey: string | undefined): string {
-  return apiKey && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
-}
-
 function quoted(details: ErrorDetails, apiKey: string | undefined): string {
-  return details.message ? `"${scrub(details.message, apiKey).replace(/\s+$/, '').replace(/[.]$/, '')}"` : '';
+  return details.message ? `"${scrubSecret(details.message, apiKey).replace(/\s+$/, '').replace(/[.]$/, '')}"` : '';
 }
 
 /**

@@ -86,6 +86,21 @@ describe('APIXO submit', () => {
     assert.match(bad.message, /image_urls\[0\] is not a valid URL/);
   });
 
+  it('keeps an echoed key out of 400 and 401 errors, their stacks and the log', async () => {
+    rig.fake.setKnobs({ echoAuthorization: true });
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 400, message: 'Invalid parameter: input.size' });
+    const refused = await rejection(() => submit({ provider: 'apixo' }));
+    assert.ok(isProviderError(refused));
+    assert.equal(refused.kind, 'badRequest');
+    assert.match(refused.message, /Invalid parameter: input\.size \(received Authorization: Bearer \[redacted\]\)/);
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 401, message: 'Invalid API key' });
+    const auth = await rejection(() => submit({ provider: 'apixo' }));
+    assert.ok(isProviderError(auth));
+    assert.equal(auth.message, 'APIXO did not accept the API key: check that the APIXO key is set and still valid.');
+    assert.ok(rig.fake.requests().every((request) => request.headers.authorization === `Bearer ${apiKey}`), 'the fake saw the key it echoes');
+    assertNoKey(apiKey, refused, auth, JSON.stringify(refused), JSON.stringify(auth), ...rig.test.log.lines);
+  });
+
   it('maps 401 and 403 as definite refusals', async () => {
     for (const [status, kind] of [[401, 'auth'], [403, 'permission']] as const) {
       rig.fake.fault({ on: 'submit', kind: 'status', status });

@@ -122,6 +122,31 @@ describe('Modellix submit', () => {
     }
   });
 
+  it('keeps an echoed key out of 400 and 401 errors, their stacks and the log', async () => {
+    rig.fake.setKnobs({ echoAuthorization: true });
+    rig.fake.fault({ on: 'submit', kind: 'status', status: 400, message: 'Bad Request: size not supported' });
+    const refused = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    assert.ok(isProviderError(refused));
+    assert.equal(refused.kind, 'badRequest');
+    assert.match(refused.message, /Bad Request: size not supported \(received Authorization: Bearer \[redacted\]\)/);
+    rig.fake.fault({ on: 'submit', kind: 'envelope', code: 401, message: 'Unauthorized' });
+    const inEnvelope = await rejection(() => createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+    assert.ok(isProviderError(inEnvelope));
+    assert.equal(inEnvelope.message, 'Modellix did not accept the API key: check that the Modellix key is set and still valid.');
+    const wrongKey = 'sk-test-echoed-modellix-key';
+    const wrong = testContext(rig.fake.baseUrl, wrongKey);
+    try {
+      const auth = await rejection(() => createModellixProvider(wrong.context).submit(resolve({ provider: 'modellix' }), testSignal()));
+      assert.ok(isProviderError(auth));
+      assert.equal(auth.kind, 'auth');
+      assert.ok(rig.fake.requests().some((request) => request.headers.authorization === `Bearer ${wrongKey}`), 'the fake saw the key it echoes');
+      assertNoKey(wrongKey, auth, JSON.stringify(auth), ...wrong.log.lines);
+    } finally {
+      await wrong.http.close();
+    }
+    assertNoKey(apiKey, refused, inEnvelope, JSON.stringify(refused), JSON.stringify(inEnvelope), ...rig.test.log.lines);
+  });
+
   for (const fault of [
     { name: 'a reset after the task was created', fault: { on: 'submit', kind: 'reset' } },
     { name: 'HTTP 503', fault: { on: 'submit', kind: 'status', status: 503 } },
