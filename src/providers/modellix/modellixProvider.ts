@@ -10,24 +10,21 @@ import { modellixSubmitDataSchema } from './modellixSchemas';
 import { pollModellixTask } from './modellixTask';
 import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 
-/** What the provider learns while running; one per provider instance. */
-interface ModellixState {
-  /**
-   * The docs use `/async`, Modellix's newest clients call it a removed alias (U-M1). After one
-   * 404 on it we go straight to the plain path, saving a request per task.
-   */
-  plainPathWorks: boolean;
-}
+/**
+ * The docs use `/async`, Modellix's newest clients call it a removed alias (U-M1). After one 404 on
+ * it we go straight to the plain path, saving a request per task. Kept per base URL for the whole
+ * process, not per provider instance: the host builds a provider for every job.
+ */
+const plainPathWorksAt = new Map<string, boolean>();
 
 /**
  * Modellix (providers.md §1): submit a paid task, poll it, download the CDN URLs. Local input
  * images are uploaded first (§1.5) and deleted once the task has ended.
  */
 export function createModellixProvider(context: ProviderContext): ImageProvider {
-  const state: ModellixState = { plainPathWorks: false };
   return {
     id: 'modellix',
-    submit: (request, signal) => submitModellix(context, state, request, signal),
+    submit: (request, signal) => submitModellix(context, request, signal),
     prepareInputs: (request, signal) => uploadLocalInputs(context, request, signal),
     poll: (task, signal) => pollModellixTask(context, task.taskId, signal),
     pollSchedule: (request) => modellixPollSchedule(request.size),
@@ -72,28 +69,28 @@ export function buildModellixSubmit(request: ResolvedRequest): {
 
 async function submitModellix(
   context: ProviderContext,
-  state: ModellixState,
   request: ResolvedRequest,
   signal: AbortSignal,
 ): Promise<SubmitOutcome> {
   const { modelPath, body, warnings } = buildModellixSubmit(request);
   const asyncUrl = `${context.baseUrl}/${modelPath}/async`;
   const plainUrl = `${context.baseUrl}/${modelPath}`;
-  const firstUrl = state.plainPathWorks ? plainUrl : asyncUrl;
+  const plainPathWorks = (): boolean => plainPathWorksAt.get(context.baseUrl) ?? false;
+  const firstUrl = plainPathWorks() ? plainUrl : asyncUrl;
   let reply = await postTask(context, firstUrl, body, signal);
   if (isNotFound(reply)) {
     // A 404 proves the task was not created, so trying the other documented path once is safe (U-M1).
     const otherUrl = firstUrl === asyncUrl ? plainUrl : asyncUrl;
     context.log.info(`Modellix: ${firstUrl === asyncUrl ? '/async' : 'the plain path'} answered 404; trying ${otherUrl}`);
     reply = await postTask(context, otherUrl, body, signal);
-    if (!isNotFound(reply)) state.plainPathWorks = otherUrl === plainUrl;
+    if (!isNotFound(reply)) plainPathWorksAt.set(context.baseUrl, otherUrl === plainUrl);
   }
   const images = body.images;
   if (request.model === 'gpt-image-1.5' && Array.isArray(images) && rejectsImageStrings(reply)) {
     // U-M2: the 1.5-edit example sends {image_url} objects; a 400 is definite, so one retry is safe.
     context.log.info('Modellix: the edit was refused with images as strings; retrying once with {image_url} objects');
     const objects = { ...body, images: images.map((url: unknown) => ({ image_url: url })) };
-    reply = await postTask(context, state.plainPathWorks ? plainUrl : asyncUrl, objects, signal);
+    reply = await postTask(context, plainPathWorks() ? plainUrl : asyncUrl, objects, signal);
   }
   const taskId = taskIdFrom(reply);
   context.log.info(`Modellix: task ${taskId} submitted (${String(body.size)}, ${String(body.quality)})`);

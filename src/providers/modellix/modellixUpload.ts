@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { isLoopbackHost } from '../../core/baseUrl';
 import { fileExtensions, mediaTypes } from '../../core/imageFormat';
 import type { CheckedInputImage, ResolvedRequest } from '../../core/request';
 import { envelopeOf, field, isSuccessStatus, nonEmptyString, readJsonReply } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
+import { encodeMultipart, multipartContentType, pickBoundary } from '../multipart';
 import { postPaid, sendWithKey } from '../taskRequests';
 import type { PreparedInputs, ProviderContext, UploadedInput } from '../types';
 import { modellixInvalidResponse, modellixLabel, modellixPaidError } from './modellixErrors';
@@ -39,13 +39,9 @@ export async function uploadLocalInputs(context: ProviderContext, request: Resol
 /** One multipart part named `file`, with a file name whose extension matches the bytes. */
 export function multipartFileBody(image: Extract<CheckedInputImage, { kind: 'file' }>): { body: Buffer; contentType: string } {
   const format = image.info.format;
-  const boundary = `----GptImageStudio${randomBytes(12).toString('hex')}`;
-  const head =
-    `--${boundary}\r\n` +
-    `Content-Disposition: form-data; name="file"; filename="${partFileName(image.fileName, fileExtensions[format])}"\r\n` +
-    `Content-Type: ${mediaTypes[format]}\r\n\r\n`;
-  const body = Buffer.concat([Buffer.from(head, 'utf8'), image.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  const boundary = pickBoundary();
+  const part = { name: 'file', fileName: partFileName(image.fileName, fileExtensions[format]), contentType: mediaTypes[format], data: image.bytes };
+  return { body: encodeMultipart([part], boundary), contentType: multipartContentType(boundary) };
 }
 
 /** ASCII only and no quotes (a header value); the extension follows the sniffed format. */

@@ -45,15 +45,24 @@ describe('Modellix submit', () => {
     assert.deepEqual(jsonBody(request?.body ?? Buffer.from('{}')), { prompt: 'a lighthouse at dusk', size: '1024x1024', quality: 'low', background: 'transparent' });
   });
 
-  it('falls back once to the path without /async on a 404, and remembers it', async () => {
+  it('falls back once to the path without /async on a 404, and remembers it for later providers of that base URL', async () => {
     rig.fake.setKnobs({ asyncPath: 'notFound' });
-    const provider = createModellixProvider(rig.test.context);
-    const first = await provider.submit(resolve({ provider: 'modellix' }), testSignal());
+    const first = await createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal());
     assert.equal(first.kind, 'task');
     assert.deepEqual(submits().map((request) => request.url), ['/api/v1/openai/gpt-image-2/async', '/api/v1/openai/gpt-image-2']);
-    await provider.submit(resolve({ provider: 'modellix' }), testSignal());
+    // The host builds a provider per job: the next one goes straight to the plain path.
+    await createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal());
     assert.deepEqual(submits().map((request) => request.url).slice(2), ['/api/v1/openai/gpt-image-2']);
     assert.equal(rig.fake.tasks.all().length, 2);
+    // And it learns back when the plain path goes away (this also leaves /async first for the tests after).
+    rig.fake.setKnobs({ asyncPath: 'ok', plainPath: 'notFound' });
+    await createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal());
+    await createModellixProvider(rig.test.context).submit(resolve({ provider: 'modellix' }), testSignal());
+    assert.deepEqual(submits().map((request) => request.url).slice(3), [
+      '/api/v1/openai/gpt-image-2',
+      '/api/v1/openai/gpt-image-2/async',
+      '/api/v1/openai/gpt-image-2/async',
+    ]);
   });
 
   it('stops after one fallback when both paths answer 404', async () => {
