@@ -13,12 +13,17 @@ import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { createFileJournalStore, gptImageHome } from './fileJournalStore';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
-import { buildProvider, requireApiKey, resolveBaseUrl } from './providerSetup';
-import { createCliRunner, stampingJournal } from './runtime';
+import { requireApiKey, resolveBaseUrl } from './providerSetup';
+import { createCliRunner } from './runtime';
 
+/** Where the command's job is, for a second Ctrl-C that quits without waiting. */
+export interface JobWatch {
+  readonly jobId: string;
+  readonly phase: JobProgress['phase'] | 'created';
+}
 
 /** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
-export async function runImageCommand(command: ImageCommand, io: CliIo, signal: AbortSignal): Promise<number> {
+export async function runImageCommand(command: ImageCommand, io: CliIo, signal: AbortSignal, watch?: (state: JobWatch) => void): Promise<number> {
   const log = createCliLogger(io, command.quiet);
   // Everything that can be refused without the network is refused here or in validateRequest (exit 2).
   requireApiKey(command.provider, io.env);
@@ -27,16 +32,9 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
   const output = outputFor(command, request, io.cwd);
 
   const http = createHttpClient({ useEnvironmentProxy: true, log });
-  const journal = stampingJournal(createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`)), (job) =>
-    job.provider === command.provider ? baseUrl : undefined,
-  );
-  const runner = createCliRunner({
-    journal,
-    http,
-    log,
-    provider: (id) => buildProvider(id, baseUrl, http, log, io.env),
-    pollIntervalMs: command.pollIntervalMs,
-  });
+  const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  // The job records this base URL, so a later `gpt-image resume` polls the same host.
+  const runner = createCliRunner({ journal, http, log, env: io.env, baseUrlFor: () => baseUrl, pollIntervalMs: command.pollIntervalMs });
   let job: JobRecord | undefined;
   const printed = new Set<string>();
   const progress = progressPrinter(io, command.quiet);
@@ -51,9 +49,13 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
       request,
       output,
       signal,
-      onProgress: progress,
+      onProgress: (update) => {
+        watch?.({ jobId: update.jobId, phase: update.phase });
+        progress(update);
+      },
       onJobCreated: (created) => {
         job = created;
+        watch?.({ jobId: created.id, phase: 'created' });
         warn(created.warnings);
       },
     });

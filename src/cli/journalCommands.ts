@@ -7,9 +7,8 @@ import { createFileJournalStore, gptImageHome } from './fileJournalStore';
 import { progressPrinter } from './imageCommand';
 import { createCliLogger, oneLine } from './io';
 import type { CliIo } from './io';
-import { buildProvider, requireApiKey, resolveBaseUrl } from './providerSetup';
-import { createCliRunner, stampingJournal } from './runtime';
-import type { CliJobRecord } from './runtime';
+import { requireApiKey } from './providerSetup';
+import { createCliRunner } from './runtime';
 
 /** Finished jobs older than this drop out of `gpt-image jobs` (they stay in the journal folder). */
 const recentMs = 7 * 24 * 60 * 60 * 1000;
@@ -18,10 +17,16 @@ const recentMs = 7 * 24 * 60 * 60 * 1000;
 export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
   const log = createCliLogger(io, quiet);
   const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const http = createHttpClient({ useEnvironmentProxy: true, log });
   const now = Date.now();
-  const jobs = (await journal.list())
-    .filter((job) => job.state !== 'saved' || now - job.updatedAt < recentMs)
-    .sort((a, b) => b.createdAt - a.createdAt);
+  let listed: JobRecord[];
+  try {
+    // Through the runner: a submission whose sender died reads as unknown, as in the extension.
+    listed = await createCliRunner({ journal, http, log, env: io.env, pollIntervalMs: undefined }).list();
+  } finally {
+    await http.close().catch(() => undefined);
+  }
+  const jobs = listed.filter((job) => job.state !== 'saved' || now - job.updatedAt < recentMs);
   if (jobs.length === 0) {
     if (!quiet) io.stderr('gpt-image: the journal is empty.');
     return exitCodes.ok;
@@ -43,28 +48,31 @@ export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
 export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
   const log = createCliLogger(io, quiet);
   const store = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
-  const jobs = (await store.list()).filter((job) => resumableStates.includes(job.state)).sort((a, b) => a.createdAt - b.createdAt);
-  if (jobs.length === 0) {
-    if (!quiet) io.stderr('gpt-image: nothing to resume.');
-    return exitCodes.ok;
-  }
   const http = createHttpClient({ useEnvironmentProxy: true, log });
+  // One runner: each job is polled at its recorded base URL (JobRecord.baseUrl), and list() first
+  // marks submissions whose sender died as unknown (never resent).
+  const runner = createCliRunner({ journal: store, http, log, env: io.env, pollIntervalMs });
   const progress = progressPrinter(io, quiet);
   try {
+    const all = await runner.list();
+    for (const job of all.filter((candidate) => resumableStates.includes(candidate.state) && runner.heldElsewhere(candidate))) {
+      if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
+    }
+    const jobs = all.filter((job) => resumableStates.includes(job.state) && !runner.heldElsewhere(job)).sort((a, b) => a.createdAt - b.createdAt);
+    if (jobs.length === 0) {
+      if (!quiet) io.stderr('gpt-image: nothing to resume.');
+      return exitCodes.ok;
+    }
     const codes = await Promise.all(
-      jobs.map(async (job: CliJobRecord): Promise<number> => {
+      jobs.map(async (job): Promise<number> => {
         try {
           requireApiKey(job.provider, io.env);
-          // The task lives where it was sent: the recorded base URL wins over today's environment.
-          const baseUrl = resolveBaseUrl(job.provider, job.baseUrl, io.env);
-          const journal = stampingJournal(store, (record) => (record.id === job.id ? baseUrl : undefined));
-          const runner = createCliRunner({ journal, http, log, provider: (id) => buildProvider(id, baseUrl, http, log, io.env), pollIntervalMs });
           if (!quiet) io.stderr(`gpt-image: resuming job ${job.id} (${job.provider}, "${shortPrompt(job.request.prompt)}")`);
           const result = await runner.resume(job.id, signal, progress);
           for (const file of result.files) io.stdout(file);
           return exitCodes.ok;
         } catch (error) {
-          const latest = ((await store.get(job.id).catch(() => undefined)) ?? job) as JobRecord;
+          const latest = (await store.get(job.id).catch(() => undefined)) ?? job;
           for (const file of latest.tasks.flatMap((task) => task.files)) io.stdout(file);
           io.stderr(isProviderError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);
           return exitCodeFor(error);

@@ -7,7 +7,7 @@ import { createProvider } from '../providers/registry';
 import type { ImageProvider, Logger } from '../providers/types';
 
 /** Synchronous generation can take minutes at high quality (issue 2): one attempt may last 5 min. */
-const requestTimeoutMs = 300_000;
+export const requestTimeoutMs = 300_000;
 
 export function baseUrlEnvVar(id: ProviderId): string {
   return `GPT_IMAGE_${id.toUpperCase()}_BASE_URL`;

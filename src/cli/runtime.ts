@@ -1,54 +1,80 @@
+import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { normalizeBaseUrl } from '../core/baseUrl';
+import { InputError } from '../core/errors';
 import type { ProviderId } from '../core/ids';
-import { createJobRunner } from '../core/jobRunner';
-import type { JobRecord, JournalStore } from '../core/journal';
+import { createJobRunner, staleSubmitMsFor } from '../core/jobRunner';
+import type { JournalStore } from '../core/journal';
 import type { JobRunner } from '../core/runner';
 import { downloadResult } from '../providers/download';
 import type { HttpClient } from '../providers/http';
 import type { ImageProvider, Logger } from '../providers/types';
 import { createFileImageWriter } from './fileImageWriter';
-import { readFile } from 'node:fs/promises';
-
-/** The CLI keeps the base URL a job was sent to, so a resume polls the host that holds the task. */
-export type CliJobRecord = JobRecord & { baseUrl?: string };
-
-/** Stamps `baseUrl` on every record this process writes (the core record type does not know it). */
-export function stampingJournal(inner: JournalStore, baseUrlOf: (job: JobRecord) => string | undefined): JournalStore {
-  return {
-    list: () => inner.list(),
-    get: (id) => inner.get(id),
-    remove: (id) => inner.remove(id),
-    put: (job) => {
-      const baseUrl = baseUrlOf(job);
-      return inner.put(baseUrl === undefined ? job : ({ ...job, baseUrl } as CliJobRecord));
-    },
-  };
-}
+import { buildProvider, requestTimeoutMs, resolveBaseUrl } from './providerSetup';
 
 export interface CliRunnerOptions {
   readonly journal: JournalStore;
   readonly http: HttpClient;
   readonly log: Logger;
-  readonly provider: (id: ProviderId) => ImageProvider;
+  readonly env: NodeJS.ProcessEnv;
+  /** The base URL new jobs are sent to (--base-url or the environment), recorded in each job. */
+  readonly baseUrlFor?: ((id: ProviderId) => string) | undefined;
   readonly pollIntervalMs: number | undefined;
 }
 
+/** This process as a job-lease owner. */
+export function cliOwnerId(): string {
+  return `cli:${hostname()}:${process.pid}`;
+}
+
+/**
+ * A lease held by a CLI process on this machine that no longer exists is void at once, so
+ * `gpt-image resume` after a kill -9 does not wait for the heartbeat to expire.
+ */
+export function isDeadLocalProcess(owner: string): boolean {
+  const match = /^cli:(.*):(\d+)$/.exec(owner);
+  if (!match || match[1] !== hostname()) return false;
+  try {
+    process.kill(Number(match[2]), 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else; only "no such process" means gone.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function createCliRunner(options: CliRunnerOptions): JobRunner {
-  const cache = new Map<ProviderId, ImageProvider>();
-  return createJobRunner({
-    provider: (id) => {
-      let provider = cache.get(id);
-      if (!provider) {
-        provider = options.provider(id);
-        cache.set(id, provider);
-      }
-      return provider;
+  const cache = new Map<string, ImageProvider>();
+  // A job is polled where it was sent: its recorded base URL wins over today's environment.
+  const urlFor = (id: ProviderId, recorded: string | undefined): string => {
+    if (recorded === undefined) return options.baseUrlFor?.(id) ?? resolveBaseUrl(id, undefined, options.env);
+    const checked = normalizeBaseUrl(recorded);
+    if (!checked.ok) throw new InputError([`The base URL recorded for this job cannot be used: ${checked.error}`]);
+    return checked.url;
+  };
+  return createJobRunner(
+    {
+      provider: (id, recorded) => {
+        const baseUrl = urlFor(id, recorded);
+        const key = `${id} ${baseUrl}`;
+        let provider = cache.get(key);
+        if (!provider) {
+          provider = buildProvider(id, baseUrl, options.http, options.log, options.env);
+          cache.set(key, provider);
+        }
+        return provider;
+      },
+      baseUrlFor: (id) => urlFor(id, undefined),
+      ownerId: cliOwnerId(),
+      isOwnerGone: isDeadLocalProcess,
+      journal: options.journal,
+      writer: createFileImageWriter(),
+      log: options.log,
+      now: () => Date.now(),
+      pollIntervalOverrideMs: options.pollIntervalMs,
+      download: (url, { signal, provider }) => downloadResult(options.http, url, { signal, provider }),
+      readInput: async (reference) => new Uint8Array(await readFile(reference.source)),
     },
-    journal: options.journal,
-    writer: createFileImageWriter(),
-    log: options.log,
-    now: () => Date.now(),
-    pollIntervalOverrideMs: options.pollIntervalMs,
-    download: (url, { signal, provider }) => downloadResult(options.http, url, { signal, provider }),
-    readInput: async (reference) => new Uint8Array(await readFile(reference.source)),
-  });
+    { staleSubmitMs: staleSubmitMsFor(requestTimeoutMs) },
+  );
 }

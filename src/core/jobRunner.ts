@@ -2,7 +2,7 @@ import type { TokenRates } from './cost';
 import { errorMessage, InputError, isProviderError, ProviderError } from './errors';
 import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, refreshJob, toProviderError } from './jobRecords';
 import { JobSession } from './jobSession';
-import { resumableStates } from './journal';
+import { leaseExpiryMs, resumableStates } from './journal';
 import type { JobRecord } from './journal';
 import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
@@ -16,18 +16,32 @@ import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies 
 export interface JobRunnerOptions {
   readonly rates?: TokenRates;
   /**
-   * A task still 'submitting' this long after its last journal write belongs to a process that died
-   * mid-request (longer than any request timeout): its outcome is unknown, so it is marked so for the
-   * user to decide, never resent.
+   * A task still 'submitting' this long after its last journal write, in a job this runner is not
+   * working on, belongs to a process that died mid-request: its outcome is unknown, so it is marked
+   * so for the user to decide, never resent. It must outlast the longest submit (uploads included):
+   * hosts set it with staleSubmitMsFor(their request timeout).
    */
   readonly staleSubmitMs?: number;
 }
 
-const defaultStaleSubmitMs = 15 * 60_000;
+/** Attempts a submit may make (OpenAI-style providers retry a definite refusal before sending again). */
+export const submitAttempts = 3;
+/** Margin on top of the request timeouts: Retry-After waits, uploads, a slow disk. */
+const staleSubmitMarginMs = 5 * 60_000;
+
+/**
+ * The stale-submit cutoff for a request timeout: requestTimeoutMs × submit attempts + 5 min
+ * (e.g. the CLI's 300 s timeout → 20 min; the extension's maximum 3600 s → 3 h 5 min).
+ */
+export function staleSubmitMsFor(requestTimeoutMs: number, attempts = submitAttempts): number {
+  return requestTimeoutMs * attempts + staleSubmitMarginMs;
+}
+
+const defaultStaleSubmitMs = staleSubmitMsFor(300_000);
 
 export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOptions = {}): JobRunner {
   const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
-    new JobSession({ deps, job, provider: deps.provider(job.provider), signal, onProgress, resuming, rates: options.rates });
+    new JobSession({ deps, job, provider: deps.provider(job.provider, job.baseUrl), signal, onProgress, resuming, rates: options.rates });
 
   /** Work under way per job id, so a second resume joins it instead of polling the same task twice. */
   const active = new Map<string, Promise<JobResult>>();
@@ -46,9 +60,24 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return job;
   }
 
+  function heldElsewhere(job: JobRecord): boolean {
+    const lease = job.lease;
+    if (!lease || deps.ownerId === undefined || lease.owner === deps.ownerId) return false;
+    if (deps.now() - lease.heartbeatAt >= leaseExpiryMs) return false;
+    return !(deps.isOwnerGone?.(lease.owner) ?? false);
+  }
+
+  /** Takes the job's lease (refused while another live owner holds it); the caller saves the job. */
+  function takeLease(job: JobRecord): void {
+    if (heldElsewhere(job)) throw new InputError([`Job ${job.id} is being finished by another window or process.`]);
+    job.lease = deps.ownerId === undefined ? undefined : { owner: deps.ownerId, heartbeatAt: deps.now() };
+  }
+
   async function run(runOptions: RunOptions): Promise<JobResult> {
     const plan = validateRequest(runOptions.request);
     const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
+    job.baseUrl = deps.baseUrlFor?.(job.provider);
+    takeLease(job);
     const current = session(job, runOptions.signal, runOptions.onProgress, false);
     await current.save();
     const work = track(job.id, execute(current, plan.calls, runOptions.signal));
@@ -59,7 +88,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   /** Uploads, submits every call in turn, then lets the async tasks finish side by side. */
   async function execute(current: JobSession, calls: readonly ResolvedRequest[], signal: AbortSignal): Promise<JobResult> {
     const job = current.job;
-    const provider = deps.provider(job.provider);
+    const provider = deps.provider(job.provider, job.baseUrl);
     const errors: unknown[] = [];
     let prepared = calls;
     const hasLocalFile = calls.some((call) => [...call.inputImages, call.mask].some((image) => image?.kind === 'file'));
@@ -106,8 +135,10 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
       if (outcome.status === 'rejected') errors.push(outcome.reason);
     }
     await current.cleanUploads();
-    await current.save();
     const job = current.job;
+    // Given back: whoever looks next (another window, a later resume) may take the job at once.
+    if (job.lease?.owner === deps.ownerId) job.lease = undefined;
+    await current.save();
     if (errors.length > 0) throw mostImportant(errors);
     if (job.state !== 'saved') throw toProviderError(job, primaryTask(job));
     return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
@@ -123,7 +154,9 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     if (!resumableStates.includes(job.state)) {
       throw new InputError([`Job ${jobId} is ${job.state}; only jobs that were polling or downloading can be resumed.`]);
     }
+    takeLease(job);
     const current = session(job, signal, onProgress, true);
+    await current.save();
     const request = pollRequestOf(job);
     const continuations = job.tasks.flatMap((task, index) =>
       task.state === 'polling' || task.state === 'downloading' ? [current.finish(index, request)] : [],
@@ -135,6 +168,8 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   async function markAbandonedSubmissions(jobs: readonly JobRecord[]): Promise<void> {
     const cutoff = deps.now() - (options.staleSubmitMs ?? defaultStaleSubmitMs);
     for (const job of jobs) {
+      // A job this runner is sending is alive however long its uploads and submit take.
+      if (active.has(job.id)) continue;
       const stale = job.tasks.filter((task) => task.state === 'submitting');
       if (stale.length === 0 || job.updatedAt > cutoff) continue;
       for (const task of stale) {
@@ -152,7 +187,14 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
     const all = await deps.journal.list();
     await markAbandonedSubmissions(all);
-    const jobs = all.filter((job) => resumableStates.includes(job.state));
+    const jobs = all.filter((job) => {
+      if (!resumableStates.includes(job.state)) return false;
+      if (!active.has(job.id) && heldElsewhere(job)) {
+        deps.log.info(`Job ${job.id} is being finished by another window or process; leaving it to that one.`);
+        return false;
+      }
+      return true;
+    });
     const settled = await Promise.allSettled(jobs.map((job) => resume(job.id, signal, onProgress)));
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {
@@ -172,6 +214,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
     const expired = retryable.find((task) => task.resultExpiresAt !== undefined && task.resultExpiresAt < deps.now());
     if (expired) throw new InputError([`The result links of job ${jobId} have expired; resubmit it to generate again.`]);
+    takeLease(job);
     for (const task of retryable) {
       task.state = 'downloading';
       task.error = undefined;
@@ -214,6 +257,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     discard: (jobId) => deps.journal.remove(jobId),
     list,
     isActive: (jobId) => active.has(jobId),
+    heldElsewhere: (job) => !active.has(job.id) && heldElsewhere(job),
   };
 }
 

@@ -2,6 +2,7 @@ import type { TokenRates } from './cost';
 import { errorMessage, isProviderError, ProviderError } from './errors';
 import { providerLabels } from './ids';
 import { addWarnings, firstImageIndex, refreshJob, toJobError } from './jobRecords';
+import { leaseHeartbeatMs } from './journal';
 import type { JobRecord, JobTask } from './journal';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
@@ -43,12 +44,22 @@ export class JobSession {
   save(): Promise<void> {
     const { deps, job } = this.options;
     refreshJob(job, deps.now());
+    this.beat();
     const snapshot = structuredClone(job);
     this.saving = this.saving.then(
       () => deps.journal.put(snapshot),
       () => deps.journal.put(snapshot),
     );
     return this.saving;
+  }
+
+  /** Refreshes our lease's heartbeat when it is due; returns whether it did (the job then needs a save). */
+  private beat(): boolean {
+    const { deps, job } = this.options;
+    const lease = job.lease;
+    if (!lease || lease.owner !== deps.ownerId || deps.now() - lease.heartbeatAt < leaseHeartbeatMs) return false;
+    lease.heartbeatAt = deps.now();
+    return true;
   }
 
   progress(phase: JobProgress['phase'], taskIndex: number, message: string): void {
@@ -159,7 +170,11 @@ export class JobSession {
         signal,
         log: deps.log,
         now: () => deps.now(),
-        onPoll: (state) => this.progress('polling', index, `Task ${taskId} is ${state ?? 'still running'}…`),
+        onPoll: (state) => {
+          // A long poll writes nothing else: the lease heartbeat rides on the polls (at most every 30 s).
+          if (this.beat()) this.save().catch((error: unknown) => deps.log.warn(`Could not record job ${this.job.id}: ${errorMessage(error)}`));
+          this.progress('polling', index, `Task ${taskId} is ${state ?? 'still running'}…`);
+        },
       });
     } catch (error) {
       // A task the provider does not know is gone for good; anything else may still finish: keep polling later.

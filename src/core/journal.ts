@@ -80,7 +80,29 @@ export interface JobRecord {
   uploads: UploadRecord[];
   warnings: string[];
   error?: JobError | undefined;
+  /**
+   * The provider base URL the job was sent to, so a resume polls the host that holds its task.
+   * Absent in records written before it was kept (those use the base URL configured now).
+   */
+  baseUrl?: string | undefined;
+  /** Who is working on the job right now; see JobLease. */
+  lease?: JobLease | undefined;
 }
+
+/**
+ * Which window or process is finishing a job, so two of them sharing a journal do not both poll and
+ * download it. Refreshed while polling; a lease whose heartbeat is older than `leaseExpiryMs` (or
+ * whose owner is known to be dead) no longer counts.
+ */
+export interface JobLease {
+  readonly owner: string;
+  heartbeatAt: number;
+}
+
+/** A lease's heartbeat is refreshed at most this often (piggy-backing on the poll loop's journal writes). */
+export const leaseHeartbeatMs = 30_000;
+/** Three missed heartbeats: the owner stopped (closed, crashed) without giving the job back. */
+export const leaseExpiryMs = 90_000;
 
 /** Where the journal lives: globalStorage in the extension, `$GPT_IMAGE_HOME` for the CLI. */
 export interface JournalStore {

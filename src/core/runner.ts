@@ -16,8 +16,22 @@ export interface JobProgress {
 }
 
 export interface RunnerDependencies {
-  /** Builds (or returns a cached) provider for an id, with its context. */
-  provider(id: ProviderId): ImageProvider;
+  /**
+   * Builds (or returns a cached) provider for an id, with its context. `baseUrl` is the one a job
+   * was sent to (resume, poll, download); the host refuses it (InputError) unless it is still a
+   * trusted base URL for that provider, so a journal cannot redirect the API key elsewhere.
+   */
+  provider(id: ProviderId, baseUrl?: string): ImageProvider;
+  /** The base URL a new job of this provider is sent to, recorded in the job (JobRecord.baseUrl). */
+  baseUrlFor?(id: ProviderId): string | undefined;
+  /**
+   * Who this runner is, for job leases (JobRecord.lease): the extension keeps a random id in its
+   * workspace state (a reloaded window takes its own jobs back at once), the CLI uses
+   * `cli:<hostname>:<pid>`. Without it no lease is taken or honoured.
+   */
+  readonly ownerId?: string | undefined;
+  /** Whether a lease's owner is known to be gone (the CLI: a dead local pid), so its lease is void now. */
+  isOwnerGone?(owner: string): boolean;
   readonly journal: JournalStore;
   readonly writer: ImageWriter;
   readonly log: Logger;
@@ -73,6 +87,8 @@ export interface JobRunner {
   /** Removes a finished job from the journal (files on disk stay). */
   discard(jobId: string): Promise<void>;
   list(): Promise<JobRecord[]>;
+  /** Whether another window or process holds a live lease on the job (it is finishing it). */
+  heldElsewhere(job: JobRecord): boolean;
   /**
    * Whether this runner is working on the job right now (running, resuming or downloading). A
    * resume of an active job joins the work under way instead of starting a second poller.

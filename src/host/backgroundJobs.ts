@@ -68,7 +68,8 @@ export function createBackgroundJobs(dependencies: BackgroundDependencies): Back
     resume,
     async resumeAll() {
       const jobs = await dependencies.runner.list();
-      const waiting = jobs.filter((job) => resumableStates.includes(job.state) && !running.has(job.id));
+      // A job another window or process is finishing (it holds the lease) is left to it.
+      const waiting = jobs.filter((job) => resumableStates.includes(job.state) && !running.has(job.id) && !dependencies.runner.heldElsewhere(job));
       for (const job of waiting) resume(job.id);
       return waiting.length;
     },

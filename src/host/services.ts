@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { InputError } from '../core/errors';
-import { providerLabels } from '../core/ids';
+import { normalizeBaseUrl } from '../core/baseUrl';
+import { defaultBaseUrls, providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
-import { createJobRunner } from '../core/jobRunner';
+import { createJobRunner, staleSubmitMsFor } from '../core/jobRunner';
 import type { InputReference, JournalStore } from '../core/journal';
 import type { ImageWriter } from '../core/output';
 import type { JobRunner, RunnerDependencies } from '../core/runner';
@@ -45,8 +46,11 @@ export interface Services {
    * base URL, or plain http to a host that is not loopback.
    */
   checkProvider(id: ProviderId): void;
-  /** A provider with a context built from the current settings. */
-  provider(id: ProviderId): ImageProvider;
+  /**
+   * A provider with a context built from the current settings; with `baseUrl` (a journaled job's),
+   * at that URL, but only while it is still trusted (the user-level setting or the default).
+   */
+  provider(id: ProviderId, baseUrl?: string): ImageProvider;
   /** Reads a journaled input file again (a manual resubmit of an edit). */
   readInput(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
 }
@@ -87,9 +91,19 @@ export function createServices(context: vscode.ExtensionContext): Services {
     return base.url;
   };
 
-  const provider = (id: ProviderId): ImageProvider =>
+  /** A job's recorded base URL, if it is still one the user trusts: a journal must not redirect the key. */
+  const jobBaseUrl = (id: ProviderId, recorded: string): string => {
+    const trusted = [settings.baseUrl(id), normalizeBaseUrl(defaultBaseUrls[id])].flatMap((url) => (url.ok ? [url.url] : []));
+    const checked = normalizeBaseUrl(recorded);
+    if (checked.ok && trusted.includes(checked.url)) return checked.url;
+    throw new InputError([
+      `This job was sent to ${providerLabels[id]} at ${recorded}, which is no longer your gptImage.${id}.baseUrl (nor the default): it is not contacted with your API key. Set that base URL again to finish the job, or discard it.`,
+    ]);
+  };
+
+  const provider = (id: ProviderId, recordedBaseUrl?: string): ImageProvider =>
     createProvider(id, {
-      baseUrl: baseUrlFor(id),
+      baseUrl: recordedBaseUrl === undefined ? baseUrlFor(id) : jobBaseUrl(id, recordedBaseUrl),
       http: currentHttp(),
       getApiKey: () => keys.require(id),
       log,
@@ -102,6 +116,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
 
   const dependencies: RunnerDependencies = {
     provider,
+    baseUrlFor,
+    ownerId: windowOwnerId(context),
     journal,
     writer,
     log,
@@ -113,7 +129,12 @@ export function createServices(context: vscode.ExtensionContext): Services {
     download: (url, options) => downloadResult(currentHttp(), url, { signal: options.signal, provider: providerLabels[options.provider] }),
     readInput,
   };
-  const runner = createJobRunner(dependencies);
+  const runner = createJobRunner(dependencies, {
+    // A getter: the request timeout setting may change while the extension runs.
+    get staleSubmitMs() {
+      return staleSubmitMsFor(settings.requestTimeoutMs());
+    },
+  });
   const background = createBackgroundJobs({ runner, log, scrubber, afterGeneration: () => settings.afterGeneration() });
   context.subscriptions.push(background);
 
@@ -132,6 +153,19 @@ export function createServices(context: vscode.ExtensionContext): Services {
     provider,
     readInput,
   };
+}
+
+/**
+ * This window's owner id for job leases, kept in workspace state: a reloaded window is the same
+ * owner and takes its own jobs back at once, while another window waits for the lease to expire.
+ */
+function windowOwnerId(context: vscode.ExtensionContext): string {
+  const key = 'gptImage.jobOwnerId';
+  const known = context.workspaceState.get<string>(key);
+  if (known) return known;
+  const fresh = `window:${globalThis.crypto.randomUUID()}`;
+  void context.workspaceState.update(key, fresh);
+  return fresh;
 }
 
 /** Journal sources are URIs (`file:///…`, `vscode-remote://…`), or paths from older records. */

@@ -37,15 +37,17 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
   const journal = createFileJournalStore(join(root, 'home'));
   const http = createHttpClient({ log: silentLog });
   const runner = createJobRunner({
-    provider: (id) =>
+    provider: (id, jobBaseUrl) =>
       createProvider(id, {
-        baseUrl: baseUrls[id] ?? 'https://unused.invalid',
+        baseUrl: jobBaseUrl ?? baseUrls[id] ?? 'https://unused.invalid',
         http,
         getApiKey: async () => `sk-test-${id}-key`,
         log: rigOptions.log ?? silentLog,
         now: () => Date.now(),
         requestTimeoutMs: 30_000,
       }),
+    baseUrlFor: (id) => baseUrls[id],
+    ownerId: rigOptions.ownerId,
     journal,
     writer: createFileImageWriter(),
     log: rigOptions.log ?? silentLog,
