@@ -29,6 +29,7 @@ export interface RigOptions {
   readonly log?: Logger;
   readonly ownerId?: string;
   readonly now?: () => number;
+  readonly staleSubmitMs?: number;
 }
 
 /** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
@@ -54,6 +55,6 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
     now: rigOptions.now ?? (() => Date.now()),
     pollIntervalOverrideMs: 20,
     download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
-  });
+  }, rigOptions.staleSubmitMs === undefined ? {} : { staleSubmitMs: rigOptions.staleSubmitMs });
   return { runner, journal, outDir: join(root, 'out'), home: join(root, 'home'), http };
 }
