@@ -51,9 +51,14 @@ export function createBackgroundJobs(dependencies: BackgroundDependencies): Back
     );
     running.set(jobId, watched);
     refresh();
-    void watched.finally(() => {
+    const forget = (): void => {
       running.delete(jobId);
       refresh();
+    };
+    // presentResults/showError should not reject, but a rejection here must never go unhandled.
+    watched.then(forget, (error: unknown) => {
+      dependencies.log.error(`Background job ${jobId}: ${error instanceof Error ? error.message : String(error)}`);
+      forget();
     });
   };
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { resolveInputSource } from './inputSource';
 import { InputError } from '../core/errors';
 import { normalizeBaseUrl } from '../core/baseUrl';
 import { defaultBaseUrls, providerLabels } from '../core/ids';
@@ -111,8 +112,12 @@ export function createServices(context: vscode.ExtensionContext): Services {
       requestTimeoutMs: settings.requestTimeoutMs(),
     });
 
-  const readInput = async (reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array> =>
-    vscode.workspace.fs.readFile(inputUri(reference.source));
+  const readInput = async (reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array> => {
+    // One reader for every source Edit Image, the Studio or an older record wrote (inputSource.ts).
+    const uri = resolveInputSource(reference.source);
+    if (!uri) throw new InputError([`Cannot find ${reference.source} in this workspace.`]);
+    return vscode.workspace.fs.readFile(uri);
+  };
 
   const dependencies: RunnerDependencies = {
     provider,
@@ -166,13 +171,4 @@ function windowOwnerId(context: vscode.ExtensionContext): string {
   const fresh = `window:${globalThis.crypto.randomUUID()}`;
   void context.workspaceState.update(key, fresh);
   return fresh;
-}
-
-/** Journal sources are URIs (`file:///…`, `vscode-remote://…`), or paths from older records. */
-function inputUri(source: string): vscode.Uri {
-  if (/^[a-zA-Z][\w+.-]+:/.test(source) && !/^[a-zA-Z]:[\\/]/.test(source)) return vscode.Uri.parse(source, true);
-  if (source.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(source)) return vscode.Uri.file(source);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new InputError([`Cannot find ${source}: no workspace folder is open.`]);
-  return vscode.Uri.joinPath(folder.uri, ...source.split(/[\\/]/));
 }
