@@ -22,6 +22,8 @@ let requestCount = 0;
 let context: StudioContext | undefined;
 let jobs: JobsView | undefined;
 let gallery: GalleryView | undefined;
+/** Saved jobs the gallery has been reloaded for (see the 'job' case). */
+const galleryHasJob = new Set<string>();
 
 const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status', 'aria-live': 'polite' });
 
@@ -107,7 +109,12 @@ function receive(message: ToWebview): void {
         context.renderForm();
       }
       jobs?.update(message.job);
-      if (message.job.phase === 'saved') gallery?.reload();
+      // A saved job is announced again when its usage arrives or the page is shown again: reload
+      // the gallery once, or its cards are replaced under the user's pointer.
+      if (message.job.phase === 'saved' && !galleryHasJob.has(message.job.jobId)) {
+        galleryHasJob.add(message.job.jobId);
+        gallery?.reload();
+      }
       return;
     case 'loadForm':
       if (context) {

@@ -83,7 +83,8 @@ export const studioScenario: Scenario = {
     assert.match((await item.textContent()) ?? '', /lighthouse on a cliff/, 'the gallery item shows its prompt');
     context.log(`job: ${(await studio.locator('[data-testid="job"]').first().innerText()).replace(/\s+/g, ' ')}`);
     // Thumbnails load lazily: scrolled into view, the webview fetches it through asWebviewUri.
-    await item.scrollIntoViewIfNeeded();
+    // Retried: a card re-rendered while scrolling (e.g. the panel shown again) detaches the old element.
+    await waitFor('the gallery item to scroll into view', () => item.scrollIntoViewIfNeeded({ timeout: 5000 }).then(() => true), 20000);
     await waitFor('the gallery thumbnail to load', () => item.locator('img').first().evaluate((img) => {
       // Runs in the page (no DOM types here): an <img> that has loaded real pixels.
       const image = img as unknown as { readonly complete: boolean; readonly naturalWidth: number };
