@@ -3,37 +3,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JobRecord } from '../../src/core/journal';
+import { journalRequest, submittingJob } from '../unit/core/fixtures';
 import { assertNoKeyLeak, runCli, sandbox } from './cliHarness';
 
 /** What a CLI process killed while sending a paid request leaves: a task still 'submitting'. */
 function abandonedSubmission(id: string, updatedAt: number): JobRecord {
-  return {
-    version: 1,
-    id,
-    createdAt: updatedAt,
-    updatedAt,
-    state: 'submitting',
+  return submittingJob(id, updatedAt, {
     provider: 'modellix',
-    model: 'gpt-image-2',
-    request: {
-      prompt: 'Sent before the crash',
-      size: '1024x1024',
-      wireSize: { kind: 'wxh', value: '1024x1024' },
-      quality: undefined,
-      n: 1,
-      background: undefined,
-      outputFormat: undefined,
-      outputCompression: undefined,
-      inputImages: [],
-      mask: undefined,
-    },
+    request: journalRequest({ prompt: 'Sent before the crash', quality: undefined }),
     output: { dir: '/tmp/unused', template: '{slug}-{index}' },
     // Nothing listens here: the test fails loudly if anything is sent.
     baseUrl: 'http://127.0.0.1:9/api',
-    tasks: [{ state: 'submitting', n: 1, files: [] }],
-    uploads: [],
-    warnings: [],
-  };
+  });
 }
 
 describe('gpt-image jobs / resume read the journal through the runner', () => {

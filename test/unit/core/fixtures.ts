@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { capabilityFor } from '../../../src/core/capabilities';
 import type { ModelCapability } from '../../../src/core/capabilities';
 import type { ModelId, ProviderId } from '../../../src/core/ids';
-import type { JournalRequest } from '../../../src/core/journal';
+import type { JobRecord, JournalRequest } from '../../../src/core/journal';
 
 /** The capability table's row for a provider and model, which the test expects to exist. */
 export function capabilityRow(provider: ProviderId, model: ModelId = 'gpt-image-2'): ModelCapability {
@@ -28,6 +28,28 @@ export function journalRequest(overrides: Partial<JournalRequest> = {}): Journal
     outputCompression: undefined,
     inputImages: [],
     mask: undefined,
+    ...overrides,
+  };
+}
+
+/**
+ * What a process killed while sending a paid request leaves in the journal: one task still
+ * 'submitting', last written at `updatedAt`. Tests override the provider, base URL and the like.
+ */
+export function submittingJob(id: string, updatedAt: number, overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    version: 1,
+    id,
+    createdAt: updatedAt,
+    updatedAt,
+    state: 'submitting',
+    provider: 'openai',
+    model: 'gpt-image-2',
+    request: journalRequest(),
+    output: { dir: '/tmp/unused', template: '{date}-{slug}-{index}' },
+    tasks: [{ state: 'submitting', n: 1, files: [] }],
+    uploads: [],
+    warnings: [],
     ...overrides,
   };
 }

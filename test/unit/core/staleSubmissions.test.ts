@@ -10,24 +10,7 @@ import type { JobRecord } from '../../../src/core/journal';
 import { startFakeCdn } from '../../fake-providers/cdn';
 import { startFakeModellix } from '../../fake-providers/modellix';
 import { runnerRig, silentLog } from './jobRunnerHarness';
-import { journalRequest } from './fixtures';
-
-function submittingJob(id: string, updatedAt: number): JobRecord {
-  return {
-    version: 1,
-    id,
-    createdAt: updatedAt,
-    updatedAt,
-    state: 'submitting',
-    provider: 'openai',
-    model: 'gpt-image-2',
-    request: journalRequest(),
-    output: { dir: '/tmp/unused', template: '{date}-{slug}-{index}' },
-    tasks: [{ state: 'submitting', n: 1, files: [] }],
-    uploads: [],
-    warnings: [],
-  };
-}
+import { submittingJob } from './fixtures';
 
 describe('a process that died while sending a paid request', () => {
   it('leaves a job that later reads as unknown, and nothing is sent again', async () => {
