@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +31,19 @@ export interface SeenRequest {
   readonly body?: string;
 }
 
+export interface ServedImage {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 /** The fake providers running in their own process, scripted over HTTP like another process would. */
 export interface Fakes {
   readonly portsFile: string;
   readonly info: FakesInfo;
   endpoint(name: FakeName): FakeEndpoint;
   requests(name: FakeName): Promise<SeenRequest[]>;
+  /** The images an OpenAI-style fake served (`/__served`), in order. */
+  served(name: 'openai' | 'gravitex'): Promise<ServedImage[]>;
   /** Sends a `/__control` command (latency, faults, holding tasks: see the fake's source). */
   control(name: FakeName, command: Record<string, unknown>): Promise<void>;
   release(name: FakeName, body?: Record<string, unknown>): Promise<void>;
@@ -109,6 +118,11 @@ export async function startFakes(options: { readonly stdout?: boolean } = {}): P
       if (!response.ok) throw new Error(`GET /__requests on ${name}: ${response.status}`);
       return normalizeRequests(await response.json());
     },
+    served: async (name) => {
+      const response = await fetch(`${endpoint(name).origin}/__served`);
+      if (!response.ok) throw new Error(`GET /__served on ${name}: ${response.status}`);
+      return (await response.json()) as ServedImage[];
+    },
     control: (name, command) => post(`${endpoint(name).origin}/__control`, command),
     release: (name, body = {}) => post(`${endpoint(name).origin}/__release`, body),
     reset: async () => {
@@ -119,4 +133,11 @@ export async function startFakes(options: { readonly stdout?: boolean } = {}): P
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The file on disk holds exactly the one image the fake served: same bytes, not just a valid PNG. */
+export async function assertSavedExactlyServed(fakes: Fakes, name: 'openai' | 'gravitex', bytes: Uint8Array): Promise<void> {
+  const served = await fakes.served(name);
+  assert.equal(served.length, 1, 'the fake served one image');
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), served[0]?.sha256, 'the file holds exactly the bytes the fake served');
 }

@@ -1,16 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { waitForFiles, pngSize } from '../harness/files';
+import { assertSavedExactlyServed } from '../harness/fakes';
 import type { Scenario } from '../harness/scenario';
 import { generateFromPalette } from './generateFlow';
 import { e2eOpenAiKey } from './setApiKey';
-
-interface ServedImage {
-  readonly bytes: number;
-  readonly sha256: string;
-}
 
 /** Scenario 2: a new user generates with OpenAI from the palette; the PNG lands in images/ and opens. */
 export const generateOpenAiScenario: Scenario = {
@@ -23,9 +18,7 @@ export const generateOpenAiScenario: Scenario = {
     const bytes = readFileSync(file);
     // The fake draws at a quarter of the requested size (it still reports 1024x1024).
     assert.deepEqual(pngSize(bytes), { width: 256, height: 256 }, 'a valid PNG of the size the fake drew');
-    const served = (await (await fetch(`${fakes.endpoint('openai').origin}/__served`)).json()) as ServedImage[];
-    assert.equal(served.length, 1, 'the fake served one image');
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), served[0]?.sha256, 'the file holds exactly the bytes the fake served');
+    await assertSavedExactlyServed(fakes, 'openai', bytes);
     const requests = await fakes.requests('openai');
     assert.equal(requests.length, 1, 'one request to OpenAI');
     assert.equal(requests[0]?.method, 'POST');

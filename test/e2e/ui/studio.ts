@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -7,14 +6,11 @@ import { pickItem, quickInput, runCommand } from '../harness/browser';
 import { filesContaining, listFiles, pngSize, waitForFiles } from '../harness/files';
 import { resultsDir } from '../harness/paths';
 import { waitFor } from '../harness/processes';
+import { assertSavedExactlyServed } from '../harness/fakes';
 import type { Scenario, ScenarioContext } from '../harness/scenario';
 import { e2eOpenAiKey } from './setApiKey';
 import { openStudioTimed, persistedIn, studioFrame, studioIsOpen } from './studioPage';
 import type { StudioOpenTiming } from './studioPage';
-
-interface ServedImage {
-  readonly sha256: string;
-}
 
 const prompt = 'A lighthouse on a cliff at dawn, e2e scenario five';
 // Plain words only: it is searched for verbatim in the workbench's stored state.
@@ -62,9 +58,7 @@ export const studioScenario: Scenario = {
     const bytes = readFileSync(file);
     // The fake draws at a quarter of the requested size.
     assert.deepEqual(pngSize(bytes), { width: 384, height: 256 }, 'a valid PNG of the size the fake drew');
-    const served = (await (await fetch(`${fakes.endpoint('openai').origin}/__served`)).json()) as ServedImage[];
-    assert.equal(served.length, 1, 'the fake served one image');
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), served[0]?.sha256, 'the file holds exactly the bytes the fake served');
+    await assertSavedExactlyServed(fakes, 'openai', bytes);
     const requests = await fakes.requests('openai');
     assert.equal(requests.length, 1, 'one request to OpenAI');
     assert.match(requests[0]?.url ?? '', /\/v1\/images\/generations$/);
