@@ -184,17 +184,26 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     }
   }
 
-  async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
+  /**
+   * Which jobs to resume: the one function every host calls. A job is waiting to be finished when it
+   * is polling or downloading, this runner is not already working on it, and no other live window or
+   * process holds its lease. Abandoned submissions are marked unknown first (never resent).
+   */
+  async function resumable(): Promise<JobRecord[]> {
     const all = await deps.journal.list();
     await markAbandonedSubmissions(all);
-    const jobs = all.filter((job) => {
-      if (!resumableStates.includes(job.state)) return false;
-      if (!active.has(job.id) && heldElsewhere(job)) {
+    return all.filter((job) => {
+      if (!resumableStates.includes(job.state) || active.has(job.id)) return false;
+      if (heldElsewhere(job)) {
         deps.log.info(`Job ${job.id} is being finished by another window or process; leaving it to that one.`);
         return false;
       }
       return true;
     });
+  }
+
+  async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
+    const jobs = await resumable();
     const settled = await Promise.allSettled(jobs.map((job) => resume(job.id, signal, onProgress)));
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {
@@ -226,10 +235,15 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return settle(current, continuations, []);
   }
 
-  async function resubmit(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
+  async function resubmit(
+    jobId: string,
+    signal: AbortSignal,
+    onProgress?: (progress: JobProgress) => void,
+    onJobCreated?: (job: JobRecord) => void,
+  ): Promise<JobResult> {
     const job = await load(jobId);
     const request = await fromJournalRequest(job, deps.readInput?.bind(deps));
-    return run({ request, output: job.output, signal, onProgress });
+    return run({ request, output: job.output, signal, onProgress, onJobCreated });
   }
 
   async function abandon(jobId: string): Promise<void> {
@@ -251,11 +265,13 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     run,
     resume,
     resumeAll,
+    resumable,
     retryDownload,
     resubmit,
     abandon,
     discard: (jobId) => deps.journal.remove(jobId),
     list,
+    get: (jobId) => deps.journal.get(jobId),
     isActive: (jobId) => active.has(jobId),
     heldElsewhere: (job) => !active.has(job.id) && heldElsewhere(job),
   };

@@ -7,7 +7,7 @@ import type { ImageProvider, Logger } from '../providers/types';
 /** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
 export interface JobProgress {
   readonly jobId: string;
-  readonly phase: 'submitting' | 'uploading' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown';
+  readonly phase: 'submitting' | 'uploading' | 'sent' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown';
   /** 0-based task (paid call) this event is about, and how many there are. */
   readonly taskIndex: number;
   readonly taskCount: number;
@@ -73,12 +73,22 @@ export interface JobRunner {
   run(options: RunOptions): Promise<JobResult>;
   /** Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). */
   resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
-  /** Every job in a resumable state; one failure does not stop the others. */
+  /**
+   * The jobs waiting to be finished here: polling or downloading, not running in this runner, and not
+   * leased by another live window or process. The only place that decides which jobs to resume.
+   */
+  resumable(): Promise<JobRecord[]>;
+  /** Resumes every job `resumable()` names; one failure does not stop the others. */
   resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]>;
   /** Downloads a finished task's result URLs again (failed download, URLs not yet expired). */
   retryDownload(jobId: string, signal: AbortSignal): Promise<JobResult>;
   /** The user's explicit choice to pay again for a failed or unknown job: a new job, same request. */
-  resubmit(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
+  resubmit(
+    jobId: string,
+    signal: AbortSignal,
+    onProgress?: (progress: JobProgress) => void,
+    onJobCreated?: (job: JobRecord) => void,
+  ): Promise<JobResult>;
   /**
    * Stop waiting for a job; it stays listed as 'cancelled'. Its uploads are kept: the provider may
    * still be running the task, which reads them.
@@ -87,6 +97,8 @@ export interface JobRunner {
   /** Removes a finished job from the journal (files on disk stay). */
   discard(jobId: string): Promise<void>;
   list(): Promise<JobRecord[]>;
+  /** One job as the journal has it now. */
+  get(jobId: string): Promise<JobRecord | undefined>;
   /** Whether another window or process holds a live lease on the job (it is finishing it). */
   heldElsewhere(job: JobRecord): boolean;
   /**

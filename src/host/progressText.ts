@@ -12,6 +12,7 @@ export function formatElapsed(ms: number): string {
 const phaseText: Readonly<Record<JobProgress['phase'], string>> = {
   submitting: 'Sending the request',
   uploading: 'Uploading the reference images',
+  sent: 'Waiting for the answer',
   polling: 'Waiting for the result',
   downloading: 'Downloading',
   saving: 'Saving',
