@@ -3,7 +3,7 @@ import type { CommandId } from './commands/commands';
 import { commandFactories } from './commands/handlers';
 import { createServices } from './host/services';
 import type { Services } from './host/services';
-import { studioServicesFor } from './host/studioHost';
+import { studioServicesFor } from './webview/studioHost';
 import { restoreStudio } from './webview/serializer';
 
 /** Everything behind the commands, loaded on first use (see extension.ts). */
@@ -35,7 +35,7 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
     resumeJobs: async () => {
       const started = currentServices();
       try {
-        const count = await started.background.resumeAll();
+        const count = (await started.owner.resumeWaiting()).length;
         if (count > 0) started.log.info(`Resuming ${count} job${count === 1 ? '' : 's'} left from the last session.`);
       } catch (error) {
         started.log.error(`Could not resume jobs: ${String(error)}`);

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { commandIds, studioViewType } from './commands/commands';
+import { commandIds } from './commands/commands';
 import type { CommandId } from './commands/commands';
 import type * as EngineModule from './engine';
 import { createStudioPanel, showStudioPage } from './webview/studioShell';
+import { studioViewType } from './webview/studioViewType';
 
 /**
  * Activation only wires: command registrations and the panel serializer. Everything with a cost

@@ -14,6 +14,3 @@ export const commandIds = [
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
-
-/** The Studio panel's view type, also named by the `onWebviewPanel:` activation event. */
-export const studioViewType = 'gptImage.studio';

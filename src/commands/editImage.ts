@@ -12,7 +12,7 @@ import { resolveEditOutput } from '../host/editOutput';
 import { collectEditTargets, findMaskBeside, pickMaskFile, readInputImage } from '../host/editTargets';
 import { baseName } from '../host/imageUris';
 import type { EditProviderChoice } from '../core/editDefaults';
-import { runJobWithProgress } from '../host/jobUi';
+import { runJobWithNotification } from '../host/jobViews';
 import { showError } from '../host/messages';
 import type { Services } from '../host/services';
 
@@ -92,7 +92,7 @@ async function editImage(services: Services, args: readonly unknown[]): Promise<
   if (!output) return;
   await services.context.globalState.update(lastProviderKey, provider);
   await showOriginal(original);
-  await runJobWithProgress(services, {
+  await runJobWithNotification(services, {
     request,
     output,
     title: `Editing ${label} with ${providerLabels[provider]}`,

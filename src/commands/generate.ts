@@ -15,7 +15,7 @@ import {
   validatePrompt,
 } from '../host/generateChoices';
 import type { LastGenerateChoices } from '../host/generateChoices';
-import { runJobWithProgress } from '../host/jobUi';
+import { runJobWithNotification } from '../host/jobViews';
 import { showError } from '../host/messages';
 import { resolveOutputTarget } from '../host/outputFolder';
 import { inputText, pickOne, runSteps } from '../host/quickInput';
@@ -158,7 +158,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   await services.context.globalState.update(lastChoicesKey, remembered);
 
   const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1 };
-  return runJobWithProgress(services, {
+  return runJobWithNotification(services, {
     request,
     output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },
     title: `Generating with ${providerLabels[provider]}`,

@@ -4,7 +4,7 @@ import { createClearApiKeyCommand } from './clearApiKey';
 import { createEditImageCommand } from './editImage';
 import { createGenerateCommand } from './generate';
 import { openStudio } from './openStudio';
-import { studioServicesFor } from '../host/studioHost';
+import { studioServicesFor } from '../webview/studioHost';
 import { createSetApiKeyCommand } from './setApiKey';
 import { createShowJobsCommand } from './showJobs';
 import { createShowLogCommand } from './showLog';

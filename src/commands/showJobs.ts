@@ -3,7 +3,7 @@ import { providerLabels } from '../core/ids';
 import type { JobRecord } from '../core/journal';
 import { describeJob, jobActionLabels, jobActions, sortJobs } from '../host/jobList';
 import type { JobAction } from '../host/jobList';
-import { watchJob } from '../host/jobUi';
+import { showJobNotification } from '../host/jobViews';
 import { showError } from '../host/messages';
 import { openFiles } from '../host/results';
 import type { Services } from '../host/services';
@@ -38,8 +38,8 @@ async function showJobs(services: Services): Promise<void> {
     return;
   }
   const now = Date.now();
-  // Active anywhere in this window: a notification, the Studio or the background runner.
-  const isRunning = (jobId: string): boolean => services.runner.isActive(jobId) || services.background.isRunning(jobId);
+  // Held by this window's owner: a notification, the Studio or nobody (the background) watches it.
+  const isRunning = (jobId: string): boolean => services.owner.get(jobId) !== undefined;
   const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, isRunning(job.id)), job }));
   const picked = await vscode.window.showQuickPick(items, {
     title: 'GPT Image jobs',
@@ -73,20 +73,10 @@ async function runAction(services: Services, job: JobRecord, action: JobAction):
       await openFiles(job.tasks.flatMap((task) => task.files));
       return;
     case 'resume':
-      await watchJob(services, {
-        title: `Waiting for ${label}`,
-        provider: job.provider,
-        jobId: job.id,
-        start: (signal, onProgress) => services.runner.resume(job.id, signal, onProgress),
-      });
+      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: `Waiting for ${label}` });
       return;
     case 'retryDownload':
-      await watchJob(services, {
-        title: `Downloading from ${label} again`,
-        provider: job.provider,
-        jobId: job.id,
-        start: (signal) => services.runner.retryDownload(job.id, signal),
-      });
+      await showJobNotification(services, services.owner.retryDownload(job.id, job.provider), { title: `Downloading from ${label} again` });
       return;
     case 'resubmit': {
       const resubmit = 'Resubmit';
@@ -103,11 +93,7 @@ async function runAction(services: Services, job: JobRecord, action: JobAction):
         resubmit,
       );
       if (choice !== resubmit) return;
-      await watchJob(services, {
-        title: `Resubmitting to ${label}`,
-        provider: job.provider,
-        start: (signal, onProgress) => services.runner.resubmit(job.id, signal, onProgress),
-      });
+      await showJobNotification(services, services.owner.resubmit(job.id, job.provider), { title: `Resubmitting to ${label}` });
       return;
     }
     case 'discard':

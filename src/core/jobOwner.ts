@@ -2,7 +2,7 @@ import { InputError } from './errors';
 import type { ProviderId } from './ids';
 import { JobHandle } from './jobHandle';
 import type { Disposable, JobHandleOptions } from './jobHandle';
-import type { JobOutput } from './journal';
+import type { JobOutput, JobRecord } from './journal';
 import type { GenerationRequest } from './request';
 import type { JobRunner } from './runner';
 import type { Logger } from './logger';
@@ -86,6 +86,11 @@ export class JobOwner {
   async resumeWaiting(): Promise<JobHandle[]> {
     const waiting = await this.runner.resumable();
     return waiting.map((job) => this.resume(job.id, job.provider));
+  }
+
+  /** A job as the journal has it now (running here or not). */
+  load(jobId: string): Promise<JobRecord | undefined> {
+    return this.runner.get(jobId);
   }
 
   /** The running job with this id, if this owner holds it. */

@@ -15,8 +15,8 @@ import { createProvider } from '../providers/registry';
 import type { ImageProvider, Logger } from '../providers/types';
 import { createApiKeyStore } from './apiKeyStore';
 import type { ApiKeyStore } from './apiKeyStore';
-import { createBackgroundJobs } from './backgroundJobs';
-import type { BackgroundJobs } from './backgroundJobs';
+import { JobOwner } from '../core/jobOwner';
+import { createBackgroundView } from './jobViews';
 import { createJournalStore } from './journalStore';
 import { createChannelLogger } from './log';
 import { createSecretScrubber } from './secretScrubber';
@@ -41,7 +41,8 @@ export interface Services {
   readonly journal: JournalStore;
   readonly writer: ImageWriter;
   readonly runner: JobRunner;
-  readonly background: BackgroundJobs;
+  /** Every job running in this window; the notification, the Studio, the status bar and Show Jobs watch it. */
+  readonly owner: JobOwner;
   /**
    * Throws InputError (nothing sent) when the provider cannot be used as configured: an invalid
    * base URL, or plain http to a host that is not loopback.
@@ -140,8 +141,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
       return staleSubmitMsFor(settings.requestTimeoutMs());
     },
   });
-  const background = createBackgroundJobs({ runner, log, scrubber, afterGeneration: () => settings.afterGeneration() });
-  context.subscriptions.push(background);
+  const owner = new JobOwner(runner, log);
+  // Disposal (the window closing) stops waiting; the journal keeps every job for next time.
+  context.subscriptions.push(createBackgroundView({ owner, log, scrubber, settings }), { dispose: () => void owner.dispose() });
 
   return {
     context,
@@ -153,7 +155,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     journal,
     writer,
     runner,
-    background,
+    owner,
     checkProvider: (id) => void baseUrlFor(id),
     provider,
     readInput,

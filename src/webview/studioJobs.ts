@@ -1,40 +1,32 @@
 import * as vscode from 'vscode';
-import { isAbortError, isInputError } from '../core/errors';
+import { isAbortError } from '../core/errors';
 import { providerLabels } from '../core/ids';
-import type { Provenance } from '../core/provenance';
+import { cancelJob } from '../core/jobHandle';
+import type { Disposable, JobEnd, JobHandle } from '../core/jobHandle';
 import type { GenerationRequest } from '../core/request';
 import type { JobProgress, JobResult } from '../core/runner';
-import { describeError } from '../host/errorText';
-import { provenanceUri } from '../host/imageUris';
-import { askKeepOrStop } from '../host/jobUi';
-import { isPaidPhase, isWaitingPhase } from '../host/progressText';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
 import type { StudioServices } from './studioServices';
 
-interface RunningJob {
-  readonly controller: AbortController;
+interface StudioJob {
+  readonly handle: JobHandle;
   view: JobView;
-  /** The run itself (handed to the background on keep or when the panel closes). */
-  readonly work: () => Promise<JobResult> | undefined;
-  /** Some task's paid request was sent: Cancel now asks keep-or-stop instead of just aborting. */
-  paid: boolean;
-  /** The user chose "Stop waiting": later progress and the abort error must not overwrite that. */
-  stopped: boolean;
+  /** The panel watches it; undefined once the user kept it in the background or the panel closed. */
+  watching: Disposable | undefined;
+  readonly subscriptions: Disposable[];
 }
 
 /**
- * Runs jobs for the panel and streams their progress to it. Cancel aborts the wait; once a paid
- * task was accepted the user decides whether it keeps running in the background or is abandoned.
+ * The Studio's view of the jobs it started: the owner (core/jobOwner.ts) runs them; this streams
+ * their progress to the page and turns the page's Cancel into cancelJob. Closing the panel only
+ * stops watching: every job goes on with its owner, in the background.
  */
 export class StudioJobs {
-  private readonly running = new Map<string, RunningJob>();
-  /** Jobs the user chose to keep in the background: no Cancel any more, progress still shown. */
-  private readonly kept = new Set<string>();
+  private readonly jobs = new Map<string, StudioJob>();
   /** Jobs that ended lately, so a page that was hidden (and so reloaded) learns how they ended. */
   private readonly recent = new Map<string, JobView>();
-  /** Runs that have no journaled job yet (references still being read): closing simply aborts them. */
-  private readonly starting = new Set<AbortController>();
+  private disposed = false;
 
   constructor(
     private readonly services: StudioServices,
@@ -45,10 +37,7 @@ export class StudioJobs {
 
   /** Starts a job; answers `done` (with the error, if any) once it ended. */
   async generate(requestId: string, form: GenerateForm): Promise<void> {
-    let jobId: string | undefined;
-    let work: Promise<JobResult> | undefined;
-    const controller = new AbortController();
-    this.starting.add(controller);
+    let handle: JobHandle;
     try {
       const request: GenerationRequest = {
         provider: form.provider,
@@ -62,89 +51,75 @@ export class StudioJobs {
         outputCompression: form.outputCompression,
         inputImages: await this.references.resolve(form.references),
       };
-      const output = this.services.jobOutput();
-      work = this.services.runner.run({
-        request,
-        output,
-        signal: controller.signal,
-        onJobCreated: (job) => {
-          jobId = job.id;
-          this.starting.delete(controller);
-          const view: JobView = {
-            jobId: job.id,
-            requestId,
-            prompt: form.prompt,
-            provider: form.provider,
-            phase: 'submitting',
-            taskIndex: 0,
-            taskCount: job.tasks.length,
-            elapsedMs: 0,
-            message: `Sending to ${providerLabels[form.provider]}`,
-            warnings: [...job.warnings],
-            thumbnails: [],
-            cancellable: true,
-          };
-          this.running.set(job.id, { controller, view, work: () => work, paid: false, stopped: false });
-          this.post({ type: 'job', job: view });
-        },
-        onProgress: (progress) => this.progress(progress),
-      });
-      const result = await work;
-      await this.finished(result);
-      this.post({ type: 'done', requestId });
+      // Closed while the references were read: nothing was sent, and nothing is.
+      if (this.disposed) return;
+      handle = this.services.owner.run({ request, output: this.services.jobOutput(), requestId });
     } catch (error) {
-      if (jobId !== undefined) this.failed(jobId, error);
-      const message = isAbortError(error) ? undefined : describeError(error, { jobId }).message;
-      if (!isInputError(error) && !isAbortError(error)) this.services.log.warn(`Studio job ${jobId ?? '(not started)'}: ${message ?? ''}`);
-      this.post({ type: 'done', requestId, error: message });
-    } finally {
-      this.starting.delete(controller);
-      if (jobId !== undefined) {
-        this.running.delete(jobId);
-        this.kept.delete(jobId);
-      }
+      this.post({ type: 'done', requestId, error: this.services.describeError(error) });
+      return;
     }
+    const watching = handle.watch();
+    const subscriptions = [handle.onProgress((progress) => this.progress(handle, progress))];
+    handle.onJobId((jobId) => {
+      if (this.jobs.has(jobId)) return;
+      const view: JobView = {
+        jobId,
+        requestId,
+        prompt: form.prompt,
+        provider: form.provider,
+        phase: 'submitting',
+        taskIndex: 0,
+        taskCount: 1,
+        elapsedMs: 0,
+        message: `Sending to ${providerLabels[form.provider]}`,
+        warnings: [],
+        thumbnails: [],
+        cancellable: true,
+      };
+      this.jobs.set(jobId, { handle, view, watching: this.disposed ? undefined : watching, subscriptions });
+      if (this.disposed) watching.dispose();
+      this.post({ type: 'job', job: view });
+    });
+    subscriptions.push(
+      handle.onWarnings((fresh) => {
+        const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
+        if (job) this.update(handle, { warnings: [...job.view.warnings, ...fresh] });
+      }),
+    );
+    const end = await handle.ended;
+    if (end.result) await this.finished(handle, end.result);
+    else this.ended(handle, end);
+    const error = end.result || isAbortError(end.error) || end.stopped ? undefined : this.services.describeError(end.error, handle.jobId);
+    if (error !== undefined) this.services.log.warn(`Studio job ${handle.jobId ?? '(not started)'}: ${error}`);
+    this.post({ type: 'done', requestId, error });
+    this.forget(handle);
   }
 
   /**
-   * Cancel, as everywhere else (host/jobUi.ts): before the provider accepted the request it is
-   * simply aborted; after, the user chooses between keeping the paid task running in the
-   * background and stopping (abandoning) it. Dismissing the question keeps it: a paid result is
-   * never dropped by accident.
+   * Cancel, as everywhere else: core's cancelJob asks the host's keep-or-stop question only once a
+   * paid request left, and a dismissed question keeps the job.
    */
   async cancel(requestId: string, jobId: string): Promise<void> {
-    const job = this.running.get(jobId);
-    if (!job) {
-      this.post({ type: 'done', requestId, error: 'That job is not running in this window.' });
+    const job = this.jobs.get(jobId);
+    if (!job || job.handle.isEnded) {
+      this.post({ type: 'done', requestId, error: job ? undefined : 'That job is not running in this window.' });
       return;
     }
-    if (!job.paid) {
-      // Nothing paid was sent yet: abort, and say so before the abort error arrives.
-      job.stopped = true;
-      this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
-      job.controller.abort();
-      this.post({ type: 'done', requestId });
-      return;
-    }
-    const label = providerLabels[job.view.provider];
-    const choice = await askKeepOrStop(label);
-    // The job may have ended while the question was open: nothing left to stop or keep.
-    if (!this.running.has(jobId)) {
-      this.post({ type: 'done', requestId });
-      return;
-    }
-    if (choice === 'stop') {
-      // The final word is set before the abort: generate()'s catch and finally run before we resume.
-      job.stopped = true;
-      this.update(jobId, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
-      job.controller.abort();
-      await job.work()?.catch(() => undefined);
-      await this.services.runner.abandon(jobId).catch((error: unknown) => this.services.log.warn(`Could not abandon job ${jobId}: ${String(error)}`));
-    } else {
-      const work = job.work();
-      if (work) this.services.background.adopt(jobId, work);
-      this.kept.add(jobId);
-      this.update(jobId, { message: 'Continuing in the background', cancellable: false });
+    const label = providerLabels[job.handle.provider];
+    const outcome = await cancelJob(job.handle, async (handle) => {
+      const answer = await this.services.askKeepOrStop(handle);
+      // The final word is said before the stop: the job ends (and leaves this panel) during it.
+      if (answer === 'stop' && !handle.isEnded) {
+        this.update(handle, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
+      }
+      return answer;
+    });
+    if (outcome === 'cancelled') this.update(job.handle, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+    if (outcome === 'kept') {
+      // The owner keeps it; with the panel no longer watching, the background view announces it.
+      job.watching?.dispose();
+      job.watching = undefined;
+      this.update(job.handle, { message: 'Continuing in the background', cancellable: false });
     }
     this.post({ type: 'done', requestId });
   }
@@ -152,54 +127,50 @@ export class StudioJobs {
   /** Re-sends every job this panel knows: the page starts afresh whenever it was hidden. */
   replay(): void {
     for (const view of this.recent.values()) this.post({ type: 'job', job: view });
-    for (const job of this.running.values()) this.post({ type: 'job', job: job.view });
+    for (const job of this.jobs.values()) this.post({ type: 'job', job: job.view });
   }
 
+  /** Closing the panel is not Cancel: the owner goes on with every job; the panel only stops watching. */
   dispose(): void {
-    // Closing the panel is not Cancel: every journaled job goes on in the background, whatever its
-    // phase (an OpenAI submit stays 'submitting' for a minute or two, and aborting it would leave a
-    // paid request of unknown outcome). Only runs with no job yet are aborted; nothing was sent.
-    for (const [jobId, job] of this.running) {
-      const work = job.work();
-      if (work && !job.stopped) this.services.background.adopt(jobId, work);
-      else if (!work) job.controller.abort();
+    this.disposed = true;
+    for (const job of this.jobs.values()) {
+      job.watching?.dispose();
+      job.watching = undefined;
+      for (const subscription of job.subscriptions) subscription.dispose();
     }
-    for (const controller of this.starting) controller.abort();
-    this.starting.clear();
-    this.running.clear();
+    this.jobs.clear();
   }
 
-  private progress(progress: JobProgress): void {
-    const job = this.running.get(progress.jobId);
-    if (!job || job.stopped) return;
-    if (isPaidPhase(progress.phase)) job.paid = true;
-    const kept = this.kept.has(progress.jobId);
-    this.update(progress.jobId, {
+  private progress(handle: JobHandle, progress: JobProgress): void {
+    const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
+    if (!job) return;
+    const background = job.watching === undefined;
+    this.update(handle, {
       phase: progress.phase,
       taskIndex: progress.taskIndex,
       taskCount: progress.taskCount,
       elapsedMs: progress.elapsedMs,
-      message: kept ? `${progress.message} (in the background)` : progress.message,
-      cancellable: !kept && progress.phase !== 'saved' && progress.phase !== 'failed' && progress.phase !== 'unknown',
+      message: background ? `${progress.message} (in the background)` : progress.message,
+      cancellable: !background && progress.phase !== 'saved' && progress.phase !== 'failed' && progress.phase !== 'unknown',
     });
   }
 
-  private failed(jobId: string, error: unknown): void {
-    if (this.running.get(jobId)?.stopped === true) return;
-    if (isAbortError(error)) {
-      this.update(jobId, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+  /** How a job that did not save ended: a cancel says so quietly; a stop keeps its own last words. */
+  private ended(handle: JobHandle, end: JobEnd): void {
+    if (end.stopped) return;
+    if (end.state === 'cancelled') {
+      this.update(handle, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
       return;
     }
-    const text = describeError(error, { jobId }).message;
-    this.update(jobId, { phase: 'failed', message: 'Failed', error: text, cancellable: false });
+    this.update(handle, { phase: end.state === 'unknown' ? 'unknown' : 'failed', message: 'Failed', error: this.services.describeError(end.error, handle.jobId), cancellable: false });
   }
 
-  private async finished(result: JobResult): Promise<void> {
+  private async finished(handle: JobHandle, result: JobResult): Promise<void> {
     const uris = result.files.map((file) => vscode.Uri.parse(file, true));
-    const provenance = await Promise.all(uris.map((uri) => readProvenance(uri)));
+    const provenance = await Promise.all(uris.map((uri) => this.services.readProvenance(uri)));
     const costs = provenance.map((item) => item?.costEstimateUsd).filter((cost): cost is number => cost !== undefined);
     const usage = provenance.find((item) => item?.usage)?.usage;
-    this.update(result.job.id, {
+    this.update(handle, {
       phase: 'saved',
       message: `Saved ${uris.length} image${uris.length === 1 ? '' : 's'}`,
       warnings: [...result.warnings],
@@ -210,26 +181,29 @@ export class StudioJobs {
     });
   }
 
-  private update(jobId: string, change: Partial<JobView>): void {
-    const job = this.running.get(jobId);
+  private update(handle: JobHandle, change: Partial<JobView>): void {
+    const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
     if (!job) return;
     job.view = { ...job.view, ...change };
     this.post({ type: 'job', job: job.view });
-    if (!isWaitingPhase(job.view.phase) && job.view.phase !== 'submitting' && job.view.phase !== 'uploading') {
-      this.recent.delete(jobId);
-      this.recent.set(jobId, job.view);
-      for (const oldest of this.recent.keys()) {
-        if (this.recent.size <= 10) break;
-        this.recent.delete(oldest);
-      }
+    if (handle.isEnded || change.phase === 'cancelled') this.remember(job.view);
+  }
+
+  private remember(view: JobView): void {
+    this.recent.delete(view.jobId);
+    this.recent.set(view.jobId, view);
+    for (const oldest of this.recent.keys()) {
+      if (this.recent.size <= 10) break;
+      this.recent.delete(oldest);
     }
   }
-}
 
-async function readProvenance(image: vscode.Uri): Promise<Provenance | undefined> {
-  try {
-    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(provenanceUri(image)))) as Provenance;
-  } catch {
-    return undefined;
+  private forget(handle: JobHandle): void {
+    if (handle.jobId === undefined) return;
+    const job = this.jobs.get(handle.jobId);
+    if (!job) return;
+    job.watching?.dispose();
+    for (const subscription of job.subscriptions) subscription.dispose();
+    this.jobs.delete(handle.jobId);
   }
 }

@@ -2,7 +2,10 @@ import type * as vscode from 'vscode';
 import type { TokenRates } from '../core/cost';
 import type { ModelId, ProviderId } from '../core/ids';
 import type { JobOutput } from '../core/journal';
-import type { JobResult, JobRunner } from '../core/runner';
+import type { AskKeepOrStop } from '../core/jobHandle';
+import type { JobOwner } from '../core/jobOwner';
+import type { Provenance } from '../core/provenance';
+import type { JobRunner } from '../core/runner';
 import type { Logger } from '../providers/types';
 
 /**
@@ -25,11 +28,14 @@ export interface StudioServices {
   outputFolders(): readonly vscode.Uri[];
   /** Where a new job writes; throws an Error with a user-facing message when there is nowhere. */
   jobOutput(): JobOutput;
-  /**
-   * Takes over a job that keeps running without the panel (Cancel → "Keep in background", or the
-   * panel closed while a job runs): host/backgroundJobs.ts `adopt`.
-   */
-  readonly background: { adopt(jobId: string, work: Promise<JobResult>): void };
+  /** Runs the Studio's jobs (one paid job per Generate request id) and keeps them when the panel closes. */
+  readonly owner: JobOwner;
+  /** The host's keep-or-stop question (a modal dialog); core's cancelJob decides what each answer means. */
+  readonly askKeepOrStop: AskKeepOrStop;
+  /** The one actionable sentence for an error (host/errorText.ts), scrubbed of keys. */
+  describeError(error: unknown, jobId?: string): string;
+  /** An image's provenance sidecar, if it can be read. */
+  readProvenance(image: vscode.Uri): Promise<Provenance | undefined>;
   /** The text editor the user last worked in (the webview takes focus, so "active" is not enough). */
   lastTextEditor(): vscode.TextEditor | undefined;
 }

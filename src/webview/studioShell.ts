@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { studioViewType } from '../commands/commands';
 import { allOutputTargets } from '../host/outputFolder';
 import { createNonce, renderHtml } from './html';
+import { studioViewType } from './studioViewType';
 
 const title = 'GPT Image Studio';
 

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { commandIds, studioViewType } from '../../../src/commands/commands';
+import { commandIds } from '../../../src/commands/commands';
+import { studioViewType } from '../../../src/webview/studioViewType';
 import { installVscodeStub, makeExtensionContext } from '../../bench/activation/vscodeStub';
 
 // out/test/unit/bench → the project's dist/, built by scripts/test.mjs before the tests run.

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commandIds, studioViewType } from '../../../src/commands/commands';
+import { commandIds } from '../../../src/commands/commands';
+import { studioViewType } from '../../../src/webview/studioViewType';
 import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
 import { defaultFileNameTemplate } from '../../../src/core/naming';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { JobRecord } from '../../../src/core/journal';
+import { JobOwner } from '../../../src/core/jobOwner';
 import type { JobProgress, JobResult, JobRunner, RunOptions } from '../../../src/core/runner';
 import type { GenerateForm, JobView, ToWebview } from '../../../src/webview/protocol';
 import type * as StudioJobsModule from '../../../src/webview/studioJobs';
@@ -12,20 +13,14 @@ import { installFakeVscode } from './fakeVscode';
 /** What the keep-or-stop dialog answers next; the test resolves it when it likes. */
 let nextAnswer: (message: string) => Promise<string | undefined> = async () => undefined;
 const questions: string[] = [];
+const vscodeWindow = {
+  showWarningMessage: (message: string): Promise<string | undefined> => {
+    questions.push(message);
+    return nextAnswer(message);
+  },
+};
 installFakeVscode({
-  window: {
-    showWarningMessage: (message: string) => {
-      questions.push(message);
-      return nextAnswer(message);
-    },
-  },
-  workspace: {
-    fs: {
-      readFile: async () => {
-        throw new Error('no sidecar in this test');
-      },
-    },
-  },
+  window: vscodeWindow,
   Uri: { parse: (text: string) => ({ path: new URL(text).pathname, toString: () => text }) },
 });
 
@@ -67,7 +62,10 @@ class ScriptedRunner {
   readonly abandoned: string[] = [];
   private settle: { resolve(result: JobResult): void; reject(error: unknown): void } | undefined;
 
+  runs = 0;
+
   run = (options: RunOptions): Promise<JobResult> => {
+    this.runs++;
     this.options = options;
     return new Promise<JobResult>((resolve, reject) => {
       this.settle = { resolve, reject };
@@ -81,6 +79,8 @@ class ScriptedRunner {
     this.abandoned.push(jobId);
   };
 
+  get = async (): Promise<JobRecord | undefined> => undefined;
+
   progress(phase: JobProgress['phase'], taskIndex = 0): void {
     this.options?.onProgress?.({ jobId: 'job-1', phase, taskIndex, taskCount: 2, elapsedMs: 0, message: `${phase} ${taskIndex}` });
   }
@@ -92,25 +92,33 @@ class ScriptedRunner {
 
 interface Rig {
   readonly runner: ScriptedRunner;
+  readonly owner: JobOwner;
   readonly jobs: StudioJobsClass;
   readonly posted: ToWebview[];
-  readonly adopted: Array<{ jobId: string; work: Promise<JobResult> }>;
   readonly generated: Promise<void>;
   /** The last view of job-1 the page was sent. */
   lastView(): JobView | undefined;
 }
 
+const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 async function startJob(): Promise<Rig> {
   const runner = new ScriptedRunner();
+  // The real owner over a runner the test drives step by step: the Studio view is what is under test.
+  const owner = new JobOwner({ run: runner.run, abandon: runner.abandon, get: runner.get } as Partial<JobRunner> as JobRunner, silent);
   const posted: ToWebview[] = [];
-  const adopted: Array<{ jobId: string; work: Promise<JobResult> }> = [];
   const services: StudioServices = {
     extensionUri: undefined as never,
-    log: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    log: silent,
     scrub: (text) => text,
-    // StudioJobs calls run and abandon only.
-    runner: { run: runner.run, abandon: runner.abandon } as Partial<JobRunner> as JobRunner,
-    background: { adopt: (jobId, work) => void adopted.push({ jobId, work }) },
+    runner: {} as JobRunner,
+    owner,
+    askKeepOrStop: async () => {
+      const answer = await (vscodeWindow.showWarningMessage('A paid request for this job was sent to Modellix') as Promise<string | undefined>);
+      return answer === 'Stop waiting' ? 'stop' : answer === 'Keep in background' ? 'keep' : 'dismissed';
+    },
+    describeError: (error) => String(error),
+    readProvenance: async () => undefined,
     keyStatus: async () => ({ openai: true, gravitex: false, modellix: true, apixo: false }),
     defaults: () => ({ provider: 'modellix', model: 'gpt-image-2' }),
     tokenRates: () => ({ textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 30 }),
@@ -125,34 +133,35 @@ async function startJob(): Promise<Rig> {
   while (!posted.some((message) => message.type === 'job')) await new Promise((resolve) => setImmediate(resolve));
   const lastView = (): JobView | undefined =>
     posted.flatMap((message) => (message.type === 'job' && message.job.jobId === 'job-1' ? [message.job] : [])).at(-1);
-  return { runner, jobs, posted, adopted, generated, lastView };
+  return { runner, owner, jobs, posted, generated, lastView };
 }
 
 function doneFor(posted: readonly ToWebview[], requestId: string): Extract<ToWebview, { type: 'done' }> | undefined {
   return posted.find((message): message is Extract<ToWebview, { type: 'done' }> => message.type === 'done' && message.requestId === requestId);
 }
 
-describe('StudioJobs (the Studio panel runs a job)', () => {
+describe('StudioJobs (the Studio panel runs a job through the owner)', () => {
   beforeEach(() => {
     questions.length = 0;
     nextAnswer = async () => undefined;
   });
 
-  it('closing the panel mid-submit hands the job to the background and aborts nothing', async () => {
+  it('closing the panel mid-submit aborts nothing: the owner keeps the job, now unwatched (the background announces it)', async () => {
     const rig = await startJob();
-    rig.runner.progress('submitting');
+    rig.runner.progress('sent');
     rig.jobs.dispose();
     assert.equal(rig.runner.options?.signal.aborted, false, 'the paid submit goes on');
-    assert.equal(rig.adopted.length, 1);
-    assert.equal(rig.adopted[0]?.jobId, 'job-1');
+    const handle = rig.owner.get('job-1');
+    assert.ok(handle, 'still held by the owner');
+    assert.equal(handle.watched, false);
     rig.runner.finish();
-    assert.equal((await rig.adopted[0]?.work)?.job.state, 'saved', 'the background gets the very run');
+    assert.equal((await handle.ended).state, 'saved');
     await rig.generated;
   });
 
-  it('Cancel before any paid request aborts without asking', async () => {
+  it('Cancel before the paid request left aborts without asking', async () => {
     const rig = await startJob();
-    rig.runner.progress('uploading');
+    rig.runner.progress('submitting');
     await rig.jobs.cancel('r2', 'job-1');
     await rig.generated;
     assert.deepEqual(questions, [], 'no keep-or-stop question');
@@ -176,25 +185,36 @@ describe('StudioJobs (the Studio panel runs a job)', () => {
     assert.equal(rig.lastView()?.phase, 'cancelled');
     assert.match(rig.lastView()?.message ?? '', /Stopped waiting; Modellix may still finish and charge for it/);
     assert.equal(rig.lastView()?.cancellable, false);
-    assert.deepEqual(rig.adopted, []);
     assert.ok(doneFor(rig.posted, 'r2'), 'the Cancel request is answered');
   });
 
-  it('Keep hands the running job to the background, once', async () => {
+  it('Keep leaves the job running with the owner, no longer watched by the panel', async () => {
     const rig = await startJob();
     rig.runner.progress('polling');
     nextAnswer = async () => 'Keep in background';
     await rig.jobs.cancel('r2', 'job-1');
     assert.equal(rig.runner.options?.signal.aborted, false);
-    assert.deepEqual(rig.adopted.map((entry) => entry.jobId), ['job-1']);
+    assert.equal(rig.owner.get('job-1')?.watched, false);
     assert.equal(rig.lastView()?.message, 'Continuing in the background');
-    rig.jobs.dispose();
-    assert.equal(rig.adopted.length, 2, 'dispose hands it over again; BackgroundJobs.adopt ignores a job it has');
     rig.runner.finish();
     await rig.generated;
+    assert.equal(rig.lastView()?.phase, 'saved');
   });
 
-  it('Keep answered after the job ended adopts nothing', async () => {
+  it('a dismissed question keeps the job: nothing aborted, nothing abandoned', async () => {
+    const rig = await startJob();
+    rig.runner.progress('polling');
+    nextAnswer = async () => undefined;
+    await rig.jobs.cancel('r2', 'job-1');
+    assert.equal(questions.length, 1);
+    assert.equal(rig.runner.options?.signal.aborted, false);
+    assert.deepEqual(rig.runner.abandoned, []);
+    rig.runner.finish();
+    await rig.generated;
+    assert.equal(rig.lastView()?.phase, 'saved');
+  });
+
+  it('Keep answered after the job ended changes nothing', async () => {
     const rig = await startJob();
     rig.runner.progress('polling');
     let answer: (choice: string) => void = () => undefined;
@@ -204,8 +224,16 @@ describe('StudioJobs (the Studio panel runs a job)', () => {
     await rig.generated;
     answer('Keep in background');
     await cancelled;
-    assert.deepEqual(rig.adopted, []);
     assert.equal(rig.lastView()?.phase, 'saved');
     assert.ok(doneFor(rig.posted, 'r2'));
+  });
+
+  it('a Generate repeated with the same request id starts no second paid job', async () => {
+    const rig = await startJob();
+    await rig.jobs.generate('r1', form);
+    assert.equal(rig.runner.runs, 1);
+    assert.match(doneFor(rig.posted, 'r1')?.error ?? '', /already started/);
+    rig.runner.finish();
+    await rig.generated;
   });
 });

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import { defaultTokenRates } from '../core/cost';
 import type { TokenRates } from '../core/cost';
-import type { StudioServices } from '../webview/studioServices';
-import { allOutputTargets, outputTargetWithoutAsking } from './outputFolder';
-import type { Services } from './services';
+import type { Provenance } from '../core/provenance';
+import { describeError } from '../host/errorText';
+import { provenanceUri } from '../host/imageUris';
+import { askKeepOrStop } from '../host/jobViews';
+import { allOutputTargets, outputTargetWithoutAsking } from '../host/outputFolder';
+import type { Services } from '../host/services';
+import type { StudioServices } from './studioServices';
 
 const cache = new WeakMap<Services, StudioServices>();
 
@@ -30,7 +34,10 @@ function createStudioServices(services: Services): StudioServices {
     log: services.log,
     scrub: (text) => services.scrubber.scrub(text),
     runner: services.runner,
-    background: services.background,
+    owner: services.owner,
+    askKeepOrStop,
+    describeError: (error, jobId) => services.scrubber.scrub(describeError(error, { jobId }).message),
+    readProvenance,
     keyStatus: () => services.keys.status(),
     defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
@@ -41,6 +48,14 @@ function createStudioServices(services: Services): StudioServices {
     }),
     lastTextEditor: () => (lastEditor && !lastEditor.document.isClosed ? lastEditor : undefined),
   };
+}
+
+async function readProvenance(image: vscode.Uri): Promise<Provenance | undefined> {
+  try {
+    return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(provenanceUri(image)))) as Provenance;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Each rate falls back on its own, so a partly filled setting still works. */

@@ -1,0 +1,175 @@
+import * as vscode from 'vscode';
+import { isAbortError } from '../core/errors';
+import { providerLabels } from '../core/ids';
+import { cancelJob } from '../core/jobHandle';
+import type { JobEnd, JobHandle, KeepOrStopAnswer } from '../core/jobHandle';
+import type { JobOwner } from '../core/jobOwner';
+import type { ProviderId } from '../core/ids';
+import type { JobOutput } from '../core/journal';
+import type { GenerationRequest } from '../core/request';
+import { validateRequest } from '../core/request';
+import type { JobResult } from '../core/runner';
+import { createWarningShower, showError } from './messages';
+import type { MessageDependencies } from './messages';
+import { progressMessage } from './progressText';
+import { presentResults } from './results';
+import type { OpenMode } from './results';
+import type { AfterGeneration } from './settingsRules';
+
+/** What the job views need from the host (a Services object has it all). */
+export interface JobViewDependencies extends MessageDependencies {
+  readonly owner: JobOwner;
+  readonly settings: { afterGeneration(): AfterGeneration };
+}
+
+/**
+ * The host's keep-or-stop question: a modal dialog. Escape or closing it answers 'dismissed',
+ * which core/jobHandle.ts's cancelJob treats as keep.
+ */
+export async function askKeepOrStop(handle: JobHandle): Promise<KeepOrStopAnswer> {
+  const label = providerLabels[handle.provider];
+  const keep = 'Keep in background';
+  const stop = 'Stop waiting';
+  const choice = await vscode.window.showWarningMessage(
+    `A paid request for this job was sent to ${label}, which may still be working on it.`,
+    {
+      modal: true,
+      detail: `Keep it running in the background (the status bar shows it, and the image is saved when it is ready), or stop waiting for it (${label} may still charge for it).`,
+    },
+    keep,
+    stop,
+  );
+  return choice === stop ? 'stop' : choice === keep ? 'keep' : 'dismissed';
+}
+
+/**
+ * A cancellable notification that follows one job (palette, Edit Image, Show Jobs): phase and
+ * elapsed time; Cancel goes through cancelJob. Resolves with the result, or undefined when the job
+ * failed (already reported), was cancelled, or was kept in the background (the background view then
+ * announces it).
+ */
+export function showJobNotification(
+  dependencies: JobViewDependencies,
+  handle: JobHandle,
+  options: { readonly title: string; readonly openMode?: OpenMode | undefined },
+): Promise<JobResult | undefined> {
+  const label = providerLabels[handle.provider];
+  const showWarnings = createWarningShower(dependencies);
+  const watching = handle.watch();
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: options.title, cancellable: true }, (progress, token) => {
+      const started = Date.now();
+      const update = (): void => progress.report({ message: progressMessage(handle.latest, Date.now() - started, label) });
+      update();
+      const timer = setInterval(update, 1000);
+      const subscriptions = [handle.onProgress(update), handle.onWarnings(showWarnings)];
+      return new Promise<JobResult | undefined>((resolve) => {
+        let settled = false;
+        const finish = (value: JobResult | undefined): void => {
+          if (settled) return;
+          settled = true;
+          clearInterval(timer);
+          for (const subscription of subscriptions) subscription.dispose();
+          watching.dispose();
+          resolve(value);
+        };
+        handle.onEnded((end) => {
+          if (settled) return;
+          finish(end.result);
+          void presentEnd(dependencies, handle, end, options.openMode ?? dependencies.settings.afterGeneration(), false);
+        });
+        token.onCancellationRequested(async () => {
+          const outcome = await cancelJob(handle, askKeepOrStop);
+          if (outcome === 'stopped') {
+            finish(undefined);
+            void vscode.window.showInformationMessage(`Stopped waiting for job ${handle.jobId ?? ''}. ${label} may still finish it and charge for it.`);
+          } else if (outcome === 'kept') {
+            // The owner keeps running it; with nobody watching, the background view announces it.
+            finish(undefined);
+          }
+        });
+      });
+    }),
+  );
+}
+
+/** What a view shows when a job it watched ended: its files, or its error (with what was saved before it). */
+async function presentEnd(dependencies: JobViewDependencies, handle: JobHandle, end: JobEnd, mode: OpenMode, announce: boolean): Promise<void> {
+  try {
+    if (end.result) {
+      await presentResults(end.result.files, mode, announce);
+      return;
+    }
+    // A user's own cancel or stop was already said; a window closing says nothing.
+    if (end.state === 'cancelled' && (isAbortError(end.error) || end.stopped || end.resumable)) return;
+    await showError(dependencies, end.error, { jobId: handle.jobId, title: announce ? 'A background job failed' : undefined });
+    const job = handle.jobId === undefined ? undefined : await dependencies.owner.load(handle.jobId);
+    await presentResults(job?.tasks.flatMap((task) => task.files) ?? [], 'none', true);
+  } catch (error) {
+    dependencies.log.warn(`Could not show the outcome of job ${handle.jobId ?? '(not started)'}: ${String(error)}`);
+  }
+}
+
+/**
+ * The status bar item (how many jobs this window is running; click for Show Jobs) and the voice of
+ * jobs nobody watches: each one announces its files or its failure when it ends.
+ */
+export function createBackgroundView(dependencies: JobViewDependencies): vscode.Disposable {
+  const { owner } = dependencies;
+  let closing = false;
+  const item = vscode.window.createStatusBarItem('gptImage.jobs', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'GPT Image jobs';
+  item.command = 'gptImage.showJobs';
+  item.tooltip = 'GPT Image Studio is working on jobs. Click to see them.';
+  const refresh = (): void => {
+    const count = owner.running().length;
+    item.text = `$(sync~spin) GPT Image: ${count} job${count === 1 ? '' : 's'}`;
+    if (count > 0) item.show();
+    else item.hide();
+  };
+  const subscriptions = [
+    owner.onDidChange(refresh),
+    owner.onDidStart((handle) => {
+      handle.onEnded((end) => {
+        if (closing || handle.watched || end.stopped) return;
+        void presentEnd(dependencies, handle, end, dependencies.settings.afterGeneration(), true);
+      });
+    }),
+  ];
+  refresh();
+  return {
+    dispose() {
+      closing = true;
+      for (const subscription of subscriptions) subscription.dispose();
+      item.dispose();
+    },
+  };
+}
+
+export interface RunJobOptions {
+  readonly request: GenerationRequest;
+  readonly output: JobOutput;
+  /** The notification's title, e.g. "Generating image" or "Editing photo.png". */
+  readonly title: string;
+  /** Defaults to the `gptImage.afterGeneration` setting; Edit Image uses 'beside'. */
+  readonly openMode?: OpenMode | undefined;
+}
+
+/**
+ * Runs one job the way the palette and Edit Image show it: the request is checked before anything is
+ * sent (a clear message, nothing paid), then the owner runs it under a notification.
+ */
+export async function runJobWithNotification(
+  dependencies: JobViewDependencies & { checkProvider(id: ProviderId): void },
+  options: RunJobOptions,
+): Promise<JobResult | undefined> {
+  try {
+    dependencies.checkProvider(options.request.provider);
+    validateRequest(options.request);
+  } catch (error) {
+    await showError(dependencies, error);
+    return undefined;
+  }
+  const handle = dependencies.owner.run({ request: options.request, output: options.output });
+  return showJobNotification(dependencies, handle, { title: options.title, openMode: options.openMode });
+}
