@@ -10,6 +10,34 @@ const noVscode = {
   ],
 };
 
+/**
+ * Modules outside core/, providers/ and cli/ that need no editor: the same rule keeps `vscode` out of
+ * them, so they stay testable in plain Node. scripts/checkImports.mjs fails when one is missing here.
+ */
+export const pureModules = [
+  'src/commands/commands.ts',
+  'src/commands/generate.ts',
+  'src/commands/handlers.ts',
+  'src/commands/showLog.ts',
+  'src/host/errorText.ts',
+  'src/host/generateChoices.ts',
+  'src/host/history.ts',
+  'src/host/inputSourcePath.ts',
+  'src/host/jobList.ts',
+  'src/host/outputFolderRules.ts',
+  'src/host/progressText.ts',
+  'src/host/secretScrubber.ts',
+  'src/host/settingsRules.ts',
+  'src/webview/costEstimate.ts',
+  'src/webview/formModel.ts',
+  'src/webview/html.ts',
+  'src/webview/insertImage.ts',
+  'src/webview/protocol.ts',
+  'src/webview/scrubMessage.ts',
+  'src/webview/studioViewType.ts',
+  'src/webview/uriPath.ts',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'bench/cache/**'] },
   js.configs.recommended,
@@ -24,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/providers/**', 'src/cli/**', 'src/webview/protocol.ts', 'src/webview/app/**'],
+    files: ['src/core/**', 'src/providers/**', 'src/cli/**', 'src/webview/app/**', ...pureModules],
     rules: noVscode,
   },
   {
