@@ -10,8 +10,9 @@ import { validateRequest } from './request';
 import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies } from './runner';
 
 /**
- * The pipeline of design.md over a journal: nothing paid is sent before the job is recorded, a task
- * id is recorded the moment it is known, and an unknown outcome is never resent on its own.
+ * The pipeline (docs/architecture.md, "The pipeline") over a journal: nothing paid is sent before
+ * the job is recorded, a task id is recorded the moment it is known, and an unknown outcome is
+ * never resent on its own.
  */
 export interface JobRunnerOptions {
   readonly rates?: TokenRates;

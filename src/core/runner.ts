@@ -64,7 +64,8 @@ export interface JobResult {
 }
 
 /**
- * The pipeline of design.md: validate → journal → (upload) → submit → poll → download → write.
+ * The pipeline: validate → journal → (upload) → submit → poll → download → write
+ * (docs/architecture.md, "The pipeline").
  * Aborting `signal` while polling leaves the job in the journal as 'polling' (so it can be resumed
  * or kept in the background); `abandon` is the user's "stop waiting, let it go".
  */

@@ -43,7 +43,7 @@ export async function readJsonReply(response: HttpResponse, secret?: string): Pr
 }
 
 /**
- * The JSON envelope both wrap every answer in (providers.md §1.4, §3.4), parsed only as far as we
+ * The JSON envelope both wrap every answer in (docs/providers.md §5.5, §6.4), parsed only as far as we
  * read it. `code` mirrors an HTTP status (Modellix sends 0 on success, APIXO 200) and some
  * gateways send it as a string.
  */
@@ -89,7 +89,7 @@ function codeOf(code: number | string | null | undefined): number | undefined {
 /**
  * Statuses that prove a paid POST was refused, so nothing was charged and nothing runs. Everything
  * else that is not a success (408/409/425/429, 5xx, an unexpected 3xx) leaves the outcome open:
- * Modellix's own clients never resend a paid POST after those (providers.md §1.8, §6.3).
+ * Modellix's own clients never resend a paid POST after those (docs/providers.md §2.2, §5.7).
  */
 export function isDefiniteRejection(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 425 && status !== 429;
@@ -144,7 +144,7 @@ export function unprovenRejectionError(options: {
   });
 }
 
-/** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
+/** A 2xx without a task id may still have started a paid task (docs/providers.md §5.5). */
 export function missingTaskIdError(provider: string, reply: JsonReply): ProviderError {
   return unknownOutcomeError({
     provider,

@@ -12,7 +12,7 @@ import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
 /**
- * A fake Modellix (providers.md §1) on 127.0.0.1: submit under /api/v1/openai/<model>[/async],
+ * A fake Modellix (docs/providers.md §5) on 127.0.0.1: submit under /api/v1/openai/<model>[/async],
  * poll /api/v1/tasks/{id}, upload /api/v1/media/files, delete /api/v1/media/files/{id}. Results
  * and uploads live on the separate CDN origin. It is strict where the docs are: unknown body
  * fields, sizes off the preset list and non-URL images are refused with 400.
@@ -198,7 +198,7 @@ function envelope(response: ServerResponse, status: number, message: string): vo
   sendJson(response, status, errorBody(status, withEcho(response, status, message)));
 }
 
-/** The documented request schema (providers.md §1.3); returns what is wrong, or undefined. */
+/** The documented request schema (docs/providers.md §5.3); returns what is wrong, or undefined. */
 export function checkSubmitBody(modelPath: string, body: Record<string, unknown>): string | undefined {
   const allowed = allowedFields[modelPath] ?? [];
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));

@@ -249,7 +249,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     };
   }
 
-  /** The documented refusals a client must avoid (providers.md §4.3, §4.4). */
+  /** The documented refusals a client must avoid (docs/providers.md §3.2, §3.3). */
   function checkCall(response: ServerResponse, call: CallFields): ParsedCall | undefined {
     const refuse = (message: string, param: string, code = 'invalid_value'): undefined => {
       sendError(response, 400, { message, type: 'invalid_request_error', param, code });

@@ -11,8 +11,8 @@ import { apixoSubmitDataSchema } from './apixoSchemas';
 import { pollApixoTask } from './apixoTask';
 
 /**
- * APIXO (providers.md §3): one paid task per image, polled until its state is final. It has no
- * upload API (§3.10), so edits take public https URLs only; a local file is refused before sending.
+ * APIXO (docs/providers.md §6): one paid task per image, polled until its state is final. It has no
+ * upload API (§6.7), so edits take public https URLs only; a local file is refused before sending.
  */
 export function createApixoProvider(context: ProviderContext): ImageProvider {
   return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The `data` of APIXO's JSON envelope (read in ../asyncTask.ts), parsed only as far as we read it
- * (providers.md §3.4, §3.5). A failed task still arrives with HTTP 200 and code 200 (U-A7).
+ * (docs/providers.md §6.4). A failed task still arrives with HTTP 200 and code 200 (U-A7).
  */
 export const apixoSubmitDataSchema = z.object({
   taskId: z.unknown().optional(),

@@ -18,8 +18,8 @@ import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 const plainPathWorksAt = new Map<string, boolean>();
 
 /**
- * Modellix (providers.md §1): submit a paid task, poll it, download the CDN URLs. Local input
- * images are uploaded first (§1.5) and deleted once the task has ended.
+ * Modellix (docs/providers.md §5): submit a paid task, poll it, download the CDN URLs. Local input
+ * images are uploaded first (§5.4) and deleted once the task has ended.
  */
 export function createModellixProvider(context: ProviderContext): ImageProvider {
   return {
@@ -51,7 +51,7 @@ export function buildModellixSubmit(request: ResolvedRequest): {
   const edit = images.length > 0;
   let quality = request.quality;
   if (quality === undefined || quality === 'auto') {
-    // Modellix's own default is `low`, a surprise for anyone used to OpenAI (providers.md §6.2).
+    // Modellix's own default is `low`, a surprise for anyone used to OpenAI (docs/providers.md §2.6).
     if (quality === 'auto') warnings.push('Modellix has no "auto" quality; using "medium".');
     quality = 'medium';
   }
