@@ -36,19 +36,21 @@ export function createFileImageWriter(): ImageWriter {
   return {
     async prepare(dir) {
       const folder = resolve(dir);
-      try {
-        await mkdir(folder, { recursive: true });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new Error(
-          code === 'EEXIST' || code === 'ENOTDIR'
-            ? `Cannot save images in ${folder}: it, or a folder above it, is a file.`
-            : `Cannot create the output folder ${folder} (${code ?? String(error)}).`,
-          { cause: error },
-        );
+      const existing = await stat(folder).catch(() => undefined);
+      if (existing && !existing.isDirectory()) throw new Error(`Cannot save images in ${folder}: it is not a folder.`);
+      if (!existing) {
+        try {
+          await mkdir(folder, { recursive: true });
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          throw new Error(
+            code === 'EEXIST' || code === 'ENOTDIR'
+              ? `Cannot save images in ${folder}: a folder above it is a file.`
+              : `Cannot create the output folder ${folder} (${code ?? String(error)}).`,
+            { cause: error },
+          );
+        }
       }
-      const info = await stat(folder);
-      if (!info.isDirectory()) throw new Error(`Cannot save images in ${folder}: it is not a folder.`);
       // Permissions, a read-only mount, a full quota: only a real file says whether writing works.
       const probe = temporaryPath(join(folder, 'gpt-image-probe'));
       try {

@@ -112,6 +112,8 @@ export function describeWriteError(error: unknown): string {
     NoPermissions: 'permission denied',
     EROFS: 'the file system is read-only',
     ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a file is where the folder should be',
+    FileExists: 'a file is where the folder should be',
     FileNotADirectory: 'a part of the path is a file, not a folder',
     ENOENT: 'the folder no longer exists',
     FileNotFound: 'the folder no longer exists',
