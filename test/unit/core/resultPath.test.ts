@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,11 +128,12 @@ describe('result path: unwritable output, bad images among good ones, links not 
       assert.deepEqual(error.kept, [kept]);
       assert.match(error.message, /^The image could not be saved in .*out \(a file is where the folder should be, EEXIST\); it is kept at .*image-1\.png\.$/);
       assert.deepEqual(readFileSync(kept), openai.served[0]?.bytes, 'the paid bytes, whole');
-      // Not resumed on its own: a resumeAll leaves it alone.
+      rmSync(rig.outDir, { force: true });
+      // The folder could take it now, but a job that needs attention is not resumed on its own.
       assert.deepEqual(await rig.runner.resumeAll(never), []);
       assert.equal((await rig.journal.get(jobId))?.state, 'needsAttention');
+      assert.deepEqual(pngs(rig.outDir), []);
 
-      rmSync(rig.outDir, { force: true });
       const moved = await rig.runner.resume(jobId, never);
       assert.equal(moved.job.state, 'saved');
       assert.deepEqual(pngs(rig.outDir), ['replaced-folder-1.png']);
@@ -165,11 +167,17 @@ describe('result path: unwritable output, bad images among good ones, links not 
       assert.equal(keptAtWrite, true, 'a durable copy exists before the output folder is written');
       assert.equal((await crashing.journal.get(jobId))?.state, 'downloading');
 
+      // What a writer killed between its temporary file and the link leaves (its pid is gone).
+      const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
+      mkdirSync(crashing.outDir, { recursive: true });
+      writeFileSync(join(crashing.outDir, `.mid-write-1.png.${deadPid}.0a1b2c3d.tmp`), (openai.served[0]?.bytes as Buffer).subarray(0, 100));
+
       const next = rigAt(root);
       const resumed = await next.runner.resume(jobId, never);
       assert.equal(resumed.job.state, 'saved');
       assert.deepEqual(readFileSync(resumed.files[0] as string), openai.served[0]?.bytes);
       assert.deepEqual(keptFiles(next, jobId), []);
+      assert.deepEqual(everything(next.outDir), ['.gpt-image', 'mid-write-1.png'], 'the dead writer\'s temporary file is cleaned up');
       assert.equal(openai.apiRequests().length, 1);
     });
 
