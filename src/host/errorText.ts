@@ -55,6 +55,10 @@ export function describeError(error: unknown, context: { readonly jobId?: string
       // Still fetchable: the job is kept as downloading, and Show Jobs retries it.
       return { message: `${sentence(error.message)} "GPT Image: Show Jobs" retries the download.`, actions: ['showJobs', 'showLog'], inputProblem: false };
     }
+    if (isResultUnavailable(error)) {
+      // The links expired: the base URL is not the problem, only a new request can help.
+      return { message: `${sentence(error.message)} Resubmit it from "GPT Image: Show Jobs" to generate it again.`, actions: ['showJobs', 'showLog'], inputProblem: false };
+    }
     const parts = [sentence(error.message), nextStep[error.kind]];
     if (error.kind === 'unknownOutcome' || error.kind === 'taskFailed') {
       if (context.jobId !== undefined) parts.push(`Job ${context.jobId}.`);
