@@ -7,9 +7,10 @@ import type { JobRecord, JobTask, TaskImage } from './journal';
 import { ImagesNotWrittenError } from './output';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
-import { formatInstant, isResultUnavailable, linksValidUntil } from './resultLinks';
 import { describeWriteError, keptImageName, saveImage } from './resultSaver';
 import type { CallFacts } from './resultSaver';
+import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
+import type { ImageSource, PassProblems } from './taskImages';
 import type { JobProgress, RunnerDependencies } from './runner';
 import type { ImageProvider } from '../providers/types';
 
@@ -229,7 +230,7 @@ export class JobSession {
     const pass: PassProblems = { total: Math.max(this.job.request.n, sources.length), problems: [] };
     try {
       for (const [position, image] of images.entries()) {
-        if (image.state === 'saved' || image.state === 'failed') continue;
+        if (isSettled(image)) continue;
         const number = first + position;
         this.progress('downloading', index, `Fetching image ${number}…`);
         const bytes = await this.bytesOf(task, image, sources[position], number, pass);
@@ -237,8 +238,13 @@ export class JobSession {
           this.progress('saving', index, `Writing image ${number}…`);
           await this.place(task, image, bytes, number, facts, pass);
         }
+        // A copy no longer needed is dropped from the record first, from the disk after: a crash
+        // in between leaves a stray copy, never a record pointing at a copy that is gone.
+        const copy = isSettled(image) ? image.kept : undefined;
+        image.kept = copy === undefined ? image.kept : undefined;
         syncFiles(task);
         await this.save();
+        if (copy !== undefined) await this.removeCopy(copy);
       }
     } catch (error) {
       // Only a cancel gets here: the task stays 'downloading' for a resume.
@@ -275,27 +281,11 @@ export class JobSession {
     } catch (error) {
       if (isProviderError(error) && error.kind === 'aborted') throw error;
       pass.problems.push(error);
-      const fetchable = this.stillFetchable(task, error);
+      const fetchable = stillFetchable(task, error, this.options.deps.now(), providerLabels[this.job.provider]);
       image.state = fetchable.pending ? 'pending' : 'failed';
       image.error = `${imageSubject(number, pass, ': ')}${errorMessage(error)}${fetchable.note}`;
       return undefined;
     }
-  }
-
-  /**
-   * Whether a failed download can still succeed later. Transient failures can; so can a link that
-   * answers 403/404/410 or a page that is not an image while the links are valid (a CDN catching
-   * up, a challenge page). The "expired" sentence is said only once they cannot be valid any more.
-   */
-  private stillFetchable(task: JobTask, error: unknown): { pending: boolean; note: string } {
-    if (isProviderError(error) && error.retryable) return { pending: true, note: '' };
-    if (!isResultUnavailable(error)) return { pending: false, note: '' };
-    const until = linksValidUntil(task);
-    if (until === undefined || this.options.deps.now() < until) {
-      return { pending: true, note: until === undefined ? ' Resuming the job downloads it again.' : ` The links stay valid until ${formatInstant(until)}: resuming the job downloads it again.` };
-    }
-    const label = providerLabels[this.job.provider];
-    return { pending: false, note: ` Result links from ${label} work for about 24 hours after the task finished; these expired at ${formatInstant(until)}.` };
   }
 
   /** Writes one image; a write that fails keeps its bytes in the journal's storage instead. */
@@ -314,7 +304,6 @@ export class JobSession {
       });
       image.state = 'saved';
       image.error = undefined;
-      await this.forgetCopy(image);
       return;
     } catch (error) {
       if (isProviderError(error)) {
@@ -322,7 +311,6 @@ export class JobSession {
         pass.problems.push(error);
         image.state = 'failed';
         image.error = `${imageSubject(number, pass, ': ')}${error.message}`;
-        await this.forgetCopy(image);
         return;
       }
       const where = `${imageSubject(number, pass)} could not be saved in ${this.job.output.dir} (${describeWriteError(error)})`;
@@ -359,7 +347,8 @@ export class JobSession {
     const problem = pass.problems.find(isProviderError);
     task.error = { kind: task.state === 'needsAttention' ? 'write' : (problem?.kind ?? 'invalidResponse'), message };
     await this.save();
-    this.progress('failed', index, message);
+    // A task still downloading has not failed: it waits for a resume.
+    if (task.state !== 'downloading') this.progress('failed', index, message);
     if (task.state === 'needsAttention') {
       throw new ImagesNotWrittenError(message, images.flatMap((image) => (image.state === 'kept' && image.kept ? [image.kept] : [])));
     }
@@ -391,11 +380,8 @@ export class JobSession {
     );
   }
 
-  /** Removes an image's kept copy once it is not needed (best effort: a leftover copy only takes space). */
-  private async forgetCopy(image: TaskImage): Promise<void> {
-    if (image.kept === undefined) return;
-    const location = image.kept;
-    image.kept = undefined;
+  /** Removes a kept copy once it is not needed (best effort: a leftover copy only takes space). */
+  private async removeCopy(location: string): Promise<void> {
     try {
       await this.options.deps.rescue.remove(location);
     } catch (error) {
@@ -415,33 +401,6 @@ export class JobSession {
       message: task.error?.message ?? 'The task failed.',
     });
   }
-}
-
-type ImageSource = () => Promise<Uint8Array>;
-
-/** What went wrong in one pass of writeAll, for the error it ends with. */
-interface PassProblems {
-  /** Images in the job (or this task's answer, if larger): "Image 2" only means something when > 1. */
-  readonly total: number;
-  readonly problems: unknown[];
-}
-
-/** "Image 3" in a job of several images, "The image" when there is one. */
-function imageSubject(number: number, pass: PassProblems, separator?: string): string {
-  if (separator !== undefined) return pass.total > 1 ? `Image ${number}${separator}` : '';
-  return pass.total > 1 ? `Image ${number}` : 'The image';
-}
-
-/** The task's images by position; records from before `images` was kept have only `files` (in order). */
-function imagesOf(task: JobTask, count: number): TaskImage[] {
-  task.images ??= task.files.map((file): TaskImage => ({ state: 'saved', file }));
-  while (task.images.length < count) task.images.push({ state: 'pending' });
-  return task.images;
-}
-
-/** `files` lists the saved images in order: what every view and the CLI print. */
-function syncFiles(task: JobTask): void {
-  task.files = (task.images ?? []).flatMap((image) => (image.state === 'saved' && image.file ? [image.file] : []));
 }
 
 /**
