@@ -38,6 +38,16 @@ describe('the CLI keep ($GPT_IMAGE_HOME/rescued) and the writer preflight', () =
     assert.deepEqual(readdirSync(join(root, 'new', 'folder')), [], 'created, and the probe removed');
   });
 
+  it('a write that fails once its temporary file exists removes that file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpt-image-cut-'));
+    // A buffer detached after the fact: open('wx') creates the temporary file, then the write throws
+    // (as a full disk would; root ignores permissions, so this is the failure a test can cause).
+    const bytes = new Uint8Array(makePng({ width: 16, height: 16 }));
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    await assert.rejects(createFileImageWriter().writeImage(dir, 'cut-1.png', bytes));
+    assert.deepEqual(readdirSync(dir), [], 'no temporary file and no image');
+  });
+
   it('removes temporary files a dead writer left for a name, never a live one\'s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-image-leftovers-'));
     mkdirSync(dir, { recursive: true });
