@@ -7,6 +7,14 @@ export function temporaryPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** The pid that wrote `name` if it is a temporary file of `target`'s base name (see temporaryPath). */
+export function isTemporaryOf(name: string, targetName: string): number | undefined {
+  const prefix = `.${targetName}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Writes and fsyncs a new file that must not exist yet. */
 export async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
   const handle = await open(path, 'wx');

@@ -10,7 +10,9 @@ import { downloadResult } from '../providers/download';
 import type { HttpClient } from '../providers/http';
 import type { ImageProvider, Logger } from '../providers/types';
 import { createFileImageWriter } from './fileImageWriter';
+import { gptImageHome } from './fileJournalStore';
 import { buildProvider, requestTimeoutMs, resolveBaseUrl } from './providerSetup';
+import { createFileRescueStore } from './rescueStore';
 
 export interface CliRunnerOptions {
   readonly journal: JournalStore;
@@ -69,6 +71,8 @@ export function createCliRunner(options: CliRunnerOptions): JobRunner {
       isOwnerGone: isDeadLocalProcess,
       journal: options.journal,
       writer: createFileImageWriter(),
+      // Beside the journal: paid images that cannot be written are kept in $GPT_IMAGE_HOME/rescued.
+      rescue: createFileRescueStore(gptImageHome(options.env)),
       log: options.log,
       now: () => Date.now(),
       pollIntervalOverrideMs: options.pollIntervalMs,

@@ -1,9 +1,11 @@
 import type { TokenRates } from './cost';
 import { errorMessage, InputError, isProviderError, ProviderError } from './errors';
-import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, refreshJob, toProviderError } from './jobRecords';
+import { createJobRecord, fromJournalRequest, isTerminal, jobFailure, jobFiles, newJobId, refreshJob } from './jobRecords';
 import { JobSession } from './jobSession';
 import { leaseExpiryMs, resumableStates } from './journal';
 import type { JobRecord } from './journal';
+import { isImagesNotWrittenError } from './output';
+import type { ImageWriter } from './output';
 import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
 import { validateRequest } from './request';
@@ -76,6 +78,8 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
 
   async function run(runOptions: RunOptions): Promise<JobResult> {
     const plan = validateRequest(runOptions.request);
+    // Before the job is journaled or anything is sent: a folder that cannot take the images is bad input.
+    await prepareOutput(deps.writer, runOptions.output.dir);
     const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
     job.baseUrl = deps.baseUrlFor?.(job.provider);
     takeLease(job);
@@ -141,7 +145,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     if (job.lease?.owner === deps.ownerId) job.lease = undefined;
     await current.save();
     if (errors.length > 0) throw mostImportant(errors);
-    if (job.state !== 'saved') throw toProviderError(job, primaryTask(job));
+    if (job.state !== 'saved') throw jobFailure(job);
     return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
   }
 
@@ -152,10 +156,13 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   async function resumeNow(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
     const job = await load(jobId);
     if (job.state === 'saved') return { job, files: jobFiles(job), warnings: job.warnings };
-    if (!resumableStates.includes(job.state)) {
+    // Kept images are written again only here (the user asked, or the job resumes anyway): "move into place".
+    const kept = job.tasks.filter((task) => task.state === 'needsAttention');
+    if (!resumableStates.includes(job.state) && kept.length === 0) {
       throw new InputError([`Job ${jobId} is ${job.state}; only jobs that were polling or downloading can be resumed.`]);
     }
     takeLease(job);
+    for (const task of kept) task.state = 'downloading';
     const current = session(job, signal, onProgress, true);
     await current.save();
     const request = pollRequestOf(job);
@@ -219,6 +226,11 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     for (const task of retryable) {
       task.state = 'downloading';
       task.error = undefined;
+      for (const image of task.images ?? []) {
+        if (image.state !== 'failed') continue;
+        image.state = 'pending';
+        image.error = undefined;
+      }
     }
     const current = session(job, signal, undefined, true);
     await current.save();
@@ -262,6 +274,15 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   };
 }
 
+/** The writer's preflight, as bad input: nothing has been journaled or sent yet. */
+async function prepareOutput(writer: ImageWriter, dir: string): Promise<void> {
+  try {
+    await writer.prepare(dir);
+  } catch (error) {
+    throw new InputError([`${errorMessage(error)} Nothing was sent.`]);
+  }
+}
+
 /** What a poll needs to know about the request, rebuilt from the journal (uploads stand in for local files). */
 function pollRequestOf(job: JobRecord): Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'> {
   const urls: CheckedInputImage[] = job.request.inputImages.flatMap((input) => (input.kind === 'url' ? [{ kind: 'url' as const, url: input.url }] : []));
@@ -269,13 +290,17 @@ function pollRequestOf(job: JobRecord): Pick<ResolvedRequest, 'model' | 'size' |
   return { model: job.model, size: job.request.wireSize, inputImages: [...uploaded, ...urls] };
 }
 
-/** An unknown outcome (money may be spent) outranks a cancel, which outranks any other failure. */
+/**
+ * An unknown outcome (money may be spent) outranks a cancel, which outranks paid images kept
+ * outside their folder (the user must act), which outrank any other failure.
+ */
 function mostImportant(errors: readonly unknown[]): unknown {
   const rank = (error: unknown): number => {
-    if (!isProviderError(error)) return 3;
+    if (isImagesNotWrittenError(error)) return 2;
+    if (!isProviderError(error)) return 4;
     if (error.kind === 'unknownOutcome') return 0;
     if (error.kind === 'aborted') return 1;
-    return 2;
+    return 3;
   };
   return [...errors].sort((a, b) => rank(a) - rank(b))[0] ?? new ProviderError({ kind: 'invalidResponse', message: 'The job failed.' });
 }

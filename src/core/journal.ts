@@ -5,9 +5,11 @@ import type { WireSize } from './size';
 /**
  * A job's life: written to the journal *before* its paid request is sent, then
  * submitting → polling → downloading → saved, or failed, or unknown (a submit whose outcome
- * we cannot know: never resent automatically), or cancelled (the user stopped waiting and let it go).
+ * we cannot know: never resent automatically), or cancelled (the user stopped waiting and let it go),
+ * or needsAttention (paid images that could not be written into the output folder, kept in the
+ * journal's own storage until the user moves them into place: never retried on its own).
  */
-export type JobState = 'submitting' | 'polling' | 'downloading' | 'saved' | 'failed' | 'unknown' | 'cancelled';
+export type JobState = 'submitting' | 'polling' | 'downloading' | 'saved' | 'failed' | 'unknown' | 'cancelled' | 'needsAttention';
 
 /** States a resume picks up on its own: the paid part is done, only waiting and fetching remain. */
 export const resumableStates: readonly JobState[] = ['polling', 'downloading'];
@@ -40,10 +42,34 @@ export interface JobTask {
   submittedAt?: number | undefined;
   /** Result URLs, kept so a failed download can be retried until they expire (~24 h). */
   resultUrls?: string[] | undefined;
+  /** When the provider says the result URLs stop working (see resultLinks.ts for the fallback). */
   resultExpiresAt?: number | undefined;
-  /** Written files (absolute paths or URIs, per writer). */
+  /** When the task was seen finished: its links are valid for about 24 h from then. */
+  completedAt?: number | undefined;
+  /** Written files (absolute paths or URIs, per writer), in image order: the saved entries of `images`. */
   files: string[];
+  /**
+   * What became of each image of the call, by position in its answer. Absent in records written
+   * before it was kept: then the first `files.length` images are saved and the rest pending.
+   */
+  images?: TaskImage[] | undefined;
   error?: JobError | undefined;
+}
+
+/**
+ * One image of a task:
+ * - pending: not in the output folder yet (a resume fetches it again, or writes `kept`);
+ * - saved: written to `file`;
+ * - kept: writing it failed, its bytes are in the journal's own storage at `kept` (needs attention);
+ * - failed: not an image, or gone for good (`error` says which).
+ * A pending image may have a `kept` copy too: a synchronous answer exists only in memory, so its
+ * bytes are kept first and the copy removed once the image is written.
+ */
+export interface TaskImage {
+  state: 'pending' | 'saved' | 'kept' | 'failed';
+  file?: string | undefined;
+  kept?: string | undefined;
+  error?: string | undefined;
 }
 
 export interface JobError {
@@ -115,8 +141,9 @@ export interface JournalStore {
 
 /**
  * A job's overall state follows its tasks: work still under way first (submitting, polling,
- * downloading), then the outcome that matters most to the user (unknown: money may be spent), then
- * failed, cancelled, and saved only when every task is saved.
+ * downloading), then the outcome that matters most to the user (unknown: money may be spent; needs
+ * attention: paid images wait outside their folder), then failed, cancelled, and saved only when
+ * every task is saved.
  */
 export function overallState(tasks: readonly JobTask[]): JobState {
   const states = new Set(tasks.map((task) => task.state));
@@ -124,6 +151,7 @@ export function overallState(tasks: readonly JobTask[]): JobState {
   if (states.has('polling')) return 'polling';
   if (states.has('downloading')) return 'downloading';
   if (states.has('unknown')) return 'unknown';
+  if (states.has('needsAttention')) return 'needsAttention';
   if (states.has('failed')) return 'failed';
   if (states.has('cancelled')) return 'cancelled';
   return 'saved';

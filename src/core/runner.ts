@@ -1,5 +1,5 @@
 import type { ProviderId } from './ids';
-import type { ImageWriter } from './output';
+import type { ImageWriter, RescueStore } from './output';
 import type { GenerationRequest } from './request';
 import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
 import type { ImageProvider, Logger } from '../providers/types';
@@ -34,6 +34,11 @@ export interface RunnerDependencies {
   isOwnerGone?(owner: string): boolean;
   readonly journal: JournalStore;
   readonly writer: ImageWriter;
+  /**
+   * Where paid images go when the writer cannot take them (and, for synchronous answers, a durable
+   * copy before they are written): the journal's own storage. A paid image is never dropped.
+   */
+  readonly rescue: RescueStore;
   readonly log: Logger;
   now(): number;
   /** Overrides every provider's poll interval (setting / --poll-interval); tests use 50 ms. */
@@ -72,7 +77,11 @@ export interface JobResult {
 export interface JobRunner {
   /** Throws InputError before anything is sent, ProviderError after. */
   run(options: RunOptions): Promise<JobResult>;
-  /** Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). */
+  /**
+   * Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). A
+   * job that needs attention is resumed only when asked by id: its kept images are written into
+   * the output folder again (the user's "move into place").
+   */
   resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
   /** Every job in a resumable state; one failure does not stop the others. */
   resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]>;

@@ -19,6 +19,7 @@ import { createBackgroundJobs } from './backgroundJobs';
 import type { BackgroundJobs } from './backgroundJobs';
 import { createJournalStore } from './journalStore';
 import { createChannelLogger } from './log';
+import { createRescueStore } from './rescueStore';
 import { createSecretScrubber } from './secretScrubber';
 import type { SecretScrubber } from './secretScrubber';
 import { createSettingsReader } from './settings';
@@ -125,6 +126,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
     ownerId: windowOwnerId(context),
     journal,
     writer,
+    // Beside the journal: paid images that cannot be written into the workspace are kept here.
+    rescue: createRescueStore(context.globalStorageUri),
     log,
     now: () => Date.now(),
     // A getter: the runner reads it when it schedules a poll, so a settings change applies at once.

@@ -15,7 +15,8 @@ import { errorBody, generationUsage } from './openAiErrors';
  * - `{reset:true}`: reads the request, then drops the connection without answering;
  * - `{resetMidBody:true}`: starts a 200 answer, then drops the connection halfway through it;
  * - `{delayMs}`: waits, then answers normally;
- * - `{redirect:url}`: 307 to that URL.
+ * - `{redirect:url}`: 307 to that URL;
+ * - `{garbageAt:i}`: answers normally, but image `i` (0-based) of the answer is base64 of bytes that are no image.
  */
 export type FakeOpenAiFault =
   | {
@@ -33,7 +34,8 @@ export type FakeOpenAiFault =
   | { readonly reset: true }
   | { readonly resetMidBody: true }
   | { readonly delayMs: number }
-  | { readonly redirect: string };
+  | { readonly redirect: string }
+  | { readonly garbageAt: number };
 
 export type FakeOpenAiFlavour = 'openai' | 'gravitex';
 
@@ -190,6 +192,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return sendJson(response, 200, `{"created":1777000000,"data":[{"b64_json":"iVBORw0KGgo="}`, { 'x-request-id': requestId() });
     }
     const images = makeImages(call, requestIndex);
+    if (fault && 'garbageAt' in fault && fault.garbageAt < images.length) {
+      const garbage = Buffer.from('this is not an image, whatever the base64 says');
+      images[fault.garbageAt] = garbage;
+      const entry = served.findIndex((image) => image.requestIndex === requestIndex) + fault.garbageAt;
+      served[entry] = { requestIndex, bytes: garbage };
+    }
     writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
   }
 

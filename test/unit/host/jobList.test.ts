@@ -46,6 +46,18 @@ describe('Show Jobs rows', () => {
     assert.deepEqual(jobActions(saved, false), ['open', 'discard']);
   });
 
+  it('offers "Move into place" for kept images, shows the state in words, and lists it among the unfinished', () => {
+    const kept = job('needsAttention', { error: { kind: 'write', message: 'The image could not be saved in /w/images (the disk is full, ENOSPC); it is kept at /g/rescued/j/image-1.png.' } }, [
+      { state: 'needsAttention', n: 1, files: [], images: [{ state: 'kept', kept: '/g/rescued/j/image-1.png' }] },
+    ]);
+    assert.deepEqual(jobActions(kept, false), ['moveIntoPlace', 'discard']);
+    const row = describeJob(kept, 1_000_000, false);
+    assert.equal(row.label.startsWith('$(warning) '), true);
+    assert.match(row.description, / · needs attention · /);
+    assert.match(row.detail ?? '', /kept at \/g\/rescued\/j\/image-1\.png/);
+    assert.deepEqual(sortJobs([job('saved', { id: 'done', updatedAt: 50 }), { ...kept, updatedAt: 10 }]).map((entry) => entry.id), ['job-needsAttention', 'done']);
+  });
+
   it('lists unfinished jobs first, newest first', () => {
     const sorted = sortJobs([
       job('saved', { id: 'old-saved', updatedAt: 10 }),

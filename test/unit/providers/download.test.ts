@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
+import { resultUnavailableCode } from '../../../src/core/resultLinks';
 import { downloadResult } from '../../../src/providers/download';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
@@ -62,6 +63,8 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'invalidResponse');
     assert.match(error.message, /an HTML page, not a PNG, JPEG or WebP image/);
+    // A challenge page may give way to the image: the job decides whether to try again later.
+    assert.equal(error.code, resultUnavailableCode);
     assert.equal(cdn.requests().length, 1);
   });
 
@@ -70,6 +73,8 @@ describe('downloadResult against a second-origin CDN', () => {
     const error = await rejection(() => downloadResult(http, url, { ...fast, signal: testSignal() }));
     assert.ok(isProviderError(error));
     assert.match(error.message, /a GIF image, not a PNG/);
+    // Another image format will not turn into a PNG later: a definite failure.
+    assert.equal(error.code, undefined);
   });
 
   it('retries 503, 429 and a reset, then returns the image', async () => {
@@ -124,11 +129,14 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.equal(cdn.requests().length, 3);
   });
 
-  it('treats 404 as an expired link, not worth retrying', async () => {
+  it('treats 404 as a link not available now, not worth retrying at once (the caller knows whether it expired)', async () => {
     const error = await rejection(() => downloadResult(http, `${cdn.origin}/files/gone.png`, { ...fast, signal: testSignal() }));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'notFound');
-    assert.match(error.message, /expire after about 24 hours/);
+    assert.equal(error.code, resultUnavailableCode);
+    assert.match(error.message, /not available \(HTTP 404\)/);
+    // Whether it expired depends on when the task finished: only the job knows that.
+    assert.doesNotMatch(error.message, /expire/);
     assert.equal(cdn.requests().length, 1);
   });
 
