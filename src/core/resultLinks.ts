@@ -3,7 +3,7 @@ import type { JobTask } from './journal';
 
 /**
  * Result links of Modellix and APIXO work for about 24 hours after the task finished
- * (providers.md): until then a failed download may only be early or passing, and is retried.
+ * (docs/providers.md §2.7): until then a failed download may only be early or passing, and is retried.
  */
 export const resultLinkLifetimeMs = 24 * 60 * 60 * 1000;
 
