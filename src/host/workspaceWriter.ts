@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { firstFreeName, maxNumberedNames, numberedName } from '../core/naming';
+import { firstFreeName, maxNumberedNames, numberedName, temporaryName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
 import { baseName, provenanceUri } from './imageUris';
@@ -22,7 +22,8 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
   };
 
   const writeAtomically = async (folder: vscode.Uri, name: string, bytes: Uint8Array, overwrite: boolean): Promise<void> => {
-    const temp = vscode.Uri.joinPath(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    // Short and not derived from `name`, which may already be at the 255-byte limit.
+    const temp = vscode.Uri.joinPath(folder, temporaryName(randomBytes(6).toString('hex')));
     await fileSystem.writeFile(temp, bytes);
     try {
       await fileSystem.rename(temp, vscode.Uri.joinPath(folder, name), { overwrite });
