@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { maxNumberedNames, numberedName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import { provenanceFileName, provenanceFolderName } from '../core/provenance';
-import { isTemporaryOf, replaceAtomically, syncDirectory, temporaryPath, writeDurably } from './atomicFile';
+import { temporaryWriterPid, replaceAtomically, syncDirectory, temporaryPath, writeDurably } from './atomicFile';
 
 async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean | undefined> {
   try {
@@ -88,7 +88,7 @@ export function createFileImageWriter(): ImageWriter {
       }
     },
 
-    async removeLeftovers(dir, fileName) {
+    async removeLeftovers(dir) {
       const folder = resolve(dir);
       let names: string[];
       try {
@@ -96,9 +96,9 @@ export function createFileImageWriter(): ImageWriter {
       } catch {
         return;
       }
-      // Only a dead writer's: a live process (another job with the same name) may be writing now.
+      // Only a dead writer's: a live process (another job) may be writing now.
       const stale = names.filter((name) => {
-        const pid = isTemporaryOf(name, fileName);
+        const pid = temporaryWriterPid(name);
         return pid !== undefined && isGone(pid);
       });
       await Promise.all(stale.map((name) => rm(join(folder, name), { force: true })));

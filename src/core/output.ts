@@ -17,10 +17,10 @@ export interface ImageWriter {
    */
   writeImage(dir: string, fileName: string, bytes: Uint8Array): Promise<string>;
   /**
-   * Optional, for a resume: removes temporary files a crashed writer left for `fileName` in `dir`
-   * (the image itself is fetched again, or written from its kept copy).
+   * Optional, for a resume: removes temporary files a crashed writer left in `dir` (only those no
+   * live write can own; the image itself is fetched again, or written from its kept copy).
    */
-  removeLeftovers?(dir: string, fileName: string): Promise<void>;
+  removeLeftovers?(dir: string): Promise<void>;
   /**
    * Optional: the location of `fileName`, or a numbered variant of it, in `dir` that already holds
    * exactly `bytes`. A resume asks before writing, so a crash between writing an image and recording

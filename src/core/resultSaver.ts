@@ -57,7 +57,7 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     sourceName: job.output.sourceName,
   });
   // A resume: a crash may have left this image's temporary file behind; it is written anew.
-  if (options.checkExisting) await options.writer.removeLeftovers?.(job.output.dir, fileName);
+  if (options.checkExisting) await options.writer.removeLeftovers?.(job.output.dir);
   const existing = options.checkExisting ? await options.writer.findExisting?.(job.output.dir, fileName, bytes) : undefined;
   const location = existing ?? (await options.writer.writeImage(job.output.dir, fileName, bytes));
   const cost = estimateCost({

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { firstFreeName, maxNumberedNames, numberedName } from '../core/naming';
+import { firstFreeName, isTemporaryName, maxNumberedNames, numberedName, temporaryName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
 import { baseName, provenanceUri } from './imageUris';
@@ -22,7 +22,8 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
   };
 
   const writeAtomically = async (folder: vscode.Uri, name: string, bytes: Uint8Array, overwrite: boolean): Promise<void> => {
-    const temp = vscode.Uri.joinPath(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    // Short and not derived from `name`, which may already be at the 255-byte limit.
+    const temp = vscode.Uri.joinPath(folder, temporaryName(randomBytes(6).toString('hex')));
     try {
       // Inside the try: a write cut short (disk full) must not leave half an image behind.
       await fileSystem.writeFile(temp, bytes);
@@ -62,7 +63,7 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
         await fileSystem.delete(probe).then(undefined, () => undefined);
       }
     },
-    async removeLeftovers(dir, fileName) {
+    async removeLeftovers(dir) {
       const folder = vscode.Uri.parse(dir, true);
       let entries: [string, vscode.FileType][];
       try {
@@ -70,8 +71,7 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
       } catch {
         return;
       }
-      const pattern = new RegExp(`^\\.${escapeRegExp(fileName)}\\.[0-9a-f]{12}\\.tmp$`);
-      for (const [name] of entries.filter(([candidate]) => pattern.test(candidate))) {
+      for (const [name] of entries.filter(([candidate]) => isTemporaryName(candidate))) {
         const uri = vscode.Uri.joinPath(folder, name);
         // Temp names carry no owner: only one old enough that no live write can still own it goes.
         const stat = await fileSystem.stat(uri).then((value) => value, () => undefined);
@@ -123,10 +123,6 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
 
 /** A temporary file this old belongs to a write that died (a write takes seconds). */
 const leftoverAgeMs = 10 * 60_000;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function reasonOf(error: unknown): string {
   if (error instanceof vscode.FileSystemError) return error.code || error.message;

@@ -62,7 +62,7 @@ export class StudioJobs {
         outputCompression: form.outputCompression,
         inputImages: await this.references.resolve(form.references),
       };
-      const output = this.services.jobOutput();
+      const output = await this.services.jobOutput();
       work = this.services.runner.run({
         request,
         output,

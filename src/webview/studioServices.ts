@@ -23,8 +23,8 @@ export interface StudioServices {
   tokenRates(): TokenRates;
   /** Output folders of the open workspace folders (URIs); history and thumbnails come from these. */
   outputFolders(): readonly vscode.Uri[];
-  /** Where a new job writes; throws an Error with a user-facing message when there is nowhere. */
-  jobOutput(): JobOutput;
+  /** Where a new job writes (checked on disk); rejects with a user-facing message when there is nowhere. */
+  jobOutput(): Promise<JobOutput>;
   /**
    * Takes over a job that keeps running without the panel (Cancel → "Keep in background", or the
    * panel closed while a job runs): host/backgroundJobs.ts `adopt`.

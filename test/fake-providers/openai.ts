@@ -44,6 +44,8 @@ export interface FakeOpenAiOptions {
   readonly flavour?: FakeOpenAiFlavour;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Another loopback address to listen on (default 127.0.0.1). */
+  readonly host?: string;
   /** Only `Bearer <expectedKey>` is accepted; by default any non-empty key starting with "sk-". */
   readonly expectedKey?: string;
   /** Draw images at the requested size; by default at a quarter of it (the response still reports the requested size). */
@@ -129,7 +131,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const requestIndex = apiCount++;
     if (knobs.latencyMs) await waitUnlessClosed(knobs.latencyMs, response);
     await answer(request, body, response, requestIndex);
-  }, options.port ?? 0);
+  }, options.port ?? 0, options.host);
 
   function control(request: IncomingMessage, path: string, body: Buffer, response: ServerResponse): void {
     if (path === '/__requests' && request.method === 'GET') {

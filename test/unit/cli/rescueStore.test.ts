@@ -48,15 +48,15 @@ describe('the CLI keep ($GPT_IMAGE_HOME/rescued) and the writer preflight', () =
     assert.deepEqual(readdirSync(dir), [], 'no temporary file and no image');
   });
 
-  it('removes temporary files a dead writer left for a name, never a live one\'s', async () => {
+  it('removes temporary files a dead writer left, never a live one\'s nor files that are not ours', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-image-leftovers-'));
     mkdirSync(dir, { recursive: true });
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
-    const dead = `.cat-1.png.${deadPid}.0a1b2c3d.tmp`;
-    const live = `.cat-1.png.${process.pid}.0a1b2c3d.tmp`;
-    const other = `.dog-1.png.${deadPid}.0a1b2c3d.tmp`;
+    const dead = `.gpt-image-${deadPid}-0a1b2c3d.tmp`;
+    const live = `.gpt-image-${process.pid}-0a1b2c3d.tmp`;
+    const other = `.cat-1.png.${deadPid}.0a1b2c3d.tmp`;
     for (const name of [dead, live, other]) writeFileSync(join(dir, name), 'partial');
-    await createFileImageWriter().removeLeftovers?.(dir, 'cat-1.png');
+    await createFileImageWriter().removeLeftovers?.(dir);
     assert.deepEqual(readdirSync(dir).sort(), [live, other].sort());
   });
 });

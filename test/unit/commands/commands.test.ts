@@ -116,7 +116,10 @@ describe('package.json configuration', () => {
       assert.equal(schema?.scope, 'application', id);
       assert.equal(schema?.default, defaultBaseUrls[id]);
     }
-    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys].sort());
+    // Where images land and how they are named are restricted too (issue 10 item 15): an untrusted
+    // repository's settings cannot aim the writer anywhere.
+    const outputKeys = ['gptImage.outputFolder', 'gptImage.fileNameTemplate', 'gptImage.editOutput'];
+    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys, ...outputKeys].sort());
     const otherUrlSettings = Object.keys(settings).filter((key) => /url/i.test(key) && !baseUrlKeys.includes(key));
     assert.deepEqual(otherUrlSettings, []);
   });

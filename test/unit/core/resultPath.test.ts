@@ -170,7 +170,7 @@ describe('result path: unwritable output, bad images among good ones, links not 
       // What a writer killed between its temporary file and the link leaves (its pid is gone).
       const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
       mkdirSync(crashing.outDir, { recursive: true });
-      writeFileSync(join(crashing.outDir, `.mid-write-1.png.${deadPid}.0a1b2c3d.tmp`), (openai.served[0]?.bytes as Buffer).subarray(0, 100));
+      writeFileSync(join(crashing.outDir, `.gpt-image-${deadPid}-0a1b2c3d.tmp`), (openai.served[0]?.bytes as Buffer).subarray(0, 100));
 
       const next = rigAt(root);
       const resumed = await next.runner.resume(jobId, never);

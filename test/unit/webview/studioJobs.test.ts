@@ -115,7 +115,7 @@ async function startJob(): Promise<Rig> {
     defaults: () => ({ provider: 'modellix', model: 'gpt-image-2' }),
     tokenRates: () => ({ textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 30 }),
     outputFolders: () => [],
-    jobOutput: () => ({ dir: 'file:///w/images', template: '{slug}.{ext}' }),
+    jobOutput: async () => ({ dir: 'file:///w/images', template: '{slug}.{ext}' }),
     lastTextEditor: () => undefined,
   };
   const references = { resolve: async () => [] } as unknown as ConstructorParameters<typeof StudioJobsClass>[1];
