@@ -8,6 +8,8 @@ import type { EchoKnob, FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
 import { resetConnection, sendJson } from './server';
+import { defaultTaskIdKnobs, submitAnswer, taskIdFor } from './taskIdAnswer';
+import type { TaskIdKnobs } from './taskIdAnswer';
 import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
@@ -17,7 +19,7 @@ import type { FakeTask, TaskPlan } from './taskStore';
  * and uploads live on the separate CDN origin. It is strict where the docs are: unknown body
  * fields, sizes off the preset list and non-URL images are refused with 400.
  */
-export interface ModellixKnobs extends TaskPlan, EchoKnob {
+export interface ModellixKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   /** 'notFound' makes the documented `/async` path answer 404 (exercises the U-M1 fallback). */
   asyncPath: 'ok' | 'notFound';
   plainPath: 'ok' | 'notFound';
@@ -35,6 +37,7 @@ export interface ModellixKnobs extends TaskPlan, EchoKnob {
 
 export const defaultModellixKnobs: ModellixKnobs = {
   ...defaultTaskPlan,
+  ...defaultTaskIdKnobs('task_id'),
   echoAuthorization: false,
   asyncPath: 'ok',
   plainPath: 'ok',
@@ -84,14 +87,13 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
       envelope(response, 400, `Bad Request: ${problem}`);
       return;
     }
-    const task = tasks.create(planFrom(knobs), { modelPath, body: json, knobs: { ...knobs } });
+    const task = tasks.create(planFrom(knobs), { modelPath, body: json, knobs: { ...knobs } }, taskIdFor(knobs));
     if (fault?.kind === 'reset') {
       resetConnection(response);
       return;
     }
     const data: Record<string, unknown> = { status: 'pending', model_id: modelPath };
-    if (fault?.kind !== 'noTaskId') data.task_id = task.id;
-    sendJson(response, 200, { code: 0, message: 'success', data });
+    sendJson(response, 200, submitAnswer({ code: 0, message: 'success' }, data, fault?.kind === 'noTaskId' ? undefined : task.id, knobs));
   }
 
   async function handlePoll(response: ServerResponse, taskId: string): Promise<void> {

@@ -52,9 +52,10 @@ export class FakeTaskStore<Detail> {
 
   constructor(private readonly prefix: string) {}
 
-  create(plan: TaskPlan, detail: Detail): FakeTask<Detail> {
+  /** `id` overrides the provider-style random id (numeric ids, for the clients that must read them). */
+  create(plan: TaskPlan, detail: Detail, id?: string): FakeTask<Detail> {
     const task: FakeTask<Detail> = {
-      id: `${this.prefix}${randomBytes(8).toString('hex')}`,
+      id: id ?? `${this.prefix}${randomBytes(8).toString('hex')}`,
       createdAt: Date.now(),
       plan,
       detail,

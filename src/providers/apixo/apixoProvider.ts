@@ -1,13 +1,12 @@
 import { localFileRefusal } from '../../core/capabilities';
 import { ProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { apixoPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { apixoLabel, apixoSubmitError } from './apixoErrors';
-import { apixoSubmitDataSchema } from './apixoSchemas';
 import { pollApixoTask } from './apixoTask';
 
 /**
@@ -66,8 +65,8 @@ function taskIdFrom(reply: JsonReply): string {
   if (!isSuccessStatus(envelope.status)) {
     throw apixoSubmitError({ status: envelope.status, detail: envelope.message, requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
-  const data = apixoSubmitDataSchema.safeParse(envelope.data);
-  const taskId = data.success ? nonEmptyString(data.data.taskId) ?? nonEmptyString(data.data.task_id) : undefined;
+  // Documented: data.taskId (providers.md §3.4); task_id and id as the Modellix clients read them, in case.
+  const taskId = taskIdIn(envelope.data, ['taskId', 'task_id', 'id']);
   if (taskId === undefined) throw missingTaskIdError(apixoLabel, reply);
   return taskId;
 }

@@ -1,12 +1,11 @@
 import { ProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { modellixPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { modellixLabel, modellixPaidError } from './modellixErrors';
-import { modellixSubmitDataSchema } from './modellixSchemas';
 import { pollModellixTask } from './modellixTask';
 import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 
@@ -115,8 +114,8 @@ function taskIdFrom(reply: JsonReply): string {
   if (!isSuccessStatus(envelope.status)) {
     throw modellixPaidError({ status: envelope.status, detail: envelope.message, operation: 'submit', requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
-  const data = modellixSubmitDataSchema.safeParse(envelope.data);
-  const taskId = data.success ? nonEmptyString(data.data.task_id) : undefined;
+  // Documented: data.task_id (providers.md §1.4); Modellix's own DSH client also reads taskId and id.
+  const taskId = taskIdIn(envelope.data, ['task_id', 'taskId', 'id']);
   if (taskId === undefined) throw missingTaskIdError(modellixLabel, reply);
   return taskId;
 }
