@@ -24,7 +24,7 @@ Options for generate and edit:
   --out <dir>              output folder, relative to the current directory.
                            Default: ./images for generate; for edit, the folder of the first input file
   --base-url <url>         the prefix the provider's documented paths are appended to (see below)
-  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds instead of the provider's schedule
+  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds (0.05 to 3600) instead of the provider's schedule
   --quiet                  no progress or warnings on stderr (errors are still printed)
 
 Files are named {date}-{slug}-{index}.<ext> (edits: <name>-edit-<n>.<ext>, n after earlier edits), the extension taken
