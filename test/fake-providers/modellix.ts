@@ -27,6 +27,8 @@ export interface ModellixKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   successStatus: string;
   /** The word a failed task reports (failed, error, canceled, cancelled). */
   failedStatus: string;
+  /** When set, the word a task still running reports instead of pending/processing (any text: hostile strings). */
+  runningStatus: string | undefined;
   /** Extra fields merged into a failed task's `data` (e.g. { error: { message: '...' } }). */
   failure: Record<string, unknown>;
   /** Where resources sit: data.result.resources of {url} (documented), data.resources, or plain strings. */
@@ -43,6 +45,7 @@ export const defaultModellixKnobs: ModellixKnobs = {
   plainPath: 'ok',
   successStatus: 'success',
   failedStatus: 'failed',
+  runningStatus: undefined,
   failure: { error: { message: 'Generation failed: the model could not produce an image' } },
   resourceShape: 'result',
   resultExpiresAt: undefined,
@@ -116,7 +119,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     } else if (phase === 'failed') {
       Object.assign(data, task.detail.knobs.failure, { status: task.detail.knobs.failedStatus });
     } else {
-      data.status = phase;
+      data.status = task.detail.knobs.runningStatus ?? phase;
     }
     sendJson(response, 200, { code: 0, message: 'success', data });
   }
