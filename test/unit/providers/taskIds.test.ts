@@ -5,25 +5,51 @@ import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider'
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
 import type { ImageProvider, ProviderContext } from '../../../src/providers/types';
 import { startFakeApixo } from '../../fake-providers/apixo';
+import type { FakeCdn } from '../../fake-providers/cdn';
+import type { FakeFault } from '../../fake-providers/control';
 import { startFakeModellix } from '../../fake-providers/modellix';
+import type { RecordedRequest } from '../../fake-providers/server';
+import type { TaskIdKnobs } from '../../fake-providers/taskIdAnswer';
+import type { TaskPlan } from '../../fake-providers/taskStore';
 import { assertNoKey, fakeProviderRig, rejection, resolve, testSignal } from './asyncProviderHarness';
 
+/** What these tests need of either async fake. */
+interface TaskIdFake {
+  readonly baseUrl: string;
+  readonly tasks: { all(): readonly { readonly id: string }[] };
+  setKnobs(knobs: Partial<TaskIdKnobs & TaskPlan>): void;
+  fault(...faults: readonly FakeFault[]): void;
+  requests(): RecordedRequest[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface ProviderCase {
+  readonly name: string;
+  readonly id: 'modellix' | 'apixo';
+  readonly apiKey: string;
+  readonly fields: readonly TaskIdKnobs['taskIdField'][];
+  start(options: { readonly cdn: FakeCdn; readonly apiKey: string }): Promise<TaskIdFake>;
+  create(context: ProviderContext): ImageProvider;
+  readonly accepted: { readonly code: number; readonly message: string; readonly data: Record<string, unknown> };
+}
+
 /** Both async providers read the task id the way their own clients do (issue 10, item 8). */
-const cases = [
+const cases: readonly ProviderCase[] = [
   {
     name: 'Modellix',
-    id: 'modellix' as const,
+    id: 'modellix',
     apiKey: 'sk-test-modellix-key',
-    fields: ['task_id', 'taskId', 'id'] as const,
+    fields: ['task_id', 'taskId', 'id'],
     start: startFakeModellix,
     create: createModellixProvider,
     accepted: { code: 0, message: 'success', data: { status: 'pending', model_id: 'gpt-image-2' } },
   },
   {
     name: 'APIXO',
-    id: 'apixo' as const,
+    id: 'apixo',
     apiKey: 'sk-test-apixo-key',
-    fields: ['taskId', 'task_id', 'id'] as const,
+    fields: ['taskId', 'task_id', 'id'],
     start: startFakeApixo,
     create: createApixoProvider,
     accepted: { code: 200, message: 'success', data: { state: 'pending' } },
