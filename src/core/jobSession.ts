@@ -6,6 +6,7 @@ import { leaseHeartbeatMs } from './journal';
 import type { JobRecord, JobTask } from './journal';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
+import { storableUrls } from './signedUrl';
 import { saveImage } from './resultSaver';
 import type { CallFacts } from './resultSaver';
 import type { JobProgress, RunnerDependencies } from './runner';
@@ -31,6 +32,8 @@ export class JobSession {
   private saving: Promise<void> = Promise.resolve();
   /** Request id and usage per task, known only in the process that submitted. */
   private readonly facts = new Map<number, CallFacts>();
+  /** Result URLs as the provider gave them, signatures included; the journal keeps them without (core/signedUrl.ts). */
+  private readonly liveResultUrls = new Map<number, readonly string[]>();
 
   constructor(private readonly options: SessionOptions) {
     this.started = options.deps.now();
@@ -119,9 +122,9 @@ export class JobSession {
   /** Takes a task from 'polling' or 'downloading' to a terminal state (or leaves it resumable and throws). */
   async finish(index: number, pollRequest: Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'>): Promise<void> {
     const task = this.task(index);
-    if (task.state === 'polling') await this.pollTask(index, task, pollRequest);
+    if (task.state === 'polling' || this.needsFreshUrls(index, task)) await this.pollTask(index, task, pollRequest);
     if (task.state !== 'downloading') return;
-    const urls = task.resultUrls;
+    const urls = this.liveResultUrls.get(index) ?? task.resultUrls;
     if (!urls || urls.length === 0) {
       task.state = 'failed';
       task.error = {
@@ -190,11 +193,23 @@ export class JobSession {
       this.progress('failed', index, result.error.message);
       throw result.error;
     }
-    task.resultUrls = [...result.resultUrls];
+    this.liveResultUrls.set(index, [...result.resultUrls]);
+    const stored = storableUrls(result.resultUrls);
+    task.resultUrls = stored.urls;
+    task.resultUrlsRedacted = stored.redacted || undefined;
     task.resultExpiresAt = result.expiresAt;
     task.state = 'downloading';
     task.error = undefined;
     await this.save();
+  }
+
+  /**
+   * A finished task whose journal kept its result links without their signatures, in a process that
+   * never saw them whole (a resume, a retry): one status read gets them again, free and safe to
+   * repeat, while the provider still holds them (about 24 h).
+   */
+  private needsFreshUrls(index: number, task: JobTask): boolean {
+    return task.state === 'downloading' && task.resultUrlsRedacted === true && !this.liveResultUrls.has(index) && task.taskId !== undefined && this.options.provider.poll !== undefined;
   }
 
   /** deps.download retries transient failures itself (providers/download.ts); no second layer here. */

@@ -35,6 +35,8 @@ export interface ModellixKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   resourceShape: 'result' | 'flat' | 'strings';
   /** Optional data.result_expires_at value to report. */
   resultExpiresAt: unknown;
+  /** Uploaded files get presigned CDN URLs (the CDN refuses them without the signature). */
+  signedUploads: boolean;
 }
 
 export const defaultModellixKnobs: ModellixKnobs = {
@@ -49,6 +51,7 @@ export const defaultModellixKnobs: ModellixKnobs = {
   failure: { error: { message: 'Generation failed: the model could not produce an image' } },
   resourceShape: 'result',
   resultExpiresAt: undefined,
+  signedUploads: false,
 };
 
 export interface ModellixTaskDetail {
@@ -151,7 +154,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     }
     const fileId = `file-${randomBytes(6).toString('hex')}`;
     const extension = type === 'image/jpeg' ? 'jpg' : type.replace('image/', '');
-    const url = cdn.put(Buffer.from(file.data), { extension });
+    const url = cdn.put(Buffer.from(file.data), { extension, signed: knobs.signedUploads });
     uploads.set(fileId, { bytes: Buffer.from(file.data), fileName: file.fileName, contentType: file.contentType, url, deleted: false });
     if (fault?.kind === 'reset') {
       resetConnection(response);
