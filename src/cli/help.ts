@@ -42,7 +42,9 @@ Exit codes:
   2    invalid input or missing API key: nothing was sent
   3    the outcome of a paid request is unknown (connection lost after sending): it may have been
        charged. The job id is printed; the job is kept as "unknown" and never resent automatically
-  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume
+  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume.
+       While a paid request is on its way, the first Ctrl-C keeps waiting (it may already be paid, and
+       an image that arrives is saved; a task is recorded, then the wait stops); a second stops: exit 3
 
 Environment:
 ${keyLines}

@@ -22,6 +22,8 @@ import { createCliRunner } from './runtime';
 export interface JobWatch {
   readonly jobId: string;
   readonly phase: JobProgress['phase'] | 'created';
+  /** A paid request of the job was sent and its answer has not arrived yet (JobProgress.requestSent). */
+  readonly requestSent?: boolean | undefined;
 }
 
 /** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
@@ -52,7 +54,7 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
       output,
       signal,
       onProgress: (update) => {
-        watch?.({ jobId: update.jobId, phase: update.phase });
+        watch?.({ jobId: update.jobId, phase: update.phase, requestSent: update.requestSent === true });
         progress(update);
       },
       onJobCreated: (created) => {

@@ -65,7 +65,7 @@ export class JobSession {
     return true;
   }
 
-  progress(phase: JobProgress['phase'], taskIndex: number, message: string): void {
+  progress(phase: JobProgress['phase'], taskIndex: number, message: string, requestSent?: true): void {
     this.options.onProgress?.({
       jobId: this.job.id,
       phase,
@@ -73,6 +73,7 @@ export class JobSession {
       taskCount: this.job.tasks.length,
       elapsedMs: this.options.deps.now() - this.started,
       message,
+      ...(requestSent ? { requestSent } : {}),
     });
   }
 
@@ -86,8 +87,11 @@ export class JobSession {
     const label = providerLabels[this.job.provider];
     this.progress('submitting', index, `Sending request ${index + 1} of ${this.job.tasks.length} to ${label}…`);
     let outcome;
+    const onSent = (): void => this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} sent to ${label}; waiting for its answer…`, true);
+    const onRetryWait = (delayMs: number): void =>
+      this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} was not taken by ${label} (nothing charged); trying again in ${Math.ceil(delayMs / 1000)} s…`);
     try {
-      outcome = await provider.submit(call, signal);
+      outcome = await provider.submit(call, signal, { onSent, onRetryWait });
     } catch (error) {
       if (isProviderError(error) && error.kind === 'aborted') {
         // The provider layer reports 'aborted' only when nothing was sent (an abort while a paid

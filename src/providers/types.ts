@@ -103,6 +103,11 @@ export interface SubmitHooks {
    * may be accepted and charged, so a cancel is no longer free. May be called once per attempt.
    */
   readonly onSent?: (() => void) | undefined;
+  /**
+   * The last attempt provably made nothing (a 429, or a connection that never left this machine)
+   * and the next one waits `delayMs`: nothing is in flight meanwhile, so a cancel is free again.
+   */
+  readonly onRetryWait?: ((delayMs: number) => void) | undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ import { pollApixoTask } from './apixoTask';
 export function createApixoProvider(context: ProviderContext): ImageProvider {
   return {
     id: 'apixo',
-    submit: (request, signal) => submitApixo(context, request, signal),
+    submit: (request, signal, hooks) => submitApixo(context, request, signal, hooks?.onSent),
     poll: (task, signal) => pollApixoTask(context, task.taskId, task.request.model, signal),
     pollSchedule: (request) => apixoPollSchedule(request.size),
   };
@@ -51,10 +51,10 @@ export function buildApixoSubmit(request: ResolvedRequest): { body: Record<strin
   return { body: { request_type: 'async', input }, warnings };
 }
 
-async function submitApixo(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal): Promise<SubmitOutcome> {
+async function submitApixo(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal, onSent: (() => void) | undefined): Promise<SubmitOutcome> {
   const { body, warnings } = buildApixoSubmit(request);
   const url = `${context.baseUrl}/generateTask/${encodeURIComponent(request.model)}`;
-  const reply = await postPaid(context, { provider: apixoLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal });
+  const reply = await postPaid(context, { provider: apixoLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal, onSent });
   const taskId = taskIdFrom(reply);
   context.log.info(`APIXO: task ${taskId} submitted (${String((body.input as Record<string, unknown>).resolution)})`);
   return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
