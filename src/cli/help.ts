@@ -27,7 +27,7 @@ Options for generate and edit:
                            checked (a folder, writable) before anything is sent.
                            Default: ./images for generate; for edit, the folder of the first input file
   --base-url <url>         the prefix the provider's documented paths are appended to (see below)
-  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds instead of the provider's schedule
+  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds (0.05 to 3600) instead of the provider's schedule
   --quiet                  no progress or warnings on stderr (errors are still printed)
 
 Files are named {date}-{slug}-{index}.<ext> (edits: <name>-edit-<n>.<ext>, n after earlier edits), the extension taken
@@ -46,7 +46,9 @@ Exit codes:
   2    invalid input, missing API key, or an output folder that cannot be written: nothing was sent
   3    the outcome of a paid request is unknown (connection lost after sending): it may have been
        charged. The job id is printed; the job is kept as "unknown" and never resent automatically
-  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume
+  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume.
+       While a paid request is on its way, the first Ctrl-C keeps waiting (it may already be paid, and
+       an image that arrives is saved; a task is recorded, then the wait stops); a second stops: exit 3
 
 Environment:
 ${keyLines}

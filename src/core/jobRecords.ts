@@ -1,7 +1,8 @@
-import { ProviderError, errorMessage, isInputError, isProviderError } from './errors';
+import { InputError, ProviderError, errorMessage, isInputError, isProviderError } from './errors';
 import { ImagesNotWrittenError } from './output';
 import type { GenerationRequest, InputImage, ResolvedRequest, ValidatedPlan } from './request';
 import { overallState } from './journal';
+import { storableUrl } from './signedUrl';
 import type { InputReference, JobError, JobOutput, JobRecord, JobState, JobTask, JournalRequest } from './journal';
 
 /**
@@ -25,7 +26,10 @@ export function newJobId(now: number): string {
 }
 
 function reference(image: InputImage): InputReference {
-  return image.kind === 'file' ? { kind: 'file', source: image.source } : { kind: 'url', url: image.url };
+  if (image.kind === 'file') return { kind: 'file', source: image.source };
+  // A presigned link is a credential: the journal and every sidecar keep it without its signature.
+  const url = storableUrl(image.url);
+  return url === image.url ? { kind: 'url', url } : { kind: 'url', url, redacted: true };
 }
 
 /** What the journal keeps of a request: references to inputs, never their bytes. */
@@ -160,7 +164,11 @@ export async function fromJournalRequest(
   readInput: ((reference: Extract<InputReference, { kind: 'file' }>) => Promise<Uint8Array>) | undefined,
 ): Promise<GenerationRequest> {
   const load = async (input: InputReference): Promise<InputImage> => {
-    if (input.kind === 'url') return input;
+    if (input.kind === 'url' && input.redacted) {
+      // Sending the link without its signature would only make the provider fail (or charge) on it.
+      throw new InputError([`The signed link of reference image ${input.url} was not kept; give the image again to resubmit.`]);
+    }
+    if (input.kind === 'url') return { kind: 'url', url: input.url };
     if (!readInput) throw new Error('This host cannot re-read input files for a resubmit.');
     return { kind: 'file', source: input.source, fileName: baseName(input.source), bytes: await readInput(input) };
   };

@@ -9,6 +9,7 @@ import type { ImageWriter } from './output';
 import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
 import { validateRequest } from './request';
+import { storableUrl } from './signedUrl';
 import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies } from './runner';
 
 /**
@@ -102,7 +103,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
       try {
         if (signal.aborted) throw abortedError(signal);
         const inputs = await provider.prepareInputs(calls[0], signal);
-        job.uploads = inputs.uploads.map((upload) => ({ fileId: upload.fileId, url: upload.url, deleted: false }));
+        job.uploads = inputs.uploads.map((upload) => ({ fileId: upload.fileId, url: storableUrl(upload.url), deleted: false }));
         prepared = calls.map((call) => ({ ...call, inputImages: inputs.inputImages, mask: inputs.mask }));
         await current.save();
       } catch (error) {

@@ -8,6 +8,7 @@ import { ImagesNotWrittenError } from './output';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
 import { describeWriteError, keptImageName, saveImage } from './resultSaver';
+import { storableUrls } from './signedUrl';
 import type { CallFacts } from './resultSaver';
 import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
 import type { ImageSource, PassProblems } from './taskImages';
@@ -34,6 +35,8 @@ export class JobSession {
   private saving: Promise<void> = Promise.resolve();
   /** Request id and usage per task, known only in the process that submitted. */
   private readonly facts = new Map<number, CallFacts>();
+  /** Result URLs as the provider gave them, signatures included; the journal keeps them without (core/signedUrl.ts). */
+  private readonly liveResultUrls = new Map<number, readonly string[]>();
 
   constructor(private readonly options: SessionOptions) {
     this.started = options.deps.now();
@@ -65,7 +68,7 @@ export class JobSession {
     return true;
   }
 
-  progress(phase: JobProgress['phase'], taskIndex: number, message: string): void {
+  progress(phase: JobProgress['phase'], taskIndex: number, message: string, requestSent?: true): void {
     this.options.onProgress?.({
       jobId: this.job.id,
       phase,
@@ -73,6 +76,7 @@ export class JobSession {
       taskCount: this.job.tasks.length,
       elapsedMs: this.options.deps.now() - this.started,
       message,
+      ...(requestSent ? { requestSent } : {}),
     });
   }
 
@@ -86,8 +90,11 @@ export class JobSession {
     const label = providerLabels[this.job.provider];
     this.progress('submitting', index, `Sending request ${index + 1} of ${this.job.tasks.length} to ${label}…`);
     let outcome;
+    const onSent = (): void => this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} sent to ${label}; waiting for its answer…`, true);
+    const onRetryWait = (delayMs: number): void =>
+      this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} was not taken by ${label} (nothing charged); trying again in ${Math.ceil(delayMs / 1000)} s…`);
     try {
-      outcome = await provider.submit(call, signal);
+      outcome = await provider.submit(call, signal, { onSent, onRetryWait });
     } catch (error) {
       if (isProviderError(error) && error.kind === 'aborted') {
         // The provider layer reports 'aborted' only when nothing was sent (an abort while a paid
@@ -125,9 +132,10 @@ export class JobSession {
   /** Takes a task from 'polling' or 'downloading' to a terminal state (or leaves it resumable and throws). */
   async finish(index: number, pollRequest: Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'>): Promise<void> {
     const task = this.task(index);
-    if (task.state === 'polling') await this.pollTask(index, task, pollRequest);
+    if (task.state === 'polling' || this.needsFreshUrls(index, task)) await this.pollTask(index, task, pollRequest);
     if (task.state !== 'downloading') return;
-    const urls = task.resultUrls;
+    // The full (signed) links live in memory only; the journal keeps them without their query.
+    const urls = this.liveResultUrls.get(index) ?? task.resultUrls;
     if (urls && urls.length > 0) {
       await this.writeAll(
         index,
@@ -202,12 +210,25 @@ export class JobSession {
       this.progress('failed', index, result.error.message);
       throw result.error;
     }
-    task.resultUrls = [...result.resultUrls];
+    this.liveResultUrls.set(index, [...result.resultUrls]);
+    const stored = storableUrls(result.resultUrls);
+    task.resultUrls = stored.urls;
+    task.resultUrlsRedacted = stored.redacted || undefined;
     task.resultExpiresAt = result.expiresAt;
-    task.completedAt = deps.now();
+    // A second read for fresh links (after a restart) keeps the first: the links age from then.
+    task.completedAt ??= deps.now();
     task.state = 'downloading';
     task.error = undefined;
     await this.save();
+  }
+
+  /**
+   * A finished task whose journal kept its result links without their signatures, in a process that
+   * never saw them whole (a resume, a retry): one status read gets them again, free and safe to
+   * repeat, while the provider still holds them (about 24 h).
+   */
+  private needsFreshUrls(index: number, task: JobTask): boolean {
+    return task.state === 'downloading' && task.resultUrlsRedacted === true && !this.liveResultUrls.has(index) && task.taskId !== undefined && this.options.provider.poll !== undefined;
   }
 
   /** deps.download retries transient failures itself (providers/download.ts); no second layer here. */

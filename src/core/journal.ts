@@ -14,8 +14,13 @@ export type JobState = 'submitting' | 'polling' | 'downloading' | 'saved' | 'fai
 /** States a resume picks up on its own: the paid part is done, only waiting and fetching remain. */
 export const resumableStates: readonly JobState[] = ['polling', 'downloading'];
 
-/** An input image as the journal keeps it: a reference, never the bytes. */
-export type InputReference = { readonly kind: 'file'; readonly source: string } | { readonly kind: 'url'; readonly url: string };
+/**
+ * An input image as the journal keeps it: a reference, never the bytes. A signed URL is kept without
+ * its query (core/signedUrl.ts), marked `redacted`: it can be shown, not fetched again.
+ */
+export type InputReference =
+  | { readonly kind: 'file'; readonly source: string }
+  | { readonly kind: 'url'; readonly url: string; readonly redacted?: true | undefined };
 
 /** Enough of the request to show it, resubmit it by hand and regenerate from it. */
 export interface JournalRequest {
@@ -40,8 +45,13 @@ export interface JobTask {
   n: number;
   taskId?: string | undefined;
   submittedAt?: number | undefined;
-  /** Result URLs, kept so a failed download can be retried until they expire (~24 h). */
+  /**
+   * Result URLs, kept so a failed download can be retried until they expire (~24 h). Signed ones
+   * are kept without their query (core/signedUrl.ts) and `resultUrlsRedacted` is set: a later
+   * process asks the provider for them again (one status read) before downloading.
+   */
   resultUrls?: string[] | undefined;
+  resultUrlsRedacted?: boolean | undefined;
   /** When the provider says the result URLs stop working (see resultLinks.ts for the fallback). */
   resultExpiresAt?: number | undefined;
   /** When the task was seen finished: its links are valid for about 24 h from then. */
@@ -79,6 +89,7 @@ export interface JobError {
 
 export interface UploadRecord {
   readonly fileId: string;
+  /** Without its query when signed (core/signedUrl.ts): deleting an upload needs only its id. */
   readonly url: string;
   deleted: boolean;
 }

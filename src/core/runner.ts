@@ -13,6 +13,11 @@ export interface JobProgress {
   readonly taskCount: number;
   readonly elapsedMs: number;
   readonly message: string;
+  /**
+   * On a 'submitting' event: the paid request has been sent whole (SubmitHooks.onSent), so it may
+   * be charged from now on. Stopping then loses what it paid for, so the CLI's first Ctrl-C waits.
+   */
+  readonly requestSent?: boolean | undefined;
 }
 
 export interface RunnerDependencies {

@@ -23,6 +23,11 @@ export interface HttpRequest {
   readonly provider: string;
   /** Result downloads follow CDN redirects; API calls never do (a redirect must not carry the key). */
   readonly followRedirects?: boolean;
+  /**
+   * Paid requests: called when the whole request was handed to a connected socket, the moment from
+   * which a cancel leaves the outcome unknown (the same signal cancelledError goes by).
+   */
+  readonly onSent?: (() => void) | undefined;
 }
 
 export interface HttpResponse {
@@ -109,7 +114,7 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
   if (request.signal.aborted) throw abortedError(request.signal);
   // Whether undici handed the whole request to a connected socket: before that (queued, connecting)
   // no server can have accepted it, so only after it is a cancelled paid request of unknown outcome.
-  const progress = { sent: false };
+  const progress = { sent: false, onSent: request.onSent };
   try {
     const response = await undiciRequest(request.url, {
       method: request.method,
@@ -157,7 +162,7 @@ function cancelledError(request: HttpRequest, sent: boolean): ProviderError {
  * socket, flushed or not). A proxy's CONNECT is its own request and never sets it. Only for paid
  * requests, which never follow redirects (a redirect handler would wrap ours).
  */
-function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Dispatcher {
+function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean; readonly onSent?: (() => void) | undefined }): Dispatcher {
   const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
     const original = (handler as { onRequestSent?: () => void }).onRequestSent;
     const noticing = new Proxy(handler, {
@@ -165,6 +170,7 @@ function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Disp
         if (key !== 'onRequestSent') return Reflect.get(target, key, receiver) as unknown;
         return () => {
           progress.sent = true;
+          progress.onSent?.();
           original?.call(target);
         };
       },

@@ -5,6 +5,8 @@ import type { FakeCdn } from './cdn';
 import { applyEnvelopeFault, parseJsonObject, withEcho } from './control';
 import type { EchoKnob, FaultStyle } from './control';
 import { resetConnection, sendJson } from './server';
+import { defaultTaskIdKnobs, submitAnswer, taskIdFor } from './taskIdAnswer';
+import type { TaskIdKnobs } from './taskIdAnswer';
 import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
@@ -13,7 +15,7 @@ import type { TaskPlan } from './taskStore';
  * GET /api/v1/statusTask/{model}?taskId=…, with results on the separate CDN origin. A failed task
  * answers HTTP 200 / code 200 with state "failed", failCode and failMsg, as the real one does.
  */
-export interface ApixoKnobs extends TaskPlan, EchoKnob {
+export interface ApixoKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   /** The failCode a failed task reports. */
   failCode: string;
   /** Its failMsg; defaults to a text per code. */
@@ -22,6 +24,7 @@ export interface ApixoKnobs extends TaskPlan, EchoKnob {
 
 export const defaultApixoKnobs: ApixoKnobs = {
   ...defaultTaskPlan,
+  ...defaultTaskIdKnobs('taskId'),
   echoAuthorization: false,
   failCode: 'CONTENT_VIOLATION',
   failMsg: undefined,
@@ -67,12 +70,12 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
       envelope(response, 400, problem);
       return;
     }
-    const task = tasks.create(planFrom(knobs), { model, body: json, knobs: { ...knobs } });
+    const task = tasks.create(planFrom(knobs), { model, body: json, knobs: { ...knobs } }, taskIdFor(knobs));
     if (fault?.kind === 'reset') {
       resetConnection(response);
       return;
     }
-    sendJson(response, 200, { code: 200, message: 'success', data: fault?.kind === 'noTaskId' ? {} : { taskId: task.id } });
+    sendJson(response, 200, submitAnswer({ code: 200, message: 'success' }, {}, fault?.kind === 'noTaskId' ? undefined : task.id, knobs));
   }
 
   async function handleStatus(response: ServerResponse, model: string, taskId: string | null): Promise<void> {

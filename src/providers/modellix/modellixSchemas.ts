@@ -6,11 +6,6 @@ import { z } from 'zod';
  * variants (U-M8), and so do we.
  */
 
-export const modellixSubmitDataSchema = z.object({
-  task_id: z.unknown().optional(),
-  status: z.string().nullish(),
-});
-
 /** The upload answer; the DSH client also accepts the fields at the top level. */
 export const modellixUploadSchema = z.object({
   file_id: z.union([z.string(), z.number()]).nullish(),
