@@ -1,4 +1,5 @@
-import { isProviderError } from '../core/errors';
+import { errorMessage, isProviderError } from '../core/errors';
+import { isHeldElsewhereError } from '../core/jobRunner';
 import { resumableStates } from '../core/journal';
 import type { JobRecord } from '../core/journal';
 import { createHttpClient } from '../providers/http';
@@ -16,7 +17,7 @@ const recentMs = 7 * 24 * 60 * 60 * 1000;
 /** `gpt-image jobs`: unfinished jobs and recent ones, newest first, on stdout. */
 export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const journal = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   const now = Date.now();
   let listed: JobRecord[];
@@ -47,7 +48,7 @@ export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
 /** `gpt-image resume`: finishes every job that was polling or downloading, printing written files. */
 export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const store = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const store = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   // One runner: each job is polled at its recorded base URL (JobRecord.baseUrl), and list() first
   // marks submissions whose sender died as unknown (never resent).
@@ -72,6 +73,11 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
           for (const file of result.files) io.stdout(file);
           return exitCodes.ok;
         } catch (error) {
+          // Another `gpt-image resume` (or window) claimed it between our listing and our claim.
+          if (isHeldElsewhereError(error)) {
+            if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
+            return exitCodes.ok;
+          }
           const latest = (await store.get(job.id).catch(() => undefined)) ?? job;
           for (const file of latest.tasks.flatMap((task) => task.files)) io.stdout(file);
           io.stderr(isProviderError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);
