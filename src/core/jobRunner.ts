@@ -242,6 +242,9 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
         await releaseLease(jobId);
         return answer;
       }
+      // The record's lease too: a live owner there that holds no lease file is a process of an
+      // earlier version (before lease files), still polling the job.
+      if (heldElsewhere(job)) throw new HeldElsewhereError(jobId, job.lease);
       job.lease = first.lease;
       return job;
     } catch (error) {

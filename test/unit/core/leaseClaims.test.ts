@@ -128,6 +128,38 @@ describe('two runners resuming one polling job in the same instant', () => {
     assert.ok(refusals > 0, 'the race was real: some round had a claimer refused');
   });
 
+  it('a live lease in the record alone (a process of an earlier version, without lease files) is still honoured', { timeout: 20_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gpt-image-race-'));
+    const starter = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'starter' });
+    rigs.push(starter);
+    modellix.setKnobs({ hold: true });
+    const controller = new AbortController();
+    let jobId = '';
+    await assert.rejects(
+      starter.runner.run({
+        request: { provider: 'modellix', model: 'gpt-image-2', prompt: 'Old poller', size: '1024x1024' },
+        output: { dir: starter.outDir, template: '{slug}-{index}' },
+        signal: controller.signal,
+        onJobCreated: (job) => (jobId = job.id),
+        onProgress: (progress) => {
+          if (progress.phase === 'polling') controller.abort();
+        },
+      }),
+    );
+    const record = (await starter.journal.get(jobId)) as JobRecord;
+    record.lease = { owner: 'old-version', heartbeatAt: Date.now() };
+    await starter.journal.put(record);
+    const polls = modellix.requests().length;
+    const other = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'new-version' });
+    rigs.push(other);
+    await assert.rejects(other.runner.resume(jobId, new AbortController().signal), (error) => isHeldElsewhereError(error));
+    assert.equal(modellix.requests().length, polls, 'nothing polled');
+    // The claim it made is given back: once the old poller is gone, anyone may take the job.
+    const lease = JSON.parse(readFileSync(join(other.home, 'jobs', `${jobId}.lease.1`), 'utf8')) as { released?: boolean };
+    assert.equal(lease.released, true);
+    modellix.release();
+  });
+
   it('a claimer that read the job before another finished it reads it again after claiming: no second poll or download', { timeout: 20_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'gpt-image-race-'));
     const starter = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'starter' });
