@@ -203,14 +203,15 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   }
 
   async function resumeNow(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
-    const job = await claimed(jobId, (found) => {
+    const outcome = await claimed(jobId, (found) => {
       if (found.state === 'saved') return { job: found, files: jobFiles(found), warnings: found.warnings };
       if (!resumableStates.includes(found.state)) {
         throw new InputError([`Job ${jobId} is ${found.state}; only jobs that were polling or downloading can be resumed.`]);
       }
       return undefined;
     });
-    if ('files' in job) return job;
+    if (outcome.kind === 'answered') return outcome.result;
+    const job = outcome.job;
     try {
       const current = session(job, signal, onProgress, true);
       await current.save();
@@ -230,23 +231,26 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
    * have finished it and given the lease back, and its stale copy must not be polled or written twice.
    * On success the caller holds the lease and must release it.
    */
-  async function claimed(jobId: string, check: (job: JobRecord) => JobResult | undefined): Promise<JobRecord | JobResult> {
+  async function claimed(
+    jobId: string,
+    check: (job: JobRecord) => JobResult | undefined,
+  ): Promise<{ readonly kind: 'claimed'; readonly job: JobRecord } | { readonly kind: 'answered'; readonly result: JobResult }> {
     const first = await load(jobId);
     const early = check(first);
-    if (early) return early;
+    if (early) return { kind: 'answered', result: early };
     await takeLease(first);
     try {
       const job = await load(jobId);
       const answer = check(job);
       if (answer) {
         await releaseLease(jobId);
-        return answer;
+        return { kind: 'answered', result: answer };
       }
       // The record's lease too: a live owner there that holds no lease file is a process of an
       // earlier version (before lease files), still polling the job.
       if (heldElsewhere(job)) throw new HeldElsewhereError(jobId, job.lease);
       job.lease = first.lease;
-      return job;
+      return { kind: 'claimed', job };
     } catch (error) {
       await releaseLease(jobId);
       throw error;
@@ -326,14 +330,15 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   async function retryDownloadNow(jobId: string, signal: AbortSignal): Promise<JobResult> {
     const retryableOf = (job: JobRecord): JobRecord['tasks'] =>
       job.tasks.filter((task) => task.resultUrls && task.resultUrls.length > 0 && (task.state === 'failed' || task.state === 'downloading'));
-    const job = await claimed(jobId, (found) => {
+    const outcome = await claimed(jobId, (found) => {
       const retryable = retryableOf(found);
       if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
       const expired = retryable.find((task) => task.resultExpiresAt !== undefined && task.resultExpiresAt < deps.now());
       if (expired) throw new InputError([`The result links of job ${jobId} have expired; resubmit it to generate again.`]);
       return undefined;
     });
-    if ('files' in job) return job;
+    if (outcome.kind === 'answered') return outcome.result;
+    const job = outcome.job;
     try {
       for (const task of retryableOf(job)) {
         task.state = 'downloading';
