@@ -54,6 +54,7 @@ Environment:
 ${keyLines}
   GPT_IMAGE_<PROVIDER>_BASE_URL  base URL override, e.g. GPT_IMAGE_MODELLIX_BASE_URL (--base-url wins)
   GPT_IMAGE_HOME     journal folder (default $XDG_STATE_HOME/gpt-image, else ~/.local/state/gpt-image)
+  GPT_IMAGE_JOURNAL_RETENTION_DAYS  days finished jobs stay in the journal (default 30; unknown ones stay)
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy settings (loopback never uses the proxy)
 
 Base URLs (defaults):

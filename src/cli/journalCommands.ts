@@ -1,5 +1,6 @@
-import { isProviderError } from '../core/errors';
+import { errorMessage, isProviderError } from '../core/errors';
 import { keptImages } from '../core/jobRecords';
+import { isHeldElsewhereError } from '../core/jobRunner';
 import { isImagesNotWrittenError } from '../core/output';
 import { resumableStates } from '../core/journal';
 import type { JobRecord, JobState } from '../core/journal';
@@ -19,7 +20,7 @@ const recentMs = 7 * 24 * 60 * 60 * 1000;
 /** `gpt-image jobs`: unfinished jobs and recent ones, newest first, on stdout. */
 export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const journal = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   const now = Date.now();
   let listed: JobRecord[];
@@ -81,7 +82,7 @@ function stateLabel(state: JobState): string {
  */
 export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const store = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const store = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   // One runner: each job is polled at its recorded base URL (JobRecord.baseUrl), and list() first
   // marks submissions whose sender died as unknown (never resent).
@@ -110,6 +111,11 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
           for (const file of result.files) io.stdout(file);
           return exitCodes.ok;
         } catch (error) {
+          // Another `gpt-image resume` (or window) claimed it between our listing and our claim.
+          if (isHeldElsewhereError(error)) {
+            if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
+            return exitCodes.ok;
+          }
           const latest = (await store.get(job.id).catch(() => undefined)) ?? job;
           for (const file of latest.tasks.flatMap((task) => task.files)) io.stdout(file);
           io.stderr(isProviderError(error) || isImagesNotWrittenError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);

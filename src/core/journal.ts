@@ -11,6 +11,11 @@ import type { WireSize } from './size';
  */
 export type JobState = 'submitting' | 'polling' | 'downloading' | 'saved' | 'failed' | 'unknown' | 'cancelled' | 'needsAttention';
 
+/** Every state this version writes; a record in any other state was written by another version. */
+export const jobStates = ['submitting', 'polling', 'downloading', 'saved', 'failed', 'unknown', 'cancelled', 'needsAttention'] as const satisfies readonly JobState[];
+/** Compiles only while jobStates lists every JobState (a state added to the type must be added there too). */
+export const jobStatesAreComplete: [Exclude<JobState, (typeof jobStates)[number]>] extends [never] ? true : never = true;
+
 /** States a resume picks up on its own: the paid part is done, only waiting and fetching remain. */
 export const resumableStates: readonly JobState[] = ['polling', 'downloading'];
 
@@ -141,13 +146,51 @@ export const leaseHeartbeatMs = 30_000;
 /** Three missed heartbeats: the owner stopped (closed, crashed) without giving the job back. */
 export const leaseExpiryMs = 90_000;
 
-/** Where the journal lives: globalStorage in the extension, `$GPT_IMAGE_HOME` for the CLI. */
+/** The answer to a lease claim: taken (this owner may finish the job), or held by another live owner. */
+export type LeaseClaim = { readonly ok: true } | { readonly ok: false; readonly holder: JobLease };
+
+/**
+ * Where the journal lives: globalStorage in the extension, `$GPT_IMAGE_HOME` for the CLI. Records
+ * that are not valid job records (core/journalSchema.ts) are skipped with a warning naming the file,
+ * never returned, so every consumer can trust the shape of what it gets.
+ */
 export interface JournalStore {
+  /** Every valid record; reads a bounded number of files at a time, so a large journal does not exhaust file descriptors. */
   list(): Promise<JobRecord[]>;
   get(id: string): Promise<JobRecord | undefined>;
-  /** Durable before it returns: a crash right after must not lose the write. */
+  /**
+   * Durable before it returns: a crash right after must not lose the write. When the record carries
+   * a lease this store claimed, its heartbeat is carried to the lease too (see claim).
+   */
   put(job: JobRecord): Promise<void>;
+  /** Removes the record and its lease. */
   remove(id: string): Promise<void>;
+  /**
+   * Claims the job's lease for `owner` so that no other window or process finishes it at the same
+   * time (core/jobLease.ts has the protocol; each store says how atomic its file operations are).
+   * A lease held by the same owner is taken back at once; one whose heartbeat is older than
+   * leaseExpiryMs, or whose owner `isOwnerGone`, is taken over. Without this method, only the lease
+   * field of the record is checked, which two claimers in the same instant can both pass.
+   */
+  claim?(jobId: string, owner: string, now: number, isOwnerGone?: (owner: string) => boolean): Promise<LeaseClaim>;
+  /** Gives a claimed lease back (after the job's last write), so the next claimer may take it at once. */
+  release?(jobId: string, owner: string): Promise<void>;
+}
+
+/** States after which nothing more happens to a job on its own: the ones pruning may remove. */
+export const finishedStates: readonly JobState[] = ['saved', 'failed', 'cancelled'];
+/** Finished jobs are kept this long (setting `gptImage.journalRetentionDays`, env `GPT_IMAGE_JOURNAL_RETENTION_DAYS`). */
+export const defaultJournalRetentionDays = 30;
+export const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a job may be dropped from the journal: it and every task finished (saved, failed,
+ * cancelled) and it was last written more than `retentionMs` ago. Unknown jobs (money may be
+ * spent), jobs still under way and any state this rule does not name stay until the user discards them.
+ */
+export function isPrunable(job: JobRecord, now: number, retentionMs: number): boolean {
+  if (!finishedStates.includes(job.state) || !job.tasks.every((task) => finishedStates.includes(task.state))) return false;
+  return now - job.updatedAt > retentionMs;
 }
 
 /**

@@ -2,7 +2,7 @@ import { capabilityFor } from './capabilities';
 import { estimateCost, perImageUsd } from './cost';
 import type { TokenRates } from './cost';
 import { errorMessage, ProviderError } from './errors';
-import { fileExtensions, isSupportedImageFormat, readImageInfo, sniffImageFormat } from './imageFormat';
+import { fileExtensions, incompleteImage, isSupportedImageFormat, readImageInfo, sniffImageFormat } from './imageFormat';
 import type { JobRecord } from './journal';
 import { addWarnings, baseName } from './jobRecords';
 import { renderFileName } from './naming';
@@ -46,6 +46,11 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
       taskId: options.call.taskId,
       message: `The result for image ${options.index} is not a PNG, JPEG or WebP image (${bytes.byteLength} bytes); nothing was written.`,
     });
+  }
+  // Decoded base64 can be short too (a provider or gateway that cut the string): never saved as a success.
+  const short = incompleteImage(bytes, info.format);
+  if (short) {
+    throw new ProviderError({ kind: 'invalidResponse', provider: job.provider, taskId: options.call.taskId, message: `Image ${options.index} arrived incomplete (${short}); nothing was written.` });
   }
   const fileName = renderFileName(job.output.template, {
     prompt: job.request.prompt,

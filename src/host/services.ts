@@ -142,6 +142,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
     get staleSubmitMs() {
       return staleSubmitMsFor(settings.requestTimeoutMs());
     },
+    get journalRetentionMs() {
+      return settings.journalRetentionMs();
+    },
   });
   const background = createBackgroundJobs({ runner, log, scrubber, afterGeneration: () => settings.afterGeneration() });
   context.subscriptions.push(background);

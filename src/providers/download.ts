@@ -1,5 +1,5 @@
 import { ProviderError } from '../core/errors';
-import { isSupportedImageFormat, sniffImageFormat } from '../core/imageFormat';
+import { incompleteImage, isSupportedImageFormat, sniffImageFormat } from '../core/imageFormat';
 import { resultUnavailableCode } from '../core/resultLinks';
 import { withRetry } from '../core/retry';
 import { clip, isSuccessStatus, statusError } from './asyncTask';
@@ -56,6 +56,17 @@ export async function downloadResult(http: HttpClient, url: string, options: Dow
           // another image format will not.
           code: format === undefined ? resultUnavailableCode : undefined,
           message: `The result from ${provider} at ${redactUrl(url)} is ${what}, not a PNG, JPEG or WebP image.`,
+        });
+      }
+      // A close-delimited body that lost its connection ends "normally": only the image's own end
+      // tells it is short. It is a free GET, so it is retried, and never saved as a success.
+      const short = incompleteImage(bytes, format);
+      if (short) {
+        throw new ProviderError({
+          kind: 'invalidResponse',
+          provider,
+          retryable: true,
+          message: `The result from ${provider} at ${redactUrl(url)} arrived incomplete (${short}); it was not saved.`,
         });
       }
       return bytes;

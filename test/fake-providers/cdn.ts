@@ -87,6 +87,7 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
       sendJson(response, 403, { error: 'AccessDenied', message: 'Request has expired or its signature does not match' });
       return;
     }
+    if ((fault?.kind === 'closeMidBody' || fault?.kind === 'truncatedFile') && request.method === 'GET') return sendShortBody(fault, Buffer.from(stored.bytes), stored.contentType, response);
     response.writeHead(200, { 'content-type': stored.contentType, 'content-length': stored.bytes.byteLength, 'cache-control': 'max-age=86400' });
     if ((fault?.kind === 'resetMidBody' || fault?.kind === 'stallMidBody') && request.method === 'GET') return sendBrokenBody(fault, Buffer.from(stored.bytes), response);
     response.end(request.method === 'HEAD' ? undefined : Buffer.from(stored.bytes));
@@ -138,6 +139,23 @@ async function sendBrokenBody(fault: FakeFault, bytes: Buffer, response: ServerR
     }
   });
   if (!response.destroyed) response.end(bytes.subarray(half.byteLength));
+}
+
+/**
+ * Half the file as a 200 that HTTP considers whole: close-delimited (no Content-Length, written on the
+ * raw socket, since Node would otherwise chunk it) or with a Content-Length that matches the half.
+ */
+function sendShortBody(fault: FakeFault, bytes: Buffer, contentType: string, response: ServerResponse): void {
+  const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
+  if (fault.kind === 'truncatedFile') {
+    response.writeHead(200, { 'content-type': contentType, 'content-length': half.byteLength });
+    response.end(half);
+    return;
+  }
+  const socket = response.socket;
+  if (!socket) return;
+  socket.write(`HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\nconnection: close\r\n\r\n`);
+  socket.end(half);
 }
 
 function answerFault(fault: FakeFault, response: ServerResponse): boolean {

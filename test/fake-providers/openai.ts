@@ -14,6 +14,8 @@ import { errorBody, generationUsage } from './openAiErrors';
  * - `{malformed:true}`: 200 with a body that is not valid JSON;
  * - `{reset:true}`: reads the request, then drops the connection without answering;
  * - `{resetMidBody:true}`: starts a 200 answer, then drops the connection halfway through it;
+ * - `{truncatedImage:true}`: a well-formed 200 whose image `index` (default 0) is the base64 of only
+ *   the first half of its PNG (a gateway that cut the string);
  * - `{delayMs}`: waits, then answers normally;
  * - `{redirect:url}`: 307 to that URL;
  * - `{garbageAt:i}`: answers normally, but image `i` (0-based) of the answer is base64 of bytes that are no image.
@@ -33,6 +35,7 @@ export type FakeOpenAiFault =
   | { readonly malformed: true }
   | { readonly reset: true }
   | { readonly resetMidBody: true }
+  | { readonly truncatedImage: true; readonly index?: number }
   | { readonly delayMs: number }
   | { readonly redirect: string }
   | { readonly garbageAt: number };
@@ -199,6 +202,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       images[fault.garbageAt] = garbage;
       const entry = served.findIndex((image) => image.requestIndex === requestIndex) + fault.garbageAt;
       served[entry] = { requestIndex, bytes: garbage };
+    }
+    if (fault && 'truncatedImage' in fault) {
+      const index = fault.index ?? 0;
+      const whole = images[index];
+      if (whole) images[index] = whole.subarray(0, Math.floor(whole.length / 2));
     }
     writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
   }

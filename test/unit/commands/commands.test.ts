@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandIds, studioViewType } from '../../../src/commands/commands';
 import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
+import { defaultJournalRetentionDays } from '../../../src/core/journal';
 import { defaultFileNameTemplate } from '../../../src/core/naming';
 
 interface ContributedCommand {
@@ -86,6 +87,7 @@ describe('package.json configuration', () => {
       'gptImage.afterGeneration',
       'gptImage.pollIntervalSeconds',
       'gptImage.requestTimeoutSeconds',
+      'gptImage.journalRetentionDays',
       ...providerIds.map((id) => `gptImage.${id}.baseUrl`),
     ];
     for (const key of expected) {
@@ -107,6 +109,7 @@ describe('package.json configuration', () => {
     assert.equal(settings['gptImage.afterGeneration']?.default, 'open');
     assert.equal(settings['gptImage.requestTimeoutSeconds']?.default, 360);
     assert.equal(settings['gptImage.pollIntervalSeconds']?.default, 0);
+    assert.equal(settings['gptImage.journalRetentionDays']?.default, defaultJournalRetentionDays);
   });
 
   it('makes every base URL application-scoped, restricted in untrusted workspaces, defaulting to the documented URL', () => {

@@ -107,6 +107,29 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.equal(cdn.requests().length, 3);
   });
 
+  it('retries a close-delimited body cut off midway (HTTP sees a whole answer), then returns the whole image', async () => {
+    const url = cdn.put(png);
+    cdn.faults.push({ on: 'download', kind: 'closeMidBody' });
+    const bytes = await downloadResult(http, url, { ...fast, signal: testSignal() });
+    assert.deepEqual(Buffer.from(bytes), png);
+    assert.equal(cdn.requests().length, 2);
+  });
+
+  for (const kind of ['closeMidBody', 'truncatedFile'] as const) {
+    it(`never returns a short image (${kind}): after the retries it is an invalidResponse naming the result`, async () => {
+      const url = cdn.put(png);
+      cdn.faults.push({ on: 'download', kind, times: 10 });
+      const error = await rejection(() => downloadResult(http, url, { ...fast, retries: 2, signal: testSignal() }));
+      assert.ok(isProviderError(error), `a classified error, not ${String(error)}`);
+      assert.equal(error.kind, 'invalidResponse');
+      // Retryable: the task stays 'downloading', so a resume tries the (free) GET again.
+      assert.equal(error.retryable, true);
+      assert.ok(error.message.includes(url.replace(/\?.*$/, '')), error.message);
+      assert.match(error.message, /arrived incomplete \(a PNG .*\); it was not saved/);
+      assert.equal(cdn.requests().length, 3);
+    });
+  }
+
   it('is cancelled, not failed, when the user cancels while the body arrives', async () => {
     const url = cdn.put(png);
     cdn.faults.push({ on: 'download', kind: 'stallMidBody' });
