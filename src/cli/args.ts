@@ -102,11 +102,18 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   };
 }
 
+/**
+ * The extension clamps its poll setting to at least 0.05 s (host/settingsRules.ts); the CLI refuses
+ * less instead of hammering a provider's status endpoint (or spinning on `--poll-interval 1e-9`).
+ */
+export const minPollIntervalSeconds = 0.05;
+const maxPollIntervalSeconds = 3600;
+
 function parsePollInterval(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new InputError([`--poll-interval is a number of seconds between 0 and 3600 (got "${text}").`]);
+  const seconds = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(seconds) || seconds < minPollIntervalSeconds || seconds > maxPollIntervalSeconds) {
+    throw new InputError([`--poll-interval is a number of seconds from ${minPollIntervalSeconds} to ${maxPollIntervalSeconds} (got "${text}").`]);
   }
   return Math.round(seconds * 1000);
 }

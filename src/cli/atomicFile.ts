@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { temporaryName } from '../core/naming';
 
-/** A temporary name beside `target`, hidden and unique per process and call. */
+/**
+ * A temporary name beside `target`, hidden and unique per process and call. Not derived from
+ * `target`'s name: a name at the 255-byte limit must still have a temporary one.
+ */
 export function temporaryPath(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), temporaryName(`${process.pid}-${randomBytes(4).toString('hex')}`));
+}
+
+/** The pid of the process that wrote `name`, if it is one of temporaryPath's names. */
+export function temporaryWriterPid(name: string): number | undefined {
+  const match = /^\.gpt-image-(\d+)-[0-9a-f]{8}\.tmp$/.exec(name);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Writes and fsyncs a new file that must not exist yet. */

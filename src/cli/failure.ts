@@ -1,6 +1,7 @@
 import { isInputError, isProviderError } from '../core/errors';
 import { providerLabels } from '../core/ids';
 import type { JobRecord } from '../core/journal';
+import { isImagesNotWrittenError } from '../core/output';
 import { oneLine } from './io';
 
 export const exitCodes = { ok: 0, failure: 1, invalidInput: 2, unknownOutcome: 3, interrupted: 130 } as const;
@@ -18,6 +19,10 @@ export function exitCodeFor(error: unknown): number {
 /** The one stderr line for a failure, with what to do next when the journal holds the job. */
 export function errorLine(error: unknown, job: JobRecord | undefined): string {
   const message = oneLine(isInputError(error) ? error.issues.join(' ') : error instanceof Error ? error.message : String(error));
+  if (job && isImagesNotWrittenError(error)) {
+    const them = error.kept.length === 1 ? 'it' : 'them';
+    return `gpt-image: ${message} Once ${job.output.dir} can be written, run "gpt-image resume" to move ${them} into place (gpt-image jobs lists job ${job.id}).`;
+  }
   if (!job || !isProviderError(error)) return `gpt-image: ${message}`;
   const label = providerLabels[job.provider];
   if (error.kind === 'unknownOutcome' || job.state === 'unknown') {

@@ -9,8 +9,10 @@ export const helpText = `gpt-image: generate and edit images with gpt-image-2 th
 Usage:
   gpt-image generate --provider <openai|gravitex|modellix|apixo> --prompt <text> [options]
   gpt-image edit     --provider <id> --image <file|https-url> [--image ...] [--mask <file>] --prompt <text> [options]
-  gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files)
-  gpt-image resume   finish every unfinished job in the journal, printing the files it writes
+  gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files),
+                     what each one waits for, and where images that could not be written are kept
+  gpt-image resume   finish every unfinished job in the journal, and move kept images into their
+                     output folder, printing the files it writes
   gpt-image --help | --version
 
 Options for generate and edit:
@@ -21,10 +23,11 @@ Options for generate and edit:
                            mapped to what the provider offers, with a warning when that changes it
   --quality <q>            low, medium, high or auto
   --n <count>              number of images (default 1); Modellix and APIXO make one paid task per image
-  --out <dir>              output folder, relative to the current directory.
+  --out <dir>              output folder, relative to the current directory; created if missing, and
+                           checked (a folder, writable) before anything is sent.
                            Default: ./images for generate; for edit, the folder of the first input file
   --base-url <url>         the prefix the provider's documented paths are appended to (see below)
-  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds instead of the provider's schedule
+  --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds (0.05 to 3600) instead of the provider's schedule
   --quiet                  no progress or warnings on stderr (errors are still printed)
 
 Files are named {date}-{slug}-{index}.<ext> (edits: <name>-edit-<n>.<ext>, n after earlier edits), the extension taken
@@ -38,16 +41,20 @@ Output:
 
 Exit codes:
   0    every image was written
-  1    failure (refused by the provider, task failed, network, ...)
-  2    invalid input or missing API key: nothing was sent
+  1    failure (refused by the provider, task failed, network, ...), or some images were not written:
+       the ones that were are still printed on stdout, and stderr names each one that failed
+  2    invalid input, missing API key, or an output folder that cannot be written: nothing was sent
   3    the outcome of a paid request is unknown (connection lost after sending): it may have been
        charged. The job id is printed; the job is kept as "unknown" and never resent automatically
-  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume
+  130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume.
+       While a paid request is on its way, the first Ctrl-C keeps waiting (it may already be paid, and
+       an image that arrives is saved; a task is recorded, then the wait stops); a second stops: exit 3
 
 Environment:
 ${keyLines}
   GPT_IMAGE_<PROVIDER>_BASE_URL  base URL override, e.g. GPT_IMAGE_MODELLIX_BASE_URL (--base-url wins)
   GPT_IMAGE_HOME     journal folder (default $XDG_STATE_HOME/gpt-image, else ~/.local/state/gpt-image)
+  GPT_IMAGE_JOURNAL_RETENTION_DAYS  days finished jobs stay in the journal (default 30; unknown ones stay)
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy settings (loopback never uses the proxy)
 
 Base URLs (defaults):
@@ -57,6 +64,13 @@ ${baseLines}
 
 Journal:
   Every job is written to the journal before its paid request is sent, and updated as it moves:
-  submitting -> polling -> downloading -> saved, or failed, unknown, cancelled. If the process dies
-  while a task is being polled, gpt-image resume finishes it into the original output folder.
+  submitting -> polling -> downloading -> saved, or failed, unknown, cancelled, needs attention. If
+  the process dies while a task is being polled, gpt-image resume finishes it into the original
+  output folder. A download that fails while the result links can still be valid (about 24 hours
+  after the task finished: a 404 while the CDN catches up, a challenge page) keeps the job
+  downloading, and gpt-image resume tries it again.
+  A paid image is never dropped: if writing it fails (disk full, permissions, the folder replaced
+  by a file), its bytes are kept in $GPT_IMAGE_HOME/rescued/<job>/ and the job "needs attention";
+  the path is printed, gpt-image jobs lists it, and gpt-image resume moves it into the output
+  folder once that can be written (the kept copy is then removed).
 `;

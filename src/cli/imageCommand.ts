@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { allCapabilities, capabilityFor, localFileRefusal } from '../core/capabilities';
 import { editFileTemplate } from '../core/editDefaults';
 import { InputError } from '../core/errors';
+import { providerLabels } from '../core/ids';
 import type { JobRecord } from '../core/journal';
 import { defaultFileNameTemplate } from '../core/naming';
 import type { GenerationRequest, InputImage } from '../core/request';
@@ -11,6 +12,7 @@ import { createHttpClient } from '../providers/http';
 import type { ImageCommand } from './args';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { createFileJournalStore, gptImageHome } from './fileJournalStore';
+import { readInputFile } from './inputFile';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
@@ -20,6 +22,8 @@ import { createCliRunner } from './runtime';
 export interface JobWatch {
   readonly jobId: string;
   readonly phase: JobProgress['phase'] | 'created';
+  /** A paid request of the job was sent and its answer has not arrived yet (JobProgress.requestSent). */
+  readonly requestSent?: boolean | undefined;
 }
 
 /** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
@@ -50,7 +54,7 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
       output,
       signal,
       onProgress: (update) => {
-        watch?.({ jobId: update.jobId, phase: update.phase });
+        watch?.({ jobId: update.jobId, phase: update.phase, requestSent: update.requestSent === true });
         progress(update);
       },
       onJobCreated: (created) => {
@@ -76,16 +80,23 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
 
 async function buildRequest(command: ImageCommand, cwd: string): Promise<GenerationRequest> {
   const issues: string[] = [];
+  const capability = capabilityFor(command.provider, command.model);
+  const label = providerLabels[command.provider];
   const load = async (value: string, role: string): Promise<InputImage | undefined> => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { kind: 'url', url: value };
     const path = isAbsolute(value) ? value : resolve(cwd, value);
-    try {
-      return { kind: 'file', source: path, fileName: basename(path), bytes: new Uint8Array(await readFile(path)) };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      issues.push(code === 'ENOENT' ? `${role} ${value} does not exist.` : `Cannot read ${role.toLowerCase()} ${value} (${code ?? String(error)}).`);
+    if (capability && !capability.edit.acceptsLocalFile) {
+      // Nothing to read: this provider takes URLs only (and a pipe or a huge file would only delay saying so).
+      issues.push(localFileRefusal(label, command.model, path));
       return undefined;
     }
+    // An unknown provider × model pair is refused by validateRequest; until then, the largest limit applies.
+    const read = await readInputFile(path, { role, shown: value, label, maxBytes: capability?.edit.maxImageBytes ?? largestImageBytes() });
+    if (!read.ok) {
+      issues.push(read.issue);
+      return undefined;
+    }
+    return { kind: 'file', source: path, fileName: basename(path), bytes: read.bytes };
   };
   const images = await Promise.all(command.images.map((image) => load(image, 'Image')));
   const mask = command.mask === undefined ? undefined : await load(command.mask, 'Mask');
@@ -100,6 +111,10 @@ async function buildRequest(command: ImageCommand, cwd: string): Promise<Generat
     inputImages: images.filter((image): image is InputImage => image !== undefined),
     mask,
   };
+}
+
+function largestImageBytes(): number {
+  return Math.max(...allCapabilities().map((row) => row.edit.maxImageBytes));
 }
 
 function outputFor(command: ImageCommand, request: GenerationRequest, cwd: string): { dir: string; template: string; sourceName?: string } {

@@ -13,13 +13,31 @@ export interface CliIo {
 export function processIo(): CliIo {
   const env = process.env;
   const secrets = providerIds.map((id) => env[apiKeyEnvVars[id]]).filter((key): key is string => typeof key === 'string' && key.length >= 8);
+  // Every line passes both sinks' guards: `gpt-image jobs` prints provider words on stdout too.
+  const safe = (line: string): string => terminalSafe(scrub(line, secrets));
   return {
     env,
     cwd: process.cwd(),
-    stdout: (line) => process.stdout.write(`${line}\n`),
+    stdout: (line) => process.stdout.write(`${safe(line)}\n`),
     // Belt and braces: http.ts already redacts headers, but no key may reach a terminal or CI log.
-    stderr: (line) => process.stderr.write(`${scrub(line, secrets)}\n`),
+    stderr: (line) => process.stderr.write(`${safe(line)}\n`),
   };
+}
+
+/**
+ * Characters a terminal acts on instead of showing, which a provider (or a journal written from its
+ * answers) could smuggle into an error, a task id or a prompt: C0 controls but tab (ESC starts
+ * colour, cursor and OSC 8 hyperlink sequences, BEL ends them, CR overwrites the line, and a newline
+ * inside one sink call would forge a line of its own, e.g. a fake file path on stdout), DEL,
+ * the C1 block U+0080–U+009F (U+009B is a one-character CSI) and the bidi embedding, override and
+ * isolate marks that reorder what is shown ("Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const unsafeForTerminal = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Shows each such character as a visible `\uXXXX` escape, so the line still says what arrived. */
+export function terminalSafe(text: string): string {
+  return text.replace(unsafeForTerminal, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function scrub(text: string, secrets: readonly string[]): string {

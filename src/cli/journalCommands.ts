@@ -1,6 +1,10 @@
-import { isProviderError } from '../core/errors';
+import { errorMessage, isProviderError } from '../core/errors';
+import { keptImages } from '../core/jobRecords';
+import { isHeldElsewhereError } from '../core/jobRunner';
+import { isImagesNotWrittenError } from '../core/output';
 import { resumableStates } from '../core/journal';
-import type { JobRecord } from '../core/journal';
+import type { JobRecord, JobState } from '../core/journal';
+import { formatInstant, linksValidUntil } from '../core/resultLinks';
 import { createHttpClient } from '../providers/http';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { createFileJournalStore, gptImageHome } from './fileJournalStore';
@@ -16,7 +20,7 @@ const recentMs = 7 * 24 * 60 * 60 * 1000;
 /** `gpt-image jobs`: unfinished jobs and recent ones, newest first, on stdout. */
 export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const journal = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   const now = Date.now();
   let listed: JobRecord[];
@@ -35,19 +39,50 @@ export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
     const files = job.tasks.flatMap((task) => task.files);
     const taskIds = job.tasks.flatMap((task) => (task.taskId ? [task.taskId] : []));
     io.stdout(
-      [job.id, job.state.padEnd(11), age(now - job.createdAt).padStart(8), job.provider.padEnd(8), quote(job.request.prompt), `${files.length} file${files.length === 1 ? '' : 's'}`].join('  '),
+      [job.id, stateLabel(job.state).padEnd(15), age(now - job.createdAt).padStart(8), job.provider.padEnd(8), quote(job.request.prompt), `${files.length} file${files.length === 1 ? '' : 's'}`].join('  '),
     );
     if (taskIds.length > 0) io.stdout(`    tasks: ${taskIds.join(', ')}`);
     if (job.error && job.state !== 'saved') io.stdout(`    ${oneLine(job.error.message)}`);
+    for (const line of waitingLines(job)) io.stdout(`    ${line}`);
     for (const file of files) io.stdout(`    ${file}`);
   }
   return exitCodes.ok;
 }
 
-/** `gpt-image resume`: finishes every job that was polling or downloading, printing written files. */
+/** What a job is waiting for that `gpt-image resume` can do: downloads while links are valid, kept images to move. */
+function waitingLines(job: JobRecord): string[] {
+  const lines: string[] = [];
+  for (const task of job.tasks) {
+    if (task.state !== 'downloading' || (task.resultUrls?.length ?? 0) === 0) continue;
+    const until = linksValidUntil(task);
+    lines.push(`waiting to download${until === undefined ? '' : ` (links valid until ${formatInstant(until)})`}: run "gpt-image resume"`);
+  }
+  const kept = keptImages(job);
+  for (const location of kept) lines.push(`kept: ${location}`);
+  if (kept.length > 0) lines.push(`needs attention: once ${job.output.dir} can be written, run "gpt-image resume" to move ${kept.length === 1 ? 'it' : 'them'} into place`);
+  return lines;
+}
+
+/** Jobs `gpt-image resume` works on: unfinished ones, and those with kept images to move into place. */
+function wanted(job: JobRecord): boolean {
+  return resumableStates.includes(job.state) || hasKeptImages(job);
+}
+
+function hasKeptImages(job: JobRecord): boolean {
+  return job.tasks.some((task) => task.state === 'needsAttention');
+}
+
+function stateLabel(state: JobState): string {
+  return state === 'needsAttention' ? 'needs attention' : state;
+}
+
+/**
+ * `gpt-image resume`: finishes every job that was polling or downloading, and moves the kept
+ * images of jobs that need attention into their output folder, printing written files.
+ */
 export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
   const log = createCliLogger(io, quiet);
-  const store = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+  const store = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   // One runner: each job is polled at its recorded base URL (JobRecord.baseUrl), and list() first
   // marks submissions whose sender died as unknown (never resent).
@@ -55,10 +90,10 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
   const progress = progressPrinter(io, quiet);
   try {
     const all = await runner.list();
-    for (const job of all.filter((candidate) => resumableStates.includes(candidate.state) && runner.heldElsewhere(candidate))) {
+    for (const job of all.filter((candidate) => wanted(candidate) && runner.heldElsewhere(candidate))) {
       if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
     }
-    const jobs = all.filter((job) => resumableStates.includes(job.state) && !runner.heldElsewhere(job)).sort((a, b) => a.createdAt - b.createdAt);
+    const jobs = all.filter((job) => wanted(job) && !runner.heldElsewhere(job)).sort((a, b) => a.createdAt - b.createdAt);
     if (jobs.length === 0) {
       if (!quiet) io.stderr('gpt-image: nothing to resume.');
       return exitCodes.ok;
@@ -66,15 +101,24 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
     const codes = await Promise.all(
       jobs.map(async (job): Promise<number> => {
         try {
-          requireApiKey(job.provider, io.env);
-          if (!quiet) io.stderr(`gpt-image: resuming job ${job.id} (${job.provider}, "${shortPrompt(job.request.prompt)}")`);
+          // Moving kept images sends nothing: no key needed for that alone.
+          if (resumableStates.includes(job.state)) requireApiKey(job.provider, io.env);
+          if (!quiet) {
+            const doing = resumableStates.includes(job.state) ? 'resuming' : 'moving the kept images of';
+            io.stderr(`gpt-image: ${doing} job ${job.id} (${job.provider}, "${shortPrompt(job.request.prompt)}")`);
+          }
           const result = await runner.resume(job.id, signal, progress);
           for (const file of result.files) io.stdout(file);
           return exitCodes.ok;
         } catch (error) {
+          // Another `gpt-image resume` (or window) claimed it between our listing and our claim.
+          if (isHeldElsewhereError(error)) {
+            if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
+            return exitCodes.ok;
+          }
           const latest = (await store.get(job.id).catch(() => undefined)) ?? job;
           for (const file of latest.tasks.flatMap((task) => task.files)) io.stdout(file);
-          io.stderr(isProviderError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);
+          io.stderr(isProviderError(error) || isImagesNotWrittenError(error) ? errorLine(error, latest) : `gpt-image: job ${job.id}: ${errorLine(error, undefined).replace(/^gpt-image: /, '')}`);
           return exitCodeFor(error);
         }
       }),

@@ -4,13 +4,16 @@ import { normalizeBaseUrl } from '../core/baseUrl';
 import { InputError } from '../core/errors';
 import type { ProviderId } from '../core/ids';
 import { createJobRunner, staleSubmitMsFor } from '../core/jobRunner';
+import { dayMs, defaultJournalRetentionDays } from '../core/journal';
 import type { JournalStore } from '../core/journal';
 import type { JobRunner } from '../core/runner';
 import { downloadResult } from '../providers/download';
 import type { HttpClient } from '../providers/http';
 import type { ImageProvider, Logger } from '../providers/types';
 import { createFileImageWriter } from './fileImageWriter';
+import { gptImageHome } from './fileJournalStore';
 import { buildProvider, requestTimeoutMs, resolveBaseUrl } from './providerSetup';
+import { createFileRescueStore } from './rescueStore';
 
 export interface CliRunnerOptions {
   readonly journal: JournalStore;
@@ -43,6 +46,19 @@ export function isDeadLocalProcess(owner: string): boolean {
   }
 }
 
+/**
+ * `GPT_IMAGE_JOURNAL_RETENTION_DAYS`: how long finished jobs stay in the journal (default 30). A value
+ * that is not a positive number is reported and the default used: a typo must not stop a resume.
+ */
+export function journalRetentionMs(env: NodeJS.ProcessEnv, log: Logger): number {
+  const raw = env.GPT_IMAGE_JOURNAL_RETENTION_DAYS;
+  if (raw === undefined || raw.trim() === '') return defaultJournalRetentionDays * dayMs;
+  const days = Number(raw);
+  if (Number.isFinite(days) && days > 0) return days * dayMs;
+  log.warn(`GPT_IMAGE_JOURNAL_RETENTION_DAYS must be a positive number of days, not "${raw}"; keeping finished jobs ${defaultJournalRetentionDays} days.`);
+  return defaultJournalRetentionDays * dayMs;
+}
+
 export function createCliRunner(options: CliRunnerOptions): JobRunner {
   const cache = new Map<string, ImageProvider>();
   // A job is polled where it was sent: its recorded base URL wins over today's environment.
@@ -69,12 +85,14 @@ export function createCliRunner(options: CliRunnerOptions): JobRunner {
       isOwnerGone: isDeadLocalProcess,
       journal: options.journal,
       writer: createFileImageWriter(),
+      // Beside the journal: paid images that cannot be written are kept in $GPT_IMAGE_HOME/rescued.
+      rescue: createFileRescueStore(gptImageHome(options.env)),
       log: options.log,
       now: () => Date.now(),
       pollIntervalOverrideMs: options.pollIntervalMs,
       download: (url, { signal, provider }) => downloadResult(options.http, url, { signal, provider }),
       readInput: async (reference) => new Uint8Array(await readFile(reference.source)),
     },
-    { staleSubmitMs: staleSubmitMsFor(requestTimeoutMs) },
+    { staleSubmitMs: staleSubmitMsFor(requestTimeoutMs), journalRetentionMs: journalRetentionMs(options.env, options.log) },
   );
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { providerLabels } from '../core/ids';
 import type { JobRecord } from '../core/journal';
-import { describeJob, jobActionLabels, jobActions, sortJobs } from '../host/jobList';
+import { describeJob, jobActionLabels, jobActions, sortJobs, stateLabel } from '../host/jobList';
 import type { JobAction } from '../host/jobList';
 import { showJobNotification } from '../host/jobViews';
 import { showError } from '../host/messages';
@@ -18,8 +18,8 @@ interface ActionItem extends vscode.QuickPickItem {
 
 /**
  * `GPT Image: Show Jobs` — every job in the journal (state, age, provider, start of the prompt),
- * then what can be done with the chosen one: open, resume, retry the download, resubmit (after a
- * cost warning), discard.
+ * then what can be done with the chosen one: open, move kept images into place, resume, retry the
+ * download, resubmit (after a cost warning), discard.
  */
 export function createShowJobsCommand(services: Services): () => Promise<void> {
   return async () => {
@@ -59,7 +59,7 @@ async function showJobs(services: Services): Promise<void> {
   const chosen = await vscode.window.showQuickPick<ActionItem>(
     actions.map((action) => ({ label: jobActionLabels[action], action })),
     {
-      title: `Job ${job.id} · ${providerLabels[job.provider]} · ${job.state}${running ? ' (running in the background)' : ''}`,
+      title: `Job ${job.id} · ${providerLabels[job.provider]} · ${stateLabel(job.state)}${running ? ' (running in the background)' : ''}`,
       placeHolder: job.request.prompt,
     },
   );
@@ -71,6 +71,10 @@ async function runAction(services: Services, job: JobRecord, action: JobAction):
   switch (action) {
     case 'open':
       await openFiles(job.tasks.flatMap((task) => task.files));
+      return;
+    case 'moveIntoPlace':
+      // A resume by id writes the kept copies into the output folder again; nothing is sent.
+      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: 'Moving the kept images into place' });
       return;
     case 'resume':
       await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: `Waiting for ${label}` });

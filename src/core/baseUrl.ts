@@ -21,7 +21,13 @@ export function normalizeBaseUrl(value: string): { ok: true; url: string } | { o
   return { ok: true, url: url.toString().replace(/\/+$/, '') };
 }
 
+/**
+ * Loopback as a URL's `hostname` spells it (WHATWG URL has already normalized `127.1`, `0x7f.1`
+ * and `[0:0:0:0:0:0:0:1]`): localhost, all of 127.0.0.0/8, ::1 and IPv4-mapped 127/8
+ * (`[::ffff:7f00:1]`). The one definition: plain http is allowed there, and requests there never
+ * go through a proxy (providers/http.ts).
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
 }

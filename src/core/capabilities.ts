@@ -23,7 +23,7 @@ export type SizeRule =
     };
 
 /**
- * How reference images reach the provider (providers.md §5):
+ * How reference images reach the provider (docs/providers.md §2.5):
  * - multipart: the file's bytes in a multipart body (OpenAI, Gravitex);
  * - upload: uploaded first, then referenced by the returned https URL (Modellix);
  * - urlOnly: only public https URLs; a local file cannot be used (APIXO).
@@ -66,13 +66,13 @@ export interface ModelCapability {
   /** Submit-then-poll providers. */
   readonly async: boolean;
   readonly edit: EditCapability;
-  /** Price per image in USD by tier when the provider publishes one (APIXO §3.9). */
+  /** Price per image in USD by tier when the provider publishes one (APIXO, docs/providers.md §6.8). */
   readonly pricePerImageUsd?: Readonly<Partial<Record<ResolutionTier, number>>>;
 }
 
 const MiB = 1024 * 1024;
 
-/** The seven sizes Modellix documents for gpt-image-2 (providers.md §1.3). */
+/** The seven sizes Modellix documents for gpt-image-2 (docs/providers.md §5.3). */
 export const modellixGptImage2Sizes = [
   '1024x1024',
   '1536x1024',
@@ -162,7 +162,7 @@ const rows: readonly ModelCapability[] = [
     model: 'gpt-image-2',
     size: { kind: 'presets', presets: modellixGptImage2Sizes, defaultPreset: '1024x1024' },
     qualities: ['low', 'medium', 'high'],
-    // Modellix defaults to low when quality is omitted; we always send it (providers.md §6.2).
+    // Modellix defaults to low when quality is omitted; we always send it (docs/providers.md §2.6).
     defaultQuality: 'medium',
     maxNPerCall: 1,
     maxN: 4,

@@ -3,7 +3,7 @@ import type { ProviderId } from './ids';
 import type { WireSize } from './size';
 import type { ImageUsage } from '../providers/types';
 
-/** USD per one million tokens; OpenAI's published gpt-image-2 rates (providers.md §4.7, U-O4). */
+/** USD per one million tokens; OpenAI's published gpt-image-2 rates (docs/providers.md §2.8, U-O4). */
 export interface TokenRates {
   readonly textInputPerMillion: number;
   readonly imageInputPerMillion: number;

@@ -2,6 +2,7 @@ import { allCapabilities } from './capabilities';
 import type { SizeRule } from './capabilities';
 import { providerLabels } from './ids';
 import type { ModelId, ProviderId } from './ids';
+import { sourceNameField } from './naming';
 import { freeSizeProblem, formatSizeIntent, resolveSize } from './size';
 
 /**
@@ -126,9 +127,10 @@ function multiplesAround(value: number): number[] {
  * The output template for an edit of `sourceName`: `{name}-edit-<n>` where n follows the edits
  * already in the folder, so a second edit of photo.png is photo-edit-2.png rather than
  * photo-edit-1-2.png. Several images from one edit share the number: photo-edit-3-1.png, -3-2.png.
+ * A long source name is matched as `{name}` writes it: cut by core/naming.ts sourceNameField.
  */
 export function editFileTemplate(existingFileNames: readonly string[], sourceName: string, imageCount: number): string {
-  const pattern = new RegExp(`^${escapeRegExp(sourceName)}-edit-(\\d+)(?:-\\d+)?\\.(?:png|jpe?g|webp)$`, 'i');
+  const pattern = new RegExp(`^${escapeRegExp(sourceNameField(sourceName))}-edit-(\\d+)(?:-\\d+)?\\.(?:png|jpe?g|webp)$`, 'i');
   let highest = 0;
   for (const name of existingFileNames) {
     const match = pattern.exec(name);

@@ -28,7 +28,7 @@ export const providerLabels: Readonly<Record<ProviderId, string>> = {
   apixo: 'APIXO',
 };
 
-/** Where the documented paths are appended; see providers.md §0. */
+/** Where the documented paths are appended; see docs/providers.md §1. */
 export const defaultBaseUrls: Readonly<Record<ProviderId, string>> = {
   openai: 'https://api.openai.com/v1',
   gravitex: 'https://api.gravitex.ai/v1',

@@ -129,3 +129,78 @@ function readWebp(bytes: Uint8Array): ImageInfo | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why an image that starts well is not whole, or undefined when it is. A body cut short (a
+ * close-delimited download that lost its connection, a truncated base64 string) still sniffs and
+ * reads as an image: only its end tells. Trailing bytes after the end are accepted (some encoders
+ * pad), so a complete paid image is never refused; a missing end is refused.
+ */
+export function incompleteImage(bytes: Uint8Array, format: OutputFormat): string | undefined {
+  if (format === 'png') return incompletePng(bytes);
+  if (format === 'jpeg') return incompleteJpeg(bytes);
+  return incompleteWebp(bytes);
+}
+
+/** Walks the chunks from the signature: each must fit, and the walk must reach IEND. */
+function incompletePng(bytes: Uint8Array): string | undefined {
+  const data = view(bytes);
+  let offset = 8;
+  while (offset + 12 <= bytes.length) {
+    const length = data.getUint32(offset);
+    const type = ascii(bytes, offset + 4, 4);
+    if (!/^[A-Za-z]{4}$/.test(type)) return `a PNG whose chunks stop making sense at byte ${offset}`;
+    if (offset + 12 + length > bytes.length) return `a PNG cut off inside its ${type} chunk (${bytes.length} bytes)`;
+    if (type === 'IEND') return undefined;
+    offset += 12 + length;
+  }
+  return `a PNG without its IEND chunk (${bytes.length} bytes)`;
+}
+
+/**
+ * Walks the marker segments, then the entropy-coded data of each scan, to the EOI marker. Within
+ * scan data 0xFF is always followed by 0x00 (stuffing) or a restart marker, so the first other
+ * marker ends the scan; an EOI inside an EXIF thumbnail is skipped with its APP1 segment.
+ */
+function incompleteJpeg(bytes: Uint8Array): string | undefined {
+  const data = view(bytes);
+  let offset = 2;
+  while (offset + 1 < bytes.length) {
+    if (bytes[offset] !== 0xff) return `a JPEG whose markers stop making sense at byte ${offset}`;
+    const marker = bytes[offset + 1] as number;
+    if (marker === 0xff) {
+      offset += 1;
+      continue;
+    }
+    if (marker === 0xd9) return undefined;
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      offset += 2;
+      continue;
+    }
+    if (offset + 4 > bytes.length) break;
+    const end = offset + 2 + data.getUint16(offset + 2);
+    if (end > bytes.length) break;
+    offset = marker === 0xda ? endOfScan(bytes, end) : end;
+  }
+  return `a JPEG without its end-of-image marker (${bytes.length} bytes)`;
+}
+
+/** The offset of the marker that ends the scan data starting at `offset` (bytes.length if none). */
+function endOfScan(bytes: Uint8Array, offset: number): number {
+  let position = offset;
+  for (;;) {
+    position = bytes.indexOf(0xff, position);
+    if (position < 0 || position + 1 >= bytes.length) return bytes.length;
+    const next = bytes[position + 1] as number;
+    if (next !== 0x00 && next !== 0xff && !(next >= 0xd0 && next <= 0xd7)) return position;
+    position += next === 0xff ? 1 : 2;
+  }
+}
+
+/** The RIFF header says how long the file is; one pad byte after an odd size is allowed. */
+function incompleteWebp(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 12) return `a WebP cut off inside its header (${bytes.length} bytes)`;
+  const expected = view(bytes).getUint32(4, true) + 8;
+  if (bytes.length < expected) return `a WebP of ${bytes.length} bytes whose header announces ${expected}`;
+  return undefined;
+}

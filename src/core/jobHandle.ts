@@ -58,7 +58,6 @@ export interface JobHandleOptions {
 const progressStates: Readonly<Record<JobProgress['phase'], JobHandleState | undefined>> = {
   uploading: 'preparing',
   submitting: 'sending',
-  sent: 'sending',
   polling: 'polling',
   downloading: 'downloading',
   saving: 'downloading',
@@ -68,8 +67,14 @@ const progressStates: Readonly<Record<JobProgress['phase'], JobHandleState | und
   unknown: undefined,
 };
 
-/** Phases that mean some task's paid request has left: a cancel from then on needs a decision. */
-const paidPhases: ReadonlySet<JobProgress['phase']> = new Set(['sent', 'polling', 'downloading', 'saving', 'saved', 'unknown']);
+/**
+ * Whether an event shows that some task's paid request has left: its 'submitting' event says the
+ * HTTP client handed it to the connection (requestSent), or the task is past its submit.
+ */
+function showsPaidOut(progress: JobProgress): boolean {
+  if (progress.phase === 'submitting') return progress.requestSent === true;
+  return progress.phase !== 'uploading' && progress.phase !== 'failed';
+}
 
 /**
  * One running job: the single object the notification, the Studio, the status bar, Show Jobs and
@@ -245,7 +250,7 @@ export class JobHandle {
   private receiveProgress(progress: JobProgress): void {
     if (this.ending) return;
     this.setJobId(progress.jobId);
-    if (paidPhases.has(progress.phase)) this.paid = true;
+    if (showsPaidOut(progress)) this.paid = true;
     const next = progressStates[progress.phase];
     // Never back to an earlier phase: task 2 being sent while task 1 polls is still "polling" overall.
     if (next !== undefined && rank(next) >= rank(this.current)) this.current = next;

@@ -1,10 +1,15 @@
-import { ProviderError, errorMessage, isInputError, isProviderError } from './errors';
+import { InputError, ProviderError, errorMessage, isInputError, isProviderError } from './errors';
+import { ImagesNotWrittenError } from './output';
 import type { GenerationRequest, InputImage, ResolvedRequest, ValidatedPlan } from './request';
 import { overallState } from './journal';
+import { storableUrl } from './signedUrl';
 import type { InputReference, JobError, JobOutput, JobRecord, JobState, JobTask, JournalRequest } from './journal';
 
-/** States after which a task is never touched again on its own (no poll, no write). */
-export const terminalStates: readonly JobState[] = ['saved', 'failed', 'unknown', 'cancelled'];
+/**
+ * States after which a task is never touched again on its own (no poll, no write). A task that
+ * needs attention is moved into place only when the user asks (resume by id).
+ */
+export const terminalStates: readonly JobState[] = ['saved', 'failed', 'unknown', 'cancelled', 'needsAttention'];
 
 export function isTerminal(state: JobState): boolean {
   return terminalStates.includes(state);
@@ -21,7 +26,10 @@ export function newJobId(now: number): string {
 }
 
 function reference(image: InputImage): InputReference {
-  return image.kind === 'file' ? { kind: 'file', source: image.source } : { kind: 'url', url: image.url };
+  if (image.kind === 'file') return { kind: 'file', source: image.source };
+  // A presigned link is a credential: the journal and every sidecar keep it without its signature.
+  const url = storableUrl(image.url);
+  return url === image.url ? { kind: 'url', url } : { kind: 'url', url, redacted: true };
 }
 
 /** What the journal keeps of a request: references to inputs, never their bytes. */
@@ -67,10 +75,14 @@ export function refreshJob(job: JobRecord, now: number): void {
   job.error = primaryTask(job)?.error;
 }
 
-/** The task whose error matters most: an unknown outcome (money may be spent) before a failure. */
+/**
+ * The task whose error matters most: an unknown outcome (money may be spent), then paid images
+ * waiting outside their folder, then a failure.
+ */
 export function primaryTask(job: JobRecord): JobTask | undefined {
   return (
     job.tasks.find((task) => task.state === 'unknown' && task.error) ??
+    job.tasks.find((task) => task.state === 'needsAttention' && task.error) ??
     job.tasks.find((task) => task.state === 'failed' && task.error) ??
     job.tasks.find((task) => task.error !== undefined)
   );
@@ -98,6 +110,20 @@ export function toProviderError(job: JobRecord, task: JobTask | undefined): Prov
     });
   }
   return new ProviderError({ kind: error.kind, provider: job.provider, taskId: task?.taskId, message: error.message });
+}
+
+/** What a job that did not end saved throws to its caller (CLI exit code, host message). */
+export function jobFailure(job: JobRecord): Error {
+  if (job.state === 'needsAttention') {
+    const task = job.tasks.find((candidate) => candidate.state === 'needsAttention');
+    return new ImagesNotWrittenError(task?.error?.message ?? `Job ${job.id} has images that could not be written.`, keptImages(job));
+  }
+  return toProviderError(job, primaryTask(job));
+}
+
+/** Where the job's images that could not be written are kept (the journal's own storage). */
+export function keptImages(job: JobRecord): string[] {
+  return job.tasks.flatMap((task) => (task.images ?? []).flatMap((image) => (image.state === 'kept' && image.kept ? [image.kept] : [])));
 }
 
 /** Every written file of the job, in image order. */
@@ -138,7 +164,11 @@ export async function fromJournalRequest(
   readInput: ((reference: Extract<InputReference, { kind: 'file' }>) => Promise<Uint8Array>) | undefined,
 ): Promise<GenerationRequest> {
   const load = async (input: InputReference): Promise<InputImage> => {
-    if (input.kind === 'url') return input;
+    if (input.kind === 'url' && input.redacted) {
+      // Sending the link without its signature would only make the provider fail (or charge) on it.
+      throw new InputError([`The signed link of reference image ${input.url} was not kept; give the image again to resubmit.`]);
+    }
+    if (input.kind === 'url') return { kind: 'url', url: input.url };
     if (!readInput) throw new Error('This host cannot re-read input files for a resubmit.');
     return { kind: 'file', source: input.source, fileName: baseName(input.source), bytes: await readInput(input) };
   };

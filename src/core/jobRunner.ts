@@ -1,17 +1,22 @@
+import { mapBounded } from './concurrency';
 import type { TokenRates } from './cost';
 import { errorMessage, InputError, isProviderError, ProviderError } from './errors';
-import { createJobRecord, fromJournalRequest, isTerminal, jobFiles, newJobId, primaryTask, refreshJob, toProviderError } from './jobRecords';
+import { createJobRecord, fromJournalRequest, isTerminal, jobFailure, jobFiles, newJobId, refreshJob } from './jobRecords';
 import { JobSession } from './jobSession';
-import { leaseExpiryMs, resumableStates } from './journal';
-import type { JobRecord } from './journal';
+import { dayMs, defaultJournalRetentionDays, isPrunable, leaseExpiryMs, resumableStates } from './journal';
+import type { JobLease, JobRecord } from './journal';
+import { isImagesNotWrittenError } from './output';
+import type { ImageWriter } from './output';
 import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
 import { validateRequest } from './request';
+import { storableUrl } from './signedUrl';
 import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies } from './runner';
 
 /**
- * The pipeline of design.md over a journal: nothing paid is sent before the job is recorded, a task
- * id is recorded the moment it is known, and an unknown outcome is never resent on its own.
+ * The pipeline (docs/architecture.md, "The pipeline") over a journal: nothing paid is sent before
+ * the job is recorded, a task id is recorded the moment it is known, and an unknown outcome is
+ * never resent on its own.
  */
 export interface JobRunnerOptions {
   readonly rates?: TokenRates;
@@ -22,7 +27,34 @@ export interface JobRunnerOptions {
    * hosts set it with staleSubmitMsFor(their request timeout).
    */
   readonly staleSubmitMs?: number;
+  /**
+   * Finished jobs (saved, failed, cancelled) last written longer ago than this are removed from the
+   * journal when it is read (default 30 days); see journal.ts isPrunable for what is always kept.
+   */
+  readonly journalRetentionMs?: number;
 }
+
+/**
+ * Another window or process holds the job's lease and is finishing it. An InputError (nothing was
+ * sent), with its own flag so a caller can say "left to the other one" instead of failing.
+ */
+export class HeldElsewhereError extends InputError {
+  readonly heldElsewhere = true;
+
+  constructor(
+    jobId: string,
+    readonly holder: JobLease | undefined,
+  ) {
+    super([`Job ${jobId} is being finished by another window or process.`]);
+  }
+}
+
+export function isHeldElsewhereError(error: unknown): error is HeldElsewhereError {
+  return error instanceof Error && (error as Partial<HeldElsewhereError>).heldElsewhere === true;
+}
+
+/** Journal removals in flight at once while pruning. */
+const pruneConcurrency = 8;
 
 /** Attempts a submit may make (OpenAI-style providers retry a definite refusal before sending again). */
 export const submitAttempts = 3;
@@ -67,20 +99,48 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     return !(deps.isOwnerGone?.(lease.owner) ?? false);
   }
 
-  /** Takes the job's lease (refused while another live owner holds it); the caller saves the job. */
-  function takeLease(job: JobRecord): void {
-    if (heldElsewhere(job)) throw new InputError([`Job ${job.id} is being finished by another window or process.`]);
-    job.lease = deps.ownerId === undefined ? undefined : { owner: deps.ownerId, heartbeatAt: deps.now() };
+  /**
+   * Takes the job's lease, refused while another live owner holds it; the caller saves the job.
+   * Through the store's atomic claim when it has one (two claimers in the same instant: one wins);
+   * otherwise by the record's lease field alone. The record's field mirrors the lease either way,
+   * for views (heldElsewhere) and the heartbeat.
+   */
+  async function takeLease(job: JobRecord): Promise<void> {
+    const owner = deps.ownerId;
+    if (owner !== undefined && deps.journal.claim) {
+      const claimed = await deps.journal.claim(job.id, owner, deps.now(), deps.isOwnerGone?.bind(deps));
+      if (!claimed.ok) throw new HeldElsewhereError(job.id, claimed.holder);
+    } else if (heldElsewhere(job)) {
+      throw new HeldElsewhereError(job.id, job.lease);
+    }
+    job.lease = owner === undefined ? undefined : { owner, heartbeatAt: deps.now() };
+  }
+
+  /** Gives the lease back, after the job's last write (a claimer then reads the final record). */
+  async function releaseLease(jobId: string): Promise<void> {
+    if (deps.ownerId === undefined || !deps.journal.release) return;
+    await deps.journal.release(jobId, deps.ownerId).catch((error: unknown) => deps.log.warn(`Could not give back the lease of job ${jobId}: ${errorMessage(error)}`));
   }
 
   async function run(runOptions: RunOptions): Promise<JobResult> {
     const plan = validateRequest(runOptions.request);
+    // Before the job is journaled or anything is sent: a folder that cannot take the images is bad input.
+    await prepareOutput(deps.writer, runOptions.output.dir);
     const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
     job.baseUrl = deps.baseUrlFor?.(job.provider);
-    takeLease(job);
+    // Claimed before the record exists: no other process can see the job without its lease.
+    await takeLease(job);
     const current = session(job, runOptions.signal, runOptions.onProgress, false);
-    await current.save();
-    const work = track(job.id, execute(current, plan.calls, runOptions.signal));
+    try {
+      await current.save();
+    } catch (error) {
+      await releaseLease(job.id);
+      throw error;
+    }
+    const work = track(
+      job.id,
+      execute(current, plan.calls, runOptions.signal).finally(() => releaseLease(job.id)),
+    );
     runOptions.onJobCreated?.(structuredClone(job));
     return work;
   }
@@ -97,7 +157,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
       try {
         if (signal.aborted) throw abortedError(signal);
         const inputs = await provider.prepareInputs(calls[0], signal);
-        job.uploads = inputs.uploads.map((upload) => ({ fileId: upload.fileId, url: upload.url, deleted: false }));
+        job.uploads = inputs.uploads.map((upload) => ({ fileId: upload.fileId, url: storableUrl(upload.url), deleted: false }));
         prepared = calls.map((call) => ({ ...call, inputImages: inputs.inputImages, mask: inputs.mask }));
         await current.save();
       } catch (error) {
@@ -140,7 +200,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     if (job.lease?.owner === deps.ownerId) job.lease = undefined;
     await current.save();
     if (errors.length > 0) throw mostImportant(errors);
-    if (job.state !== 'saved') throw toProviderError(job, primaryTask(job));
+    if (job.state !== 'saved') throw jobFailure(job);
     return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
   }
 
@@ -149,19 +209,61 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   }
 
   async function resumeNow(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult> {
-    const job = await load(jobId);
-    if (job.state === 'saved') return { job, files: jobFiles(job), warnings: job.warnings };
-    if (!resumableStates.includes(job.state)) {
-      throw new InputError([`Job ${jobId} is ${job.state}; only jobs that were polling or downloading can be resumed.`]);
+    const outcome = await claimed(jobId, (found) => {
+      if (found.state === 'saved') return { job: found, files: jobFiles(found), warnings: found.warnings };
+      const kept = found.tasks.some((task) => task.state === 'needsAttention');
+      if (!resumableStates.includes(found.state) && !kept) {
+        throw new InputError([`Job ${jobId} is ${found.state}; only jobs that were polling or downloading can be resumed.`]);
+      }
+      return undefined;
+    });
+    if (outcome.kind === 'answered') return outcome.result;
+    const job = outcome.job;
+    try {
+      // Kept images are written again only here (the user asked, or the job resumes anyway): "move into place".
+      for (const task of job.tasks) if (task.state === 'needsAttention') task.state = 'downloading';
+      const current = session(job, signal, onProgress, true);
+      await current.save();
+      const request = pollRequestOf(job);
+      const continuations = job.tasks.flatMap((task, index) =>
+        task.state === 'polling' || task.state === 'downloading' ? [current.finish(index, request)] : [],
+      );
+      return await settle(current, continuations, []);
+    } finally {
+      await releaseLease(jobId);
     }
-    takeLease(job);
-    const current = session(job, signal, onProgress, true);
-    await current.save();
-    const request = pollRequestOf(job);
-    const continuations = job.tasks.flatMap((task, index) =>
-      task.state === 'polling' || task.state === 'downloading' ? [current.finish(index, request)] : [],
-    );
-    return settle(current, continuations, []);
+  }
+
+  /**
+   * Loads a job, checks it (`check` returns an answer that needs no lease, or throws), claims its
+   * lease, then loads and checks it again: between the first read and the claim another owner may
+   * have finished it and given the lease back, and its stale copy must not be polled or written twice.
+   * On success the caller holds the lease and must release it.
+   */
+  async function claimed(
+    jobId: string,
+    check: (job: JobRecord) => JobResult | undefined,
+  ): Promise<{ readonly kind: 'claimed'; readonly job: JobRecord } | { readonly kind: 'answered'; readonly result: JobResult }> {
+    const first = await load(jobId);
+    const early = check(first);
+    if (early) return { kind: 'answered', result: early };
+    await takeLease(first);
+    try {
+      const job = await load(jobId);
+      const answer = check(job);
+      if (answer) {
+        await releaseLease(jobId);
+        return { kind: 'answered', result: answer };
+      }
+      // The record's lease too: a live owner there that holds no lease file is a process of an
+      // earlier version (before lease files), still polling the job.
+      if (heldElsewhere(job)) throw new HeldElsewhereError(jobId, job.lease);
+      job.lease = first.lease;
+      return { kind: 'claimed', job };
+    } catch (error) {
+      await releaseLease(jobId);
+      throw error;
+    }
   }
 
   /** Jobs whose sender died mid-submit become 'unknown' (see JobRunnerOptions.staleSubmitMs). */
@@ -184,14 +286,39 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     }
   }
 
+  /** Finished jobs past the retention leave the journal (see JobRunnerOptions.journalRetentionMs). */
+  async function prune(jobs: readonly JobRecord[]): Promise<JobRecord[]> {
+    const now = deps.now();
+    const retentionMs = options.journalRetentionMs ?? defaultJournalRetentionDays * dayMs;
+    const expired = jobs.filter((job) => !active.has(job.id) && isPrunable(job, now, retentionMs));
+    if (expired.length === 0) return [...jobs];
+    const removed = new Set<string>();
+    await mapBounded(expired, pruneConcurrency, async (job) => {
+      try {
+        await deps.journal.remove(job.id);
+        removed.add(job.id);
+      } catch (error) {
+        deps.log.warn(`Could not remove the finished job ${job.id} from the journal: ${errorMessage(error)}`);
+      }
+    });
+    deps.log.info(`Removed ${removed.size} finished job${removed.size === 1 ? '' : 's'} older than ${Math.round(retentionMs / dayMs)} days from the journal.`);
+    return jobs.filter((job) => !removed.has(job.id));
+  }
+
+  /** The journal as views and resumes see it: old finished jobs pruned, dead submissions marked unknown. */
+  async function readJournal(): Promise<JobRecord[]> {
+    const jobs = await prune(await deps.journal.list());
+    await markAbandonedSubmissions(jobs);
+    return jobs;
+  }
+
   /**
    * Which jobs to resume: the one function every host calls. A job is waiting to be finished when it
    * is polling or downloading, this runner is not already working on it, and no other live window or
    * process holds its lease. Abandoned submissions are marked unknown first (never resent).
    */
   async function resumable(): Promise<JobRecord[]> {
-    const all = await deps.journal.list();
-    await markAbandonedSubmissions(all);
+    const all = await readJournal();
     return all.filter((job) => {
       if (!resumableStates.includes(job.state) || active.has(job.id)) return false;
       if (heldElsewhere(job)) {
@@ -208,6 +335,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {
       if (outcome.status === 'fulfilled') results.push(outcome.value);
+      else if (isHeldElsewhereError(outcome.reason)) deps.log.info(`${errorMessage(outcome.reason)} Leaving it to that one.`);
       else deps.log.warn(`Job ${jobs[index]?.id ?? '?'} could not be finished: ${errorMessage(outcome.reason)}`);
     }
     return results;
@@ -218,21 +346,35 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   }
 
   async function retryDownloadNow(jobId: string, signal: AbortSignal): Promise<JobResult> {
-    const job = await load(jobId);
-    const retryable = job.tasks.filter((task) => task.resultUrls && task.resultUrls.length > 0 && (task.state === 'failed' || task.state === 'downloading'));
-    if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
-    const expired = retryable.find((task) => task.resultExpiresAt !== undefined && task.resultExpiresAt < deps.now());
-    if (expired) throw new InputError([`The result links of job ${jobId} have expired; resubmit it to generate again.`]);
-    takeLease(job);
-    for (const task of retryable) {
-      task.state = 'downloading';
-      task.error = undefined;
+    const retryableOf = (job: JobRecord): JobRecord['tasks'] =>
+      job.tasks.filter((task) => task.resultUrls && task.resultUrls.length > 0 && (task.state === 'failed' || task.state === 'downloading'));
+    const outcome = await claimed(jobId, (found) => {
+      const retryable = retryableOf(found);
+      if (retryable.length === 0) throw new InputError([`Job ${jobId} has no finished results left to download.`]);
+      const expired = retryable.find((task) => task.resultExpiresAt !== undefined && task.resultExpiresAt < deps.now());
+      if (expired) throw new InputError([`The result links of job ${jobId} have expired; resubmit it to generate again.`]);
+      return undefined;
+    });
+    if (outcome.kind === 'answered') return outcome.result;
+    const job = outcome.job;
+    try {
+      for (const task of retryableOf(job)) {
+        task.state = 'downloading';
+        task.error = undefined;
+        for (const image of task.images ?? []) {
+          if (image.state !== 'failed') continue;
+          image.state = 'pending';
+          image.error = undefined;
+        }
+      }
+      const current = session(job, signal, undefined, true);
+      await current.save();
+      const request = pollRequestOf(job);
+      const continuations = job.tasks.flatMap((task, index) => (task.state === 'downloading' ? [current.finish(index, request)] : []));
+      return await settle(current, continuations, []);
+    } finally {
+      await releaseLease(jobId);
     }
-    const current = session(job, signal, undefined, true);
-    await current.save();
-    const request = pollRequestOf(job);
-    const continuations = job.tasks.flatMap((task, index) => (task.state === 'downloading' ? [current.finish(index, request)] : []));
-    return settle(current, continuations, []);
   }
 
   async function resubmit(
@@ -256,8 +398,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
 
   /** Newest first. Abandoned submissions are marked unknown first, so every view shows them truthfully. */
   async function list(): Promise<JobRecord[]> {
-    const jobs = await deps.journal.list();
-    await markAbandonedSubmissions(jobs);
+    const jobs = await readJournal();
     return jobs.sort((a, b) => b.createdAt - a.createdAt);
   }
 
@@ -277,6 +418,15 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
   };
 }
 
+/** The writer's preflight, as bad input: nothing has been journaled or sent yet. */
+async function prepareOutput(writer: ImageWriter, dir: string): Promise<void> {
+  try {
+    await writer.prepare(dir);
+  } catch (error) {
+    throw new InputError([`${errorMessage(error)} Nothing was sent.`]);
+  }
+}
+
 /** What a poll needs to know about the request, rebuilt from the journal (uploads stand in for local files). */
 function pollRequestOf(job: JobRecord): Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'> {
   const urls: CheckedInputImage[] = job.request.inputImages.flatMap((input) => (input.kind === 'url' ? [{ kind: 'url' as const, url: input.url }] : []));
@@ -284,13 +434,17 @@ function pollRequestOf(job: JobRecord): Pick<ResolvedRequest, 'model' | 'size' |
   return { model: job.model, size: job.request.wireSize, inputImages: [...uploaded, ...urls] };
 }
 
-/** An unknown outcome (money may be spent) outranks a cancel, which outranks any other failure. */
+/**
+ * An unknown outcome (money may be spent) outranks a cancel, which outranks paid images kept
+ * outside their folder (the user must act), which outrank any other failure.
+ */
 function mostImportant(errors: readonly unknown[]): unknown {
   const rank = (error: unknown): number => {
-    if (!isProviderError(error)) return 3;
+    if (isImagesNotWrittenError(error)) return 2;
+    if (!isProviderError(error)) return 4;
     if (error.kind === 'unknownOutcome') return 0;
     if (error.kind === 'aborted') return 1;
-    return 2;
+    return 3;
   };
   return [...errors].sort((a, b) => rank(a) - rank(b))[0] ?? new ProviderError({ kind: 'invalidResponse', message: 'The job failed.' });
 }

@@ -3,11 +3,15 @@ import { errorMessage, isProviderError, ProviderError } from './errors';
 import { providerLabels } from './ids';
 import { addWarnings, firstImageIndex, refreshJob, toJobError } from './jobRecords';
 import { leaseHeartbeatMs } from './journal';
-import type { JobRecord, JobTask } from './journal';
+import type { JobRecord, JobTask, TaskImage } from './journal';
+import { ImagesNotWrittenError } from './output';
 import { pollUntilDone } from './pollLoop';
 import type { ResolvedRequest } from './request';
-import { saveImage } from './resultSaver';
+import { describeWriteError, keptImageName, saveImage } from './resultSaver';
+import { storableUrls } from './signedUrl';
 import type { CallFacts } from './resultSaver';
+import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
+import type { ImageSource, PassProblems } from './taskImages';
 import type { JobProgress, RunnerDependencies } from './runner';
 import type { ImageProvider } from '../providers/types';
 
@@ -31,6 +35,8 @@ export class JobSession {
   private saving: Promise<void> = Promise.resolve();
   /** Request id and usage per task, known only in the process that submitted. */
   private readonly facts = new Map<number, CallFacts>();
+  /** Result URLs as the provider gave them, signatures included; the journal keeps them without (core/signedUrl.ts). */
+  private readonly liveResultUrls = new Map<number, readonly string[]>();
 
   constructor(private readonly options: SessionOptions) {
     this.started = options.deps.now();
@@ -62,7 +68,7 @@ export class JobSession {
     return true;
   }
 
-  progress(phase: JobProgress['phase'], taskIndex: number, message: string): void {
+  progress(phase: JobProgress['phase'], taskIndex: number, message: string, requestSent?: true): void {
     this.options.onProgress?.({
       jobId: this.job.id,
       phase,
@@ -70,6 +76,7 @@ export class JobSession {
       taskCount: this.job.tasks.length,
       elapsedMs: this.options.deps.now() - this.started,
       message,
+      ...(requestSent ? { requestSent } : {}),
     });
   }
 
@@ -83,8 +90,11 @@ export class JobSession {
     const label = providerLabels[this.job.provider];
     this.progress('submitting', index, `Sending request ${index + 1} of ${this.job.tasks.length} to ${label}…`);
     let outcome;
+    const onSent = (): void => this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} sent to ${label}; waiting for its answer…`, true);
+    const onRetryWait = (delayMs: number): void =>
+      this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} was not taken by ${label} (nothing charged); trying again in ${Math.ceil(delayMs / 1000)} s…`);
     try {
-      outcome = await provider.submit(call, signal);
+      outcome = await provider.submit(call, signal, { onSent, onRetryWait });
     } catch (error) {
       if (isProviderError(error) && error.kind === 'aborted') {
         // The provider layer reports 'aborted' only when nothing was sent (an abort while a paid
@@ -112,6 +122,9 @@ export class JobSession {
     }
     task.state = 'downloading';
     this.facts.set(index, { requestId: outcome.response.requestId, usage: outcome.usage, images: outcome.images.length });
+    // These bytes exist only in memory and are never served again: a durable copy in the journal's
+    // storage first, so a crash while writing them costs nothing (a resume writes the copies).
+    task.images = await this.keepCopies(index, outcome.images.map((image) => image.bytes));
     await this.save();
     await this.writeAll(index, outcome.images.map((image) => () => Promise.resolve(image.bytes)));
   }
@@ -119,22 +132,29 @@ export class JobSession {
   /** Takes a task from 'polling' or 'downloading' to a terminal state (or leaves it resumable and throws). */
   async finish(index: number, pollRequest: Pick<ResolvedRequest, 'model' | 'size' | 'inputImages'>): Promise<void> {
     const task = this.task(index);
-    if (task.state === 'polling') await this.pollTask(index, task, pollRequest);
+    if (task.state === 'polling' || this.needsFreshUrls(index, task)) await this.pollTask(index, task, pollRequest);
     if (task.state !== 'downloading') return;
-    const urls = task.resultUrls;
-    if (!urls || urls.length === 0) {
-      task.state = 'failed';
-      task.error = {
-        kind: 'write',
-        message: `The results of request ${index + 1} were lost: the process stopped before they were written, and ${providerLabels[this.job.provider]} returned them only once.`,
-      };
-      await this.save();
-      throw this.errorOf(task);
+    // The full (signed) links live in memory only; the journal keeps them without their query.
+    const urls = this.liveResultUrls.get(index) ?? task.resultUrls;
+    if (urls && urls.length > 0) {
+      await this.writeAll(
+        index,
+        urls.map((url) => () => this.download(url)),
+      );
+      return;
     }
-    await this.writeAll(
-      index,
-      urls.map((url) => () => this.download(url)),
-    );
+    // A synchronous answer: what survives a restart is the files written and the copies kept first.
+    if (task.images && task.images.length > 0) {
+      await this.writeAll(index, task.images.map(() => undefined));
+      return;
+    }
+    task.state = 'failed';
+    task.error = {
+      kind: 'write',
+      message: `The results of request ${index + 1} were lost: the process stopped before they were written, and ${providerLabels[this.job.provider]} returned them only once.`,
+    };
+    await this.save();
+    throw this.errorOf(task);
   }
 
   /**
@@ -190,11 +210,25 @@ export class JobSession {
       this.progress('failed', index, result.error.message);
       throw result.error;
     }
-    task.resultUrls = [...result.resultUrls];
+    this.liveResultUrls.set(index, [...result.resultUrls]);
+    const stored = storableUrls(result.resultUrls);
+    task.resultUrls = stored.urls;
+    task.resultUrlsRedacted = stored.redacted || undefined;
     task.resultExpiresAt = result.expiresAt;
+    // A second read for fresh links (after a restart) keeps the first: the links age from then.
+    task.completedAt ??= deps.now();
     task.state = 'downloading';
     task.error = undefined;
     await this.save();
+  }
+
+  /**
+   * A finished task whose journal kept its result links without their signatures, in a process that
+   * never saw them whole (a resume, a retry): one status read gets them again, free and safe to
+   * repeat, while the provider still holds them (about 24 h).
+   */
+  private needsFreshUrls(index: number, task: JobTask): boolean {
+    return task.state === 'downloading' && task.resultUrlsRedacted === true && !this.liveResultUrls.has(index) && task.taskId !== undefined && this.options.provider.poll !== undefined;
   }
 
   /** deps.download retries transient failures itself (providers/download.ts); no second layer here. */
@@ -202,51 +236,178 @@ export class JobSession {
     return this.options.deps.download(url, { signal: this.options.signal, provider: this.job.provider });
   }
 
-  /** Writes the images a task has not recorded yet, recording each file as soon as it exists. */
-  private async writeAll(index: number, sources: readonly (() => Promise<Uint8Array>)[]): Promise<void> {
-    const { deps } = this.options;
-    const writer = deps.writer;
+  /**
+   * Writes every image of the task that is not saved yet, recording each one as soon as it exists.
+   * One bad image never takes the others with it: each is fetched and written on its own, and the
+   * task ends saved, still downloading (an image may yet be fetched), needing attention (an image
+   * is kept in the journal's storage because writing it failed) or failed, naming every image that
+   * did not make it. `sources[position]` is undefined when the bytes can only come from a kept copy.
+   */
+  private async writeAll(index: number, sources: readonly (ImageSource | undefined)[]): Promise<void> {
     const task = this.task(index);
     const first = firstImageIndex(this.job, index);
     const facts = this.facts.get(index) ?? { taskId: task.taskId, images: sources.length };
-    for (let position = task.files.length; position < sources.length; position++) {
-      this.progress('downloading', index, `Fetching image ${first + position}…`);
-      let bytes: Uint8Array;
-      try {
-        bytes = await (sources[position] as () => Promise<Uint8Array>)();
-      } catch (error) {
-        // A transient failure keeps the task 'downloading' so a resume retries it; a definite one fails it.
-        const transient = isProviderError(error) && (error.retryable || error.kind === 'aborted');
-        if (!transient) task.state = 'failed';
-        if (!(isProviderError(error) && error.kind === 'aborted')) task.error = toJobError(error);
+    const images = imagesOf(task, sources.length);
+    const pass: PassProblems = { total: Math.max(this.job.request.n, sources.length), problems: [] };
+    try {
+      for (const [position, image] of images.entries()) {
+        if (isSettled(image)) continue;
+        const number = first + position;
+        this.progress('downloading', index, `Fetching image ${number}…`);
+        const bytes = await this.bytesOf(task, image, sources[position], number, pass);
+        if (bytes !== undefined) {
+          this.progress('saving', index, `Writing image ${number}…`);
+          await this.place(task, image, bytes, number, facts, pass);
+        }
+        // A copy no longer needed is dropped from the record first, from the disk after: a crash
+        // in between leaves a stray copy, never a record pointing at a copy that is gone.
+        const copy = isSettled(image) ? image.kept : undefined;
+        image.kept = copy === undefined ? image.kept : undefined;
+        syncFiles(task);
         await this.save();
-        throw error;
+        if (copy !== undefined) await this.removeCopy(copy);
       }
-      this.progress('saving', index, `Writing image ${first + position}…`);
-      try {
-        const location = await saveImage({
-          writer,
-          job: this.job,
-          index: first + position,
-          bytes,
-          call: facts,
-          now: deps.now(),
-          checkExisting: this.options.resuming,
-          rates: this.options.rates,
-        });
-        task.files.push(location);
-      } catch (error) {
-        task.state = 'failed';
-        task.error = toJobError(error);
-        await this.save();
-        throw error;
-      }
+    } catch (error) {
+      // Only a cancel gets here: the task stays 'downloading' for a resume.
+      syncFiles(task);
       await this.save();
+      throw error;
     }
-    task.state = 'saved';
-    task.error = undefined;
+    await this.conclude(index, task, pass);
+  }
+
+  /** The image's bytes: its kept copy, else its source; undefined (the image marked) when there are none now. */
+  private async bytesOf(task: JobTask, image: TaskImage, source: ImageSource | undefined, number: number, pass: PassProblems): Promise<Uint8Array | undefined> {
+    const { deps } = this.options;
+    const subject = imageSubject(number, pass);
+    if (image.kept !== undefined) {
+      try {
+        return await deps.rescue.read(image.kept);
+      } catch (error) {
+        if (!source) {
+          image.state = 'failed';
+          image.error = `${subject}: its kept copy at ${image.kept} cannot be read (${errorMessage(error)}).`;
+          return undefined;
+        }
+        deps.log.warn(`The kept copy of image ${number} of job ${this.job.id} cannot be read (${errorMessage(error)}); fetching it again.`);
+      }
+    }
+    if (!source) {
+      image.state = 'failed';
+      image.error = `${subject} was lost: the process stopped before it was written, and ${providerLabels[this.job.provider]} returned it only once.`;
+      return undefined;
+    }
+    try {
+      return await source();
+    } catch (error) {
+      if (isProviderError(error) && error.kind === 'aborted') throw error;
+      pass.problems.push(error);
+      const fetchable = stillFetchable(task, error, this.options.deps.now(), providerLabels[this.job.provider]);
+      image.state = fetchable.pending ? 'pending' : 'failed';
+      image.error = `${imageSubject(number, pass, ': ')}${errorMessage(error)}${fetchable.note}`;
+      return undefined;
+    }
+  }
+
+  /** Writes one image; a write that fails keeps its bytes in the journal's storage instead. */
+  private async place(task: JobTask, image: TaskImage, bytes: Uint8Array, number: number, facts: CallFacts, pass: PassProblems): Promise<void> {
+    const { deps } = this.options;
+    try {
+      image.file = await saveImage({
+        writer: deps.writer,
+        job: this.job,
+        index: number,
+        bytes,
+        call: facts,
+        now: deps.now(),
+        checkExisting: this.options.resuming,
+        rates: this.options.rates,
+      });
+      image.state = 'saved';
+      image.error = undefined;
+      return;
+    } catch (error) {
+      if (isProviderError(error)) {
+        // Not a PNG, JPEG or WebP: nothing worth keeping.
+        pass.problems.push(error);
+        image.state = 'failed';
+        image.error = `${imageSubject(number, pass, ': ')}${error.message}`;
+        return;
+      }
+      const where = `${imageSubject(number, pass)} could not be saved in ${this.job.output.dir} (${describeWriteError(error)})`;
+      if (image.kept === undefined) {
+        try {
+          image.kept = await deps.rescue.keep(this.job.id, keptImageName(number, bytes), bytes);
+        } catch (keepError) {
+          const also = `, nor kept in GPT Image's own storage (${describeWriteError(keepError)})`;
+          // A result URL can be fetched again while it is valid; bytes answered once are gone.
+          const again = (task.resultUrls?.length ?? 0) > 0;
+          image.state = again ? 'pending' : 'failed';
+          image.error = again ? `${where}${also}; resuming the job downloads it again.` : `${where}${also}; it is lost.`;
+          return;
+        }
+      }
+      image.state = 'kept';
+      image.error = `${where}; it is kept at ${image.kept}.`;
+    }
+  }
+
+  /** The task's state once every image had its turn; throws unless every image is saved. */
+  private async conclude(index: number, task: JobTask, pass: PassProblems): Promise<void> {
+    const images = task.images ?? [];
+    const count = (state: TaskImage['state']): number => images.filter((image) => image.state === state).length;
+    if (count('pending') + count('kept') + count('failed') === 0) {
+      task.state = 'saved';
+      task.error = undefined;
+      await this.save();
+      this.progress('saved', index, `Saved ${task.files.length} image${task.files.length === 1 ? '' : 's'}.`);
+      return;
+    }
+    task.state = count('pending') > 0 ? 'downloading' : count('kept') > 0 ? 'needsAttention' : 'failed';
+    const message = images.flatMap((image) => (image.state !== 'saved' && image.error ? [image.error] : [])).join(' ') || 'An image of this task could not be saved.';
+    const problem = pass.problems.find(isProviderError);
+    task.error = { kind: task.state === 'needsAttention' ? 'write' : (problem?.kind ?? 'invalidResponse'), message };
     await this.save();
-    this.progress('saved', index, `Saved ${task.files.length} image${task.files.length === 1 ? '' : 's'}.`);
+    // A task still downloading has not failed: it waits for a resume.
+    if (task.state !== 'downloading') this.progress('failed', index, message);
+    if (task.state === 'needsAttention') {
+      throw new ImagesNotWrittenError(message, images.flatMap((image) => (image.state === 'kept' && image.kept ? [image.kept] : [])));
+    }
+    throw new ProviderError({
+      kind: problem?.kind ?? 'invalidResponse',
+      provider: this.job.provider,
+      taskId: task.taskId,
+      status: problem?.status,
+      code: problem?.code,
+      // Still downloading: fetching again is free and safe (a resume or "Retry the download").
+      retryable: task.state === 'downloading',
+      message,
+    });
+  }
+
+  /** A synchronous answer's images, each with a durable copy when the journal's storage takes one. */
+  private async keepCopies(index: number, images: readonly Uint8Array[]): Promise<TaskImage[]> {
+    const { deps } = this.options;
+    const first = firstImageIndex(this.job, index);
+    return Promise.all(
+      images.map(async (bytes, position): Promise<TaskImage> => {
+        try {
+          return { state: 'pending', kept: await deps.rescue.keep(this.job.id, keptImageName(first + position, bytes), bytes) };
+        } catch (error) {
+          deps.log.warn(`Could not keep a copy of image ${first + position} of job ${this.job.id} before writing it: ${errorMessage(error)}`);
+          return { state: 'pending' };
+        }
+      }),
+    );
+  }
+
+  /** Removes a kept copy once it is not needed (best effort: a leftover copy only takes space). */
+  private async removeCopy(location: string): Promise<void> {
+    try {
+      await this.options.deps.rescue.remove(location);
+    } catch (error) {
+      this.options.deps.log.warn(`Could not remove the kept copy ${location}: ${errorMessage(error)}`);
+    }
   }
 
   private task(index: number): JobTask {
@@ -269,6 +430,6 @@ export class JobSession {
  * provider was working on it, may still be running and fetch its inputs, so its uploads stay.
  */
 function doneWithUploads(task: JobTask): boolean {
-  if (task.state === 'saved' || task.state === 'failed') return true;
+  if (task.state === 'saved' || task.state === 'failed' || task.state === 'needsAttention') return true;
   return task.state === 'cancelled' && task.taskId === undefined && task.submittedAt === undefined;
 }

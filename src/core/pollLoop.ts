@@ -5,7 +5,7 @@ import { sleep, withRetry } from './retry';
 import type { ResolvedRequest } from './request';
 import type { ImageProvider, Logger, PollSchedule } from '../providers/types';
 
-/** Used when a provider declares no schedule: Modellix's recommendation (providers.md §1.7). */
+/** Used when a provider declares no schedule: Modellix's recommendation (docs/providers.md §5.6). */
 export const fallbackSchedule: PollSchedule = { firstPollMs: 5_000, intervalMs: 5_000, deadlineMs: 15 * 60_000 };
 
 /** Status reads retried per poll before the loop gives up for now (the task stays resumable). */

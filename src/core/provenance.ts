@@ -28,6 +28,9 @@ export interface Provenance {
 
 export const provenanceFolderName = '.gpt-image';
 
+/** Appended to the image's file name; core/naming.ts leaves room for it within the name limit. */
+export const provenanceSuffix = '.json';
+
 export function provenanceFileName(imageFileName: string): string {
-  return `${imageFileName}.json`;
+  return `${imageFileName}${provenanceSuffix}`;
 }

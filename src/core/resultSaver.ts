@@ -1,10 +1,10 @@
 import { capabilityFor } from './capabilities';
 import { estimateCost, perImageUsd } from './cost';
 import type { TokenRates } from './cost';
-import { ProviderError } from './errors';
-import { fileExtensions, readImageInfo } from './imageFormat';
+import { errorMessage, ProviderError } from './errors';
+import { fileExtensions, incompleteImage, isSupportedImageFormat, readImageInfo, sniffImageFormat } from './imageFormat';
 import type { JobRecord } from './journal';
-import { baseName } from './jobRecords';
+import { addWarnings, baseName } from './jobRecords';
 import { renderFileName } from './naming';
 import type { ImageWriter } from './output';
 import type { Provenance } from './provenance';
@@ -47,6 +47,11 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
       message: `The result for image ${options.index} is not a PNG, JPEG or WebP image (${bytes.byteLength} bytes); nothing was written.`,
     });
   }
+  // Decoded base64 can be short too (a provider or gateway that cut the string): never saved as a success.
+  const short = incompleteImage(bytes, info.format);
+  if (short) {
+    throw new ProviderError({ kind: 'invalidResponse', provider: job.provider, taskId: options.call.taskId, message: `Image ${options.index} arrived incomplete (${short}); nothing was written.` });
+  }
   const fileName = renderFileName(job.output.template, {
     prompt: job.request.prompt,
     provider: job.provider,
@@ -56,6 +61,8 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     date: new Date(job.createdAt),
     sourceName: job.output.sourceName,
   });
+  // A resume: a crash may have left this image's temporary file behind; it is written anew.
+  if (options.checkExisting) await options.writer.removeLeftovers?.(job.output.dir);
   const existing = options.checkExisting ? await options.writer.findExisting?.(job.output.dir, fileName, bytes) : undefined;
   const location = existing ?? (await options.writer.writeImage(job.output.dir, fileName, bytes));
   const cost = estimateCost({
@@ -84,6 +91,40 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     costEstimateUsd: perImageUsd(cost, options.call.images),
     warnings: [...job.warnings],
   };
-  await options.writer.writeProvenance(location, provenance);
+  try {
+    await options.writer.writeProvenance(location, provenance);
+  } catch (error) {
+    // The image is written and paid for: a missing sidecar must not make it count as lost.
+    addWarnings(job, [`The provenance sidecar of ${baseName(location)} could not be written (${errorMessage(error)}); the image itself is saved.`]);
+  }
   return location;
+}
+
+/** The name a kept copy of image `index` gets in the journal's storage: short, and unique in its job. */
+export function keptImageName(index: number, bytes: Uint8Array): string {
+  const format = sniffImageFormat(bytes);
+  return `image-${index}.${isSupportedImageFormat(format) ? fileExtensions[format] : 'bin'}`;
+}
+
+/** Why a write failed, in words: node:fs codes (CLI) and workspace.fs codes (extension). */
+export function describeWriteError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const words: Readonly<Record<string, string>> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    NoPermissions: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a file is where the folder should be',
+    FileExists: 'a file is where the folder should be',
+    FileNotADirectory: 'a part of the path is a file, not a folder',
+    ENOENT: 'the folder no longer exists',
+    FileNotFound: 'the folder no longer exists',
+    EIO: 'an input/output error',
+    Unavailable: 'the file system is unavailable',
+  };
+  const known = code === undefined ? undefined : words[code];
+  return known === undefined ? errorMessage(error) : `${known}, ${code}`;
 }

@@ -1,5 +1,5 @@
 import type { ProviderId } from './ids';
-import type { ImageWriter } from './output';
+import type { ImageWriter, RescueStore } from './output';
 import type { GenerationRequest } from './request';
 import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
 import type { ImageProvider, Logger } from '../providers/types';
@@ -7,12 +7,17 @@ import type { ImageProvider, Logger } from '../providers/types';
 /** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
 export interface JobProgress {
   readonly jobId: string;
-  readonly phase: 'submitting' | 'uploading' | 'sent' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown';
+  readonly phase: 'submitting' | 'uploading' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown';
   /** 0-based task (paid call) this event is about, and how many there are. */
   readonly taskIndex: number;
   readonly taskCount: number;
   readonly elapsedMs: number;
   readonly message: string;
+  /**
+   * On a 'submitting' event: the paid request has been sent whole (SubmitHooks.onSent), so it may
+   * be charged from now on. Stopping then loses what it paid for, so the CLI's first Ctrl-C waits.
+   */
+  readonly requestSent?: boolean | undefined;
 }
 
 export interface RunnerDependencies {
@@ -34,6 +39,11 @@ export interface RunnerDependencies {
   isOwnerGone?(owner: string): boolean;
   readonly journal: JournalStore;
   readonly writer: ImageWriter;
+  /**
+   * Where paid images go when the writer cannot take them (and, for synchronous answers, a durable
+   * copy before they are written): the journal's own storage. A paid image is never dropped.
+   */
+  readonly rescue: RescueStore;
   readonly log: Logger;
   now(): number;
   /** Overrides every provider's poll interval (setting / --poll-interval); tests use 50 ms. */
@@ -64,14 +74,19 @@ export interface JobResult {
 }
 
 /**
- * The pipeline of design.md: validate → journal → (upload) → submit → poll → download → write.
+ * The pipeline: validate → journal → (upload) → submit → poll → download → write
+ * (docs/architecture.md, "The pipeline").
  * Aborting `signal` while polling leaves the job in the journal as 'polling' (so it can be resumed
  * or kept in the background); `abandon` is the user's "stop waiting, let it go".
  */
 export interface JobRunner {
   /** Throws InputError before anything is sent, ProviderError after. */
   run(options: RunOptions): Promise<JobResult>;
-  /** Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). */
+  /**
+   * Continues a job that was polling or downloading (after a reload, a crash, or a kept cancel). A
+   * job that needs attention is resumed only when asked by id: its kept images are written into
+   * the output folder again (the user's "move into place").
+   */
   resume(jobId: string, signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult>;
   /**
    * The jobs waiting to be finished here: polling or downloading, not running in this runner, and not

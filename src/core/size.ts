@@ -17,7 +17,7 @@ export type SizeResolution =
   | { readonly ok: true; readonly size: WireSize; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
-/** OpenAI's rules for gpt-image-2 free sizes (providers.md §4.3). */
+/** OpenAI's rules for gpt-image-2 free sizes (docs/providers.md §3.2). */
 export const freeSizeLimits = {
   multipleOf: 16,
   maxEdge: 3840,

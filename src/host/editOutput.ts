@@ -3,7 +3,7 @@ import { editFileTemplate, sourceNameOf } from '../core/editDefaults';
 import type { JobOutput } from '../core/journal';
 import { fileNamesIn } from './editTargets';
 import { baseName } from './imageUris';
-import { resolveOutputTarget } from './outputFolder';
+import { assertWritesInside, resolveOutputTarget } from './outputFolder';
 
 /** `gptImage.editOutput`: beside the original (default) or in the output folder. */
 export type EditOutputMode = 'besideOriginal' | 'outputFolder';
@@ -18,13 +18,21 @@ export function editOutputMode(resource: vscode.Uri): EditOutputMode {
  * original, numbered after the edits already there. An original outside every workspace folder
  * (picked from elsewhere) sends the result to the output folder instead: images are only ever
  * written inside the workspace. Undefined when the user cancels the folder question.
- * Throws InputError when gptImage.outputFolder points outside the workspace folder.
+ * Throws InputError when gptImage.outputFolder, or the original's folder through a symbolic link,
+ * points outside the workspace folder.
  */
 export async function resolveEditOutput(original: vscode.Uri, imageCount: number): Promise<JobOutput | undefined> {
-  const beside = editOutputMode(original) === 'besideOriginal' && vscode.workspace.getWorkspaceFolder(original) !== undefined;
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(original);
+  const beside = editOutputMode(original) === 'besideOriginal' && workspaceFolder !== undefined;
   let folder: vscode.Uri;
   if (beside) {
     folder = vscode.Uri.joinPath(original, '..');
+    await assertWritesInside(
+      workspaceFolder,
+      folder,
+      `The folder of ${baseName(original)}`,
+      'edit a copy inside the workspace, or set gptImage.editOutput to "outputFolder".',
+    );
   } else {
     const target = await resolveOutputTarget(original);
     if (!target) return undefined;

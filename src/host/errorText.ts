@@ -1,5 +1,7 @@
 import { isInputError, isProviderError } from '../core/errors';
 import type { ProviderErrorKind } from '../core/errors';
+import { isImagesNotWrittenError } from '../core/output';
+import { isResultUnavailable } from '../core/resultLinks';
 
 /** Buttons a failure message may offer; host/messages.ts turns them into commands. */
 export type ErrorAction = 'showLog' | 'setApiKey' | 'showJobs';
@@ -43,8 +45,20 @@ export function describeError(error: unknown, context: { readonly jobId?: string
   if (isInputError(error)) {
     return { message: error.issues.map(sentence).join(' ') || 'The request is not valid.', actions: [], inputProblem: true };
   }
+  if (isImagesNotWrittenError(error)) {
+    const step = 'Once the folder can be written, choose "Move into place" for this job in "GPT Image: Show Jobs".';
+    return { message: `${sentence(error.message)} ${step}`, actions: ['showJobs', 'showLog'], inputProblem: false };
+  }
   if (isProviderError(error)) {
     if (error.kind === 'aborted') return { message: 'Cancelled.', actions: [], inputProblem: false };
+    if (isResultUnavailable(error) && error.retryable) {
+      // Still fetchable: the job is kept as downloading, and Show Jobs retries it.
+      return { message: `${sentence(error.message)} "GPT Image: Show Jobs" retries the download.`, actions: ['showJobs', 'showLog'], inputProblem: false };
+    }
+    if (isResultUnavailable(error)) {
+      // The links expired: the base URL is not the problem, only a new request can help.
+      return { message: `${sentence(error.message)} Resubmit it from "GPT Image: Show Jobs" to generate it again.`, actions: ['showJobs', 'showLog'], inputProblem: false };
+    }
     const parts = [sentence(error.message), nextStep[error.kind]];
     if (error.kind === 'unknownOutcome' || error.kind === 'taskFailed') {
       if (context.jobId !== undefined) parts.push(`Job ${context.jobId}.`);

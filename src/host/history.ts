@@ -58,7 +58,7 @@ interface Listed {
 }
 
 /** Jobs worth listing without files: they failed, ended unknown, or are still under way. */
-const jobStatesShown = new Set(['submitting', 'polling', 'downloading', 'failed', 'unknown', 'cancelled']);
+const jobStatesShown = new Set(['submitting', 'polling', 'downloading', 'failed', 'unknown', 'cancelled', 'needsAttention']);
 
 /** How many sidecars a search reads at once (keeps a 500-image folder from opening 500 handles). */
 const readConcurrency = 16;

@@ -2,10 +2,11 @@ import type { JobRecord, JobState } from '../core/journal';
 import { providerLabels } from '../core/ids';
 
 /** What "GPT Image: Show Jobs" can do with one job. */
-export type JobAction = 'open' | 'resume' | 'retryDownload' | 'resubmit' | 'discard';
+export type JobAction = 'open' | 'moveIntoPlace' | 'resume' | 'retryDownload' | 'resubmit' | 'discard';
 
 export const jobActionLabels: Readonly<Record<JobAction, string>> = {
   open: '$(file-media) Open the result',
+  moveIntoPlace: '$(move) Move into place (write the kept images into the output folder again)',
   resume: '$(debug-continue) Resume waiting for it',
   retryDownload: '$(cloud-download) Retry the download',
   resubmit: '$(refresh) Resubmit (a new paid request)',
@@ -20,7 +21,13 @@ const stateIcons: Readonly<Record<JobState, string>> = {
   failed: '$(error)',
   unknown: '$(question)',
   cancelled: '$(circle-slash)',
+  needsAttention: '$(warning)',
 };
+
+/** How a state reads in a list: "needs attention" rather than the identifier. */
+export function stateLabel(state: JobState): string {
+  return state === 'needsAttention' ? 'needs attention' : state;
+}
 
 /** `just now`, `5 min ago`, `3 h ago`, `2 days ago`. */
 export function formatAge(ms: number): string {
@@ -50,7 +57,7 @@ export interface JobDescription {
 /** One quick-pick row: state icon and prompt; provider, state and age; the error if any. */
 export function describeJob(job: JobRecord, now: number, running: boolean): JobDescription {
   const files = job.tasks.reduce((count, task) => count + task.files.length, 0);
-  const state = running ? `${job.state}, running` : job.state;
+  const state = running ? `${stateLabel(job.state)}, running` : stateLabel(job.state);
   const saved = files > 0 ? ` · ${files} file${files === 1 ? '' : 's'}` : '';
   return {
     label: `${stateIcons[job.state]} ${promptStart(job.request.prompt)}`,
@@ -65,6 +72,7 @@ export function jobActions(job: JobRecord, running: boolean): JobAction[] {
   const hasFiles = job.tasks.some((task) => task.files.length > 0);
   if (hasFiles) actions.push('open');
   if (running) return actions;
+  if (job.tasks.some((task) => task.state === 'needsAttention')) actions.push('moveIntoPlace');
   if (job.state === 'polling' || job.state === 'downloading') actions.push('resume');
   const hasResultUrls = job.tasks.some(
     (task) => task.state !== 'saved' && (task.resultUrls?.length ?? 0) > 0,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InputError } from '../core/errors';
-import { outputFolderRelativePath } from './outputFolderRules';
+import { provenanceFolderName } from '../core/provenance';
+import { firstLinkedSegment, nodePathState, outputFolderRelativePath, outsideThroughLinkError, realLocation } from './outputFolderRules';
 
 /** Where a job's images go: a folder inside one workspace folder. */
 export interface OutputTarget {
@@ -15,11 +16,11 @@ export interface OutputTarget {
  * one, else a pick) and applies `gptImage.outputFolder`, confined to that folder.
  * Returns undefined when the user cancels or has no folder open (after offering to open one):
  * images are never written outside a workspace folder.
- * Throws InputError when the setting points outside the folder.
+ * Throws InputError when the setting points outside the folder, lexically or through a symbolic link.
  */
 export async function resolveOutputTarget(resource?: vscode.Uri): Promise<OutputTarget | undefined> {
   const folder = await pickWorkspaceFolder(resource);
-  return folder ? targetIn(folder) : undefined;
+  return folder ? checkedTargetIn(folder) : undefined;
 }
 
 async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
@@ -56,18 +57,21 @@ function activeResource(): vscode.Uri | undefined {
 /**
  * The same rules without questions, for callers that cannot ask (the Studio): the folder of
  * `resource` or the active editor, else the first workspace folder. Throws InputError when no
- * folder is open or the setting points outside it.
+ * folder is open or the setting points outside it (lexically or through a symbolic link).
  */
-export function outputTargetWithoutAsking(resource?: vscode.Uri): OutputTarget {
+export async function outputTargetWithoutAsking(resource?: vscode.Uri): Promise<OutputTarget> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const folder =
     [resource, activeResource()].map((uri) => (uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined)).find((found) => found !== undefined) ??
     folders[0];
   if (!folder) throw new InputError(['GPT Image Studio saves images inside a workspace folder: open a folder first.']);
-  return targetIn(folder);
+  return checkedTargetIn(folder);
 }
 
-/** The output folder of every workspace folder whose setting is valid (history, thumbnails). */
+/**
+ * The output folder of every workspace folder whose setting is valid (history, thumbnails). Only
+ * the lexical rule: this lists where to read, and nothing is written from it.
+ */
 export function allOutputTargets(): OutputTarget[] {
   const targets: OutputTarget[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -86,4 +90,56 @@ function targetIn(folder: vscode.WorkspaceFolder): OutputTarget {
   if (!rule.ok) throw new InputError([rule.error]);
   const uri = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
   return { workspaceFolder: folder, uri, relativePath: rule.relativePath };
+}
+
+async function checkedTargetIn(folder: vscode.WorkspaceFolder): Promise<OutputTarget> {
+  const target = targetIn(folder);
+  await assertWritesInside(
+    folder,
+    target.uri,
+    `The output folder "${target.relativePath || '.'}" (setting gptImage.outputFolder)`,
+    'point gptImage.outputFolder at a real folder inside it, or remove the link.',
+  );
+  return target;
+}
+
+/**
+ * Refuses `dir` when images written there, or sidecars in its `.gpt-image` folder, would really land
+ * outside `folder`: a symbolic link on the way (a committed `images -> /tmp/elsewhere`) passes the
+ * lexical rule. On `file:` every link is resolved (node:fs realpath of the deepest existing
+ * ancestor). workspace.fs has no realpath, so on other schemes (remote, virtual) any symbolic link
+ * on the way is refused: where it points cannot be checked. Called before any paid request.
+ * Throws InputError with `what` and `advice` in its sentence.
+ */
+export async function assertWritesInside(folder: vscode.WorkspaceFolder, dir: vscode.Uri, what: string, advice: string): Promise<void> {
+  for (const target of [dir, vscode.Uri.joinPath(dir, provenanceFolderName)]) {
+    if (folder.uri.scheme === 'file' && target.scheme === 'file') {
+      const location = await realLocation(folder.uri.fsPath, target.fsPath, nodePathState);
+      if (!location.inside) throw new InputError([outsideThroughLinkError(what, location, folder.name, advice)]);
+      continue;
+    }
+    const linked = await firstLinkedSegment(relativeSegments(folder.uri, target), async (prefix) => {
+      try {
+        const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, ...prefix));
+        return (stat.type & vscode.FileType.SymbolicLink) !== 0;
+      } catch (error) {
+        if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+        throw error;
+      }
+    });
+    if (linked !== undefined) {
+      throw new InputError([
+        `${what} goes through the symbolic link "${linked}". GPT Image Studio cannot see where a link points on a ${folder.uri.scheme} workspace, so it does not write through one; ${advice}`,
+      ]);
+    }
+  }
+}
+
+/** `target`'s path below `folder` as segments (both URIs of one workspace folder). */
+function relativeSegments(folder: vscode.Uri, target: vscode.Uri): string[] {
+  const root = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+  if (target.scheme !== folder.scheme || target.authority !== folder.authority || !`${target.path}/`.startsWith(root)) {
+    throw new InputError([`${target.toString(true)} is not inside the workspace folder ${folder.toString(true)}.`]);
+  }
+  return target.path.slice(root.length).split('/').filter((segment) => segment !== '');
 }

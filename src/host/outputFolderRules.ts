@@ -1,3 +1,5 @@
+import { lstat, realpath } from 'node:fs/promises';
+import * as nativePath from 'node:path';
 import { posix } from 'node:path';
 
 /**
@@ -58,4 +60,91 @@ function sameRoot(target: string, root: string): boolean {
 
 function startsWithPath(target: string, prefix: string): boolean {
   return isWindowsPath(prefix) ? target.toLowerCase().startsWith(prefix.toLowerCase()) : target.startsWith(prefix);
+}
+
+/**
+ * The lexical rule above cannot see symbolic links: a committed `images -> /tmp/elsewhere`, or an
+ * `assets` folder linked out of the workspace, passes it. These rules check where writes really
+ * land, before any paid request (host/outputFolder.ts applies them to the output folder, its
+ * `.gpt-image` sidecar folder and an edit's folder beside the original).
+ */
+
+/** What one path is on disk. A link whose target is missing is neither: writing through it would create its target. */
+export type PathState = { readonly kind: 'real'; readonly path: string } | { readonly kind: 'missing' } | { readonly kind: 'danglingLink' };
+
+/** `PathState` from node:fs: the real path (every link resolved), or why there is none. */
+export async function nodePathState(path: string): Promise<PathState> {
+  try {
+    return { kind: 'real', path: await realpath(path) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    await lstat(path);
+    return { kind: 'danglingLink' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return { kind: 'missing' };
+    throw error;
+  }
+}
+
+export type RealLocation =
+  | { readonly inside: true; readonly realPath: string }
+  | { readonly inside: false; readonly realPath: string; readonly danglingLink: boolean };
+
+/**
+ * Where `target` (lexically inside `root`, maybe not created yet) really is: the real path of its
+ * deepest existing ancestor plus the missing rest, compared with the real path of `root`.
+ * `paths` is node:path for the platform (win32 compares drive paths case-insensitively).
+ */
+export async function realLocation(
+  root: string,
+  target: string,
+  lookup: (path: string) => Promise<PathState>,
+  paths: Pick<typeof nativePath, 'dirname' | 'basename' | 'join' | 'relative' | 'isAbsolute' | 'sep'> = nativePath,
+): Promise<RealLocation> {
+  const rootState = await lookup(root);
+  const realRoot = rootState.kind === 'real' ? rootState.path : root;
+  const missing: string[] = [];
+  let current = target;
+  let realPath = target;
+  for (;;) {
+    const state = await lookup(current);
+    if (state.kind === 'danglingLink') return { inside: false, realPath: current, danglingLink: true };
+    if (state.kind === 'real') {
+      realPath = paths.join(state.path, ...missing.reverse());
+      break;
+    }
+    const parent = paths.dirname(current);
+    if (parent === current) break;
+    missing.push(paths.basename(current));
+    current = parent;
+  }
+  const relative = paths.relative(realRoot, realPath);
+  const inside = relative === '' || (relative !== '..' && !relative.startsWith(`..${paths.sep}`) && !paths.isAbsolute(relative));
+  return inside ? { inside: true, realPath } : { inside: false, realPath, danglingLink: false };
+}
+
+/**
+ * For file systems that cannot resolve a link (workspace.fs has no realpath: remote and virtual
+ * workspaces): the first of `segments` (relative to the workspace folder) whose prefix is a
+ * symbolic link, as a relative path, or undefined when none is. `isLink` answers for a prefix
+ * length: true, false, or undefined when that path does not exist (nothing below it exists either).
+ */
+export async function firstLinkedSegment(segments: readonly string[], isLink: (prefix: readonly string[]) => Promise<boolean | undefined>): Promise<string | undefined> {
+  for (let length = 1; length <= segments.length; length++) {
+    const prefix = segments.slice(0, length);
+    const link = await isLink(prefix);
+    if (link === undefined) return undefined;
+    if (link) return prefix.join('/');
+  }
+  return undefined;
+}
+
+/** The sentence for a write location that a link sends outside the workspace folder. */
+export function outsideThroughLinkError(what: string, location: RealLocation & { inside: false }, folderName: string, advice: string): string {
+  const where = location.danglingLink
+    ? `goes through ${location.realPath}, a symbolic link whose target does not exist`
+    : `resolves to ${location.realPath}, outside the workspace folder "${folderName}" (through a symbolic link)`;
+  return `${what} ${where}. Images and their sidecars are only written inside the workspace; ${advice}`;
 }

@@ -12,7 +12,6 @@ export function formatElapsed(ms: number): string {
 const phaseText: Readonly<Record<JobProgress['phase'], string>> = {
   submitting: 'Sending the request',
   uploading: 'Uploading the reference images',
-  sent: 'Waiting for the answer',
   polling: 'Waiting for the result',
   downloading: 'Downloading',
   saving: 'Saving',
@@ -27,18 +26,4 @@ export function progressMessage(progress: JobProgress | undefined, elapsedMs: nu
   const phase = progress.phase === 'polling' ? `Waiting for ${providerLabel}` : phaseText[progress.phase];
   const task = progress.taskCount > 1 ? ` (image ${progress.taskIndex + 1} of ${progress.taskCount})` : '';
   return `${phase}${task} · ${formatElapsed(elapsedMs)}`;
-}
-
-/**
- * A progress event in this phase means a paid request was sent (or is being sent) for some task:
- * only uploads come before it. Keep-or-stop hinges on this, not on the latest phase, because in a
- * job of several images task 2 may be 'submitting' while task 1 is already polling.
- */
-export function isPaidPhase(phase: JobProgress['phase']): boolean {
-  return phase !== 'uploading';
-}
-
-/** Phases after the paid request was accepted: stopping now means a paid result may be lost. */
-export function isWaitingPhase(phase: JobProgress['phase'] | 'cancelled' | undefined): boolean {
-  return phase === 'polling' || phase === 'downloading' || phase === 'saving';
 }

@@ -19,6 +19,7 @@ import { JobOwner } from '../core/jobOwner';
 import { createBackgroundView } from './jobViews';
 import { createJournalStore } from './journalStore';
 import { createChannelLogger } from './log';
+import { createRescueStore } from './rescueStore';
 import { createSecretScrubber } from './secretScrubber';
 import type { SecretScrubber } from './secretScrubber';
 import { createSettingsReader } from './settings';
@@ -126,6 +127,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
     ownerId: windowOwnerId(context),
     journal,
     writer,
+    // Beside the journal: paid images that cannot be written into the workspace are kept here.
+    rescue: createRescueStore(context.globalStorageUri),
     log,
     now: () => Date.now(),
     // A getter: the runner reads it when it schedules a poll, so a settings change applies at once.
@@ -139,6 +142,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
     // A getter: the request timeout setting may change while the extension runs.
     get staleSubmitMs() {
       return staleSubmitMsFor(settings.requestTimeoutMs());
+    },
+    get journalRetentionMs() {
+      return settings.journalRetentionMs();
     },
   });
   const owner = new JobOwner(runner, log);

@@ -10,6 +10,7 @@ import {
   parseProxy,
   parseQuality,
   parseSizeSetting,
+  journalRetentionMs,
   pollIntervalOverrideMs,
   requestTimeoutMs,
   trustedBaseUrl,
@@ -31,6 +32,8 @@ export interface SettingsReader {
   afterGeneration(): AfterGeneration;
   pollIntervalOverrideMs(): number | undefined;
   requestTimeoutMs(): number;
+  /** How long finished jobs stay in the journal (`gptImage.journalRetentionDays`). */
+  journalRetentionMs(): number;
   /** From user settings or the default only; a workspace value is ignored with a logged warning. */
   baseUrl(provider: ProviderId): TrustedBaseUrl;
   proxy(): { readonly proxy: string | undefined; readonly noProxy: string[] };
@@ -49,6 +52,7 @@ export function createSettingsReader(log: Logger): SettingsReader {
     afterGeneration: () => parseAfterGeneration(section().get('afterGeneration')),
     pollIntervalOverrideMs: () => pollIntervalOverrideMs(section().get('pollIntervalSeconds')),
     requestTimeoutMs: () => requestTimeoutMs(section().get('requestTimeoutSeconds')),
+    journalRetentionMs: () => journalRetentionMs(section().get('journalRetentionDays')),
     baseUrl: (provider) => {
       const result = trustedBaseUrl(provider, section().inspect(`${provider}.baseUrl`));
       const note = `gptImage.${provider}.baseUrl`;

@@ -2,6 +2,7 @@ import { normalizeBaseUrl } from '../core/baseUrl';
 import { defaultFileNameTemplate } from '../core/naming';
 import { defaultBaseUrls, isModelId, isProviderId, providerLabels, qualities } from '../core/ids';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
+import { dayMs, defaultJournalRetentionDays } from '../core/journal';
 
 /**
  * The editor-free half of reading settings: what a value means, what is trusted, what is clamped.
@@ -84,6 +85,12 @@ export function requestTimeoutMs(seconds: unknown): number {
 export function pollIntervalOverrideMs(seconds: unknown): number | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
   return Math.round(Math.min(600, Math.max(0.05, seconds)) * 1000);
+}
+
+/** `gptImage.journalRetentionDays`: how long finished jobs stay in the journal; nonsense means the default (30). */
+export function journalRetentionMs(days: unknown): number {
+  const value = typeof days === 'number' && Number.isFinite(days) && days >= 1 ? days : defaultJournalRetentionDays;
+  return Math.round(value * dayMs);
 }
 
 /** VS Code's `http.noProxy` is an array of hosts; tolerate a comma-separated string too. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { firstFreeName, maxNumberedNames, numberedName } from '../core/naming';
+import { firstFreeName, isTemporaryName, maxNumberedNames, numberedName, temporaryName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
 import { baseName, provenanceUri } from './imageUris';
@@ -22,9 +22,11 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
   };
 
   const writeAtomically = async (folder: vscode.Uri, name: string, bytes: Uint8Array, overwrite: boolean): Promise<void> => {
-    const temp = vscode.Uri.joinPath(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-    await fileSystem.writeFile(temp, bytes);
+    // Short and not derived from `name`, which may already be at the 255-byte limit.
+    const temp = vscode.Uri.joinPath(folder, temporaryName(randomBytes(6).toString('hex')));
     try {
+      // Inside the try: a write cut short (disk full) must not leave half an image behind.
+      await fileSystem.writeFile(temp, bytes);
       await fileSystem.rename(temp, vscode.Uri.joinPath(folder, name), { overwrite });
     } catch (error) {
       await fileSystem.delete(temp).then(undefined, () => undefined);
@@ -33,6 +35,49 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
   };
 
   return {
+    async prepare(dir) {
+      const folder = vscode.Uri.parse(dir, true);
+      const shown = folder.scheme === 'file' ? folder.fsPath : folder.toString(true);
+      let type: vscode.FileType | undefined;
+      try {
+        type = (await fileSystem.stat(folder)).type;
+      } catch {
+        type = undefined;
+      }
+      if (type === undefined) {
+        try {
+          await fileSystem.createDirectory(folder);
+          type = (await fileSystem.stat(folder)).type;
+        } catch (error) {
+          throw new Error(`Cannot create the output folder ${shown} (${reasonOf(error)}).`, { cause: error });
+        }
+      }
+      if ((type & vscode.FileType.Directory) === 0) throw new Error(`Cannot save images in ${shown}: it is a file, not a folder.`);
+      // Permissions, a read-only mount, a full quota: only a real file says whether writing works.
+      const probe = vscode.Uri.joinPath(folder, `.gpt-image-probe.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        await fileSystem.writeFile(probe, new Uint8Array(0));
+      } catch (error) {
+        throw new Error(`Cannot write in the output folder ${shown} (${reasonOf(error)}).`, { cause: error });
+      } finally {
+        await fileSystem.delete(probe).then(undefined, () => undefined);
+      }
+    },
+    async removeLeftovers(dir) {
+      const folder = vscode.Uri.parse(dir, true);
+      let entries: [string, vscode.FileType][];
+      try {
+        entries = await fileSystem.readDirectory(folder);
+      } catch {
+        return;
+      }
+      for (const [name] of entries.filter(([candidate]) => isTemporaryName(candidate))) {
+        const uri = vscode.Uri.joinPath(folder, name);
+        // Temp names carry no owner: only one old enough that no live write can still own it goes.
+        const stat = await fileSystem.stat(uri).then((value) => value, () => undefined);
+        if (stat && Date.now() - stat.mtime > leftoverAgeMs) await fileSystem.delete(uri).then(undefined, () => undefined);
+      }
+    },
     async writeImage(dir, fileName, bytes) {
       const folder = vscode.Uri.parse(dir, true);
       await fileSystem.createDirectory(folder);
@@ -74,6 +119,14 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
       await writeAtomically(folder, baseName(sidecar), new TextEncoder().encode(text), true);
     },
   };
+}
+
+/** A temporary file this old belongs to a write that died (a write takes seconds). */
+const leftoverAgeMs = 10 * 60_000;
+
+function reasonOf(error: unknown): string {
+  if (error instanceof vscode.FileSystemError) return error.code || error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

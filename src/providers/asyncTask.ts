@@ -43,7 +43,7 @@ export async function readJsonReply(response: HttpResponse, secret?: string): Pr
 }
 
 /**
- * The JSON envelope both wrap every answer in (providers.md §1.4, §3.4), parsed only as far as we
+ * The JSON envelope both wrap every answer in (docs/providers.md §5.5, §6.4), parsed only as far as we
  * read it. `code` mirrors an HTTP status (Modellix sends 0 on success, APIXO 200) and some
  * gateways send it as a string.
  */
@@ -89,7 +89,7 @@ function codeOf(code: number | string | null | undefined): number | undefined {
 /**
  * Statuses that prove a paid POST was refused, so nothing was charged and nothing runs. Everything
  * else that is not a success (408/409/425/429, 5xx, an unexpected 3xx) leaves the outcome open:
- * Modellix's own clients never resend a paid POST after those (providers.md §1.8, §6.3).
+ * Modellix's own clients never resend a paid POST after those (docs/providers.md §2.2, §5.7).
  */
 export function isDefiniteRejection(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 425 && status !== 429;
@@ -144,15 +144,41 @@ export function unprovenRejectionError(options: {
   });
 }
 
-/** A 2xx without a task id may still have started a paid task (providers.md §1.4). */
+/** How much of an answer without a readable task id is kept in the job, for finding the task by hand. */
+const keptAnswerChars = 500;
+
+/**
+ * A 2xx without a readable task id may still have started a paid task (docs/providers.md §5.5): the
+ * job becomes 'unknown', and its message keeps the provider's answer (already scrubbed of the key by
+ * readJsonReply, clipped) and request id, so the user can find the task in their account.
+ */
 export function missingTaskIdError(provider: string, reply: JsonReply): ProviderError {
+  const what = reply.json === undefined ? 'answered the submit with something that is not JSON' : 'accepted the submit, but its answer holds no task id we can read';
+  const answer = clip(reply.text, keptAnswerChars) || 'an empty body';
+  const requestId = reply.requestId ? `, request id ${reply.requestId}` : '';
   return unknownOutcomeError({
     provider,
     what: 'task',
     status: reply.status,
     requestId: reply.requestId,
-    detail: reply.json === undefined ? 'answered the submit with something that is not JSON' : 'answered the submit without a task id',
+    detail: `${what} (HTTP ${reply.status}${requestId}; it answered: ${answer})`,
   });
+}
+
+/**
+ * The task id in a submit answer's `data`, read as the providers' own clients read it (Modellix's
+ * DSH client: `task_id`, `taskId` or `id`, docs/providers.md §5.5): the first of `names` holding a
+ * non-empty string or a number. A number beyond 2^53 has already been rounded by JSON.parse, and
+ * polling a rounded id would ask for someone else's task, so it counts as no id at all.
+ */
+export function taskIdIn(data: unknown, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = field(data, name);
+    if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
+    const text = nonEmptyString(value);
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ProviderError } from '../core/errors';
-import { isSupportedImageFormat, sniffImageFormat } from '../core/imageFormat';
+import { incompleteImage, isSupportedImageFormat, sniffImageFormat } from '../core/imageFormat';
+import { resultUnavailableCode } from '../core/resultLinks';
 import { withRetry } from '../core/retry';
 import { clip, isSuccessStatus, statusError } from './asyncTask';
 import { discardBody, readBytes, readText, redactUrl, retryAfterFromHeaders } from './http';
@@ -51,7 +52,21 @@ export async function downloadResult(http: HttpClient, url: string, options: Dow
         throw new ProviderError({
           kind: 'invalidResponse',
           provider,
+          // No image at all (an HTML challenge, an error page) may give way to the image later;
+          // another image format will not.
+          code: format === undefined ? resultUnavailableCode : undefined,
           message: `The result from ${provider} at ${redactUrl(url)} is ${what}, not a PNG, JPEG or WebP image.`,
+        });
+      }
+      // A close-delimited body that lost its connection ends "normally": only the image's own end
+      // tells it is short. It is a free GET, so it is retried, and never saved as a success.
+      const short = incompleteImage(bytes, format);
+      if (short) {
+        throw new ProviderError({
+          kind: 'invalidResponse',
+          provider,
+          retryable: true,
+          message: `The result from ${provider} at ${redactUrl(url)} arrived incomplete (${short}); it was not saved.`,
         });
       }
       return bytes;
@@ -100,13 +115,15 @@ async function downloadStatusError(
     // The status says enough.
   }
   if (response.status === 403 || response.status === 404 || response.status === 410) {
-    // Signed CDN links answer 403 or 404 once they expire (about 24 h after the task ended).
+    // Signed CDN links answer 403 or 404 once they expire (about 24 h after the task ended), and
+    // some answer so for a moment right after completion too: the caller knows which it can be.
     return new ProviderError({
       kind: 'notFound',
       provider,
       status: response.status,
       retryable: false,
-      message: `The result at ${where} is gone (HTTP ${response.status}); result links from ${provider} expire after about 24 hours.`,
+      code: resultUnavailableCode,
+      message: `The result at ${where} is not available (HTTP ${response.status}).`,
     });
   }
   return statusError({

@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, interceptors, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import { isLoopbackHost } from '../core/baseUrl';
 import { ProviderError, isProviderError } from '../core/errors';
 import type { ProviderErrorKind } from '../core/errors';
 import { abortedError, parseRetryAfterMs } from '../core/retry';
@@ -22,6 +23,11 @@ export interface HttpRequest {
   readonly provider: string;
   /** Result downloads follow CDN redirects; API calls never do (a redirect must not carry the key). */
   readonly followRedirects?: boolean;
+  /**
+   * Paid requests: called when the whole request was handed to a connected socket, the moment from
+   * which a cancel leaves the outcome unknown (the same signal cancelledError goes by).
+   */
+  readonly onSent?: (() => void) | undefined;
 }
 
 export interface HttpResponse {
@@ -52,28 +58,52 @@ export interface HttpClientOptions {
   readonly log: Logger;
 }
 
-/** Loopback never goes through a proxy: the fake providers and local gateways live there. */
-const loopbackHosts = ['localhost', '127.0.0.1', '::1', '[::1]'];
+/**
+ * Whether a request to `origin` goes straight to the host: loopback always does (core/baseUrl.ts
+ * isLoopbackHost, all of 127.0.0.0/8 and ::1). The fake providers and local gateways live there, and
+ * a key on plain http (allowed only for loopback) must never pass through a proxy. undici's own
+ * noProxy list matches names, not address ranges, so the choice is made here, per request.
+ */
+export function bypassesProxy(origin: string | URL | undefined): boolean {
+  if (origin === undefined) return false;
+  try {
+    return isLoopbackHost(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /**
- * One undici dispatcher for all requests. Its own timeouts are off (0) so that ours, which are
+ * The undici dispatchers for all requests. Their own timeouts are off (0) so that ours, which are
  * per attempt and at least 5 minutes for synchronous generation, are the only ones that apply.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agentOptions = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000 };
   const environment = options.useEnvironmentProxy ? process.env : {};
   const proxy = options.proxy || environment.HTTPS_PROXY || environment.https_proxy || environment.HTTP_PROXY || environment.http_proxy;
-  const noProxy = [...(options.noProxy ?? (environment.NO_PROXY ?? environment.no_proxy ?? '').split(',')), ...loopbackHosts]
+  const noProxy = (options.noProxy ?? (environment.NO_PROXY ?? environment.no_proxy ?? '').split(','))
     .map((host) => host.trim())
     .filter((host) => host !== '');
-  const dispatcher: Dispatcher = proxy
+  const direct = new Agent(agentOptions);
+  const proxied: Dispatcher | undefined = proxy
     ? new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy: noProxy.join(',') })
-    : new Agent(agentOptions);
+    : undefined;
+  const dispatcher = proxied ? routing(direct, proxied) : direct;
+  // Each redirect hop is dispatched again through `dispatcher`, so it is routed by its own origin.
   const redirecting = dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
   return {
     send: (request) => send(request.followRedirects ? redirecting : dispatcher, request, options.log),
-    close: () => dispatcher.close(),
+    close: async () => {
+      await Promise.all([direct.close(), proxied?.close()]);
+    },
   };
+}
+
+/** `direct` for loopback origins, `proxied` (which applies the noProxy list) for the rest. */
+function routing(direct: Dispatcher, proxied: Dispatcher): Dispatcher {
+  const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean =>
+    (bypassesProxy(options.origin) ? direct : proxied).dispatch(options, handler);
+  return new Proxy(proxied, { get: (target, key, receiver) => (key === 'dispatch' ? dispatch : (Reflect.get(target, key, receiver) as unknown)) });
 }
 
 async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): Promise<HttpResponse> {
@@ -84,7 +114,7 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
   if (request.signal.aborted) throw abortedError(request.signal);
   // Whether undici handed the whole request to a connected socket: before that (queued, connecting)
   // no server can have accepted it, so only after it is a cancelled paid request of unknown outcome.
-  const progress = { sent: false };
+  const progress = { sent: false, onSent: request.onSent };
   try {
     const response = await undiciRequest(request.url, {
       method: request.method,
@@ -102,12 +132,12 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
       if (isProviderError(error)) return error;
       // The answer had started, so the whole request had arrived.
       if (request.signal.aborted) return cancelledError(request, true);
-      return classifyNetworkError(error, request, timeout.aborted);
+      return classifyNetworkError(error, request, { timedOut: timeout.aborted, sent: true });
     };
     return { status: response.statusCode, headers, body: response.body, bodyError };
   } catch (error) {
     if (request.signal.aborted) throw cancelledError(request, progress.sent);
-    throw classifyNetworkError(error, request, timeout.aborted);
+    throw classifyNetworkError(error, request, { timedOut: timeout.aborted, sent: progress.sent });
   }
 }
 
@@ -128,10 +158,11 @@ function cancelledError(request: HttpRequest, sent: boolean): ProviderError {
 
 /**
  * The dispatcher with undici's onRequestSent hook added to each handler (undici calls it once the
- * connection is up and the last byte of the body was written to the socket, flushed or not). Used only on the plain agent, whose handlers are the API's own
- * objects, and only for paid requests, which never follow redirects.
+ * connection is up, through a proxy's tunnel too, and the last byte of the body was written to the
+ * socket, flushed or not). A proxy's CONNECT is its own request and never sets it. Only for paid
+ * requests, which never follow redirects (a redirect handler would wrap ours).
  */
-function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Dispatcher {
+function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean; readonly onSent?: (() => void) | undefined }): Dispatcher {
   const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
     const original = (handler as { onRequestSent?: () => void }).onRequestSent;
     const noticing = new Proxy(handler, {
@@ -139,6 +170,7 @@ function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Disp
         if (key !== 'onRequestSent') return Reflect.get(target, key, receiver) as unknown;
         return () => {
           progress.sent = true;
+          progress.onSent?.();
           original?.call(target);
         };
       },
@@ -147,9 +179,6 @@ function noticingSent(dispatcher: Dispatcher, progress: { sent: boolean }): Disp
   };
   return new Proxy(dispatcher, { get: (target, key, receiver) => (key === 'dispatch' ? dispatch : (Reflect.get(target, key, receiver) as unknown)) });
 }
-
-/** Network codes that prove the request never left this machine, so even a paid POST is safe to resend. */
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Walks `.cause` for a Node or undici error code (after GitLens' classifyNetworkError). */
 export function networkErrorCode(error: unknown): string | undefined {
@@ -161,24 +190,31 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function classifyNetworkError(error: unknown, request: Pick<HttpRequest, 'paid' | 'provider' | 'url' | 'timeoutMs'>, timedOut: boolean): ProviderError {
+/** What `send` knows about a failed attempt. */
+export interface FailureFacts {
+  /** Our per-attempt timeout fired. */
+  readonly timedOut: boolean;
+  /**
+   * undici handed the whole request to a connected socket (noticingSent), or an answer had begun.
+   * The one source of "may have been charged": before it (DNS, connect, a proxy refusing CONNECT,
+   * the TLS handshake) no server can have accepted the request, whatever the error code says;
+   * after it, any error (a reset, EHOSTUNREACH, a timeout) leaves the outcome open.
+   */
+  readonly sent: boolean;
+}
+
+export function classifyNetworkError(
+  error: unknown,
+  request: Pick<HttpRequest, 'paid' | 'provider' | 'url' | 'timeoutMs'>,
+  facts: FailureFacts,
+): ProviderError {
   const code = networkErrorCode(error);
   const host = safeHost(request.url);
-  if (code !== undefined && notSentCodes.has(code)) {
-    return new ProviderError({
-      kind: 'network',
-      provider: request.provider,
-      message: `Could not connect to ${request.provider} at ${host} (${code}). Check the network, proxy settings and the base URL.`,
-      retryable: true,
-      code,
-      cause: error,
-    });
-  }
-  if (request.paid) {
+  if (request.paid && facts.sent) {
     return new ProviderError({
       kind: 'unknownOutcome',
       provider: request.provider,
-      message: timedOut
+      message: facts.timedOut
         ? `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s; the request may still have been accepted (and charged).`
         : `The connection to ${request.provider} broke after the request was sent (${code ?? 'connection lost'}); it may still have been accepted (and charged).`,
       retryable: false,
@@ -186,17 +222,43 @@ export function classifyNetworkError(error: unknown, request: Pick<HttpRequest, 
       cause: error,
     });
   }
-  const kind: ProviderErrorKind = timedOut ? 'timeout' : 'network';
+  // Not sent (or not paid): a plain failure, safe to try again.
+  const notSent = request.paid ? ' The request was not sent, so nothing was charged.' : '';
+  if (facts.timedOut) {
+    return new ProviderError({
+      kind: 'timeout',
+      provider: request.provider,
+      message: `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s.${notSent}`,
+      retryable: true,
+      code,
+      cause: error,
+    });
+  }
+  const proxyRefusal = proxyRefusalStatus(error);
   return new ProviderError({
-    kind,
+    kind: 'network',
     provider: request.provider,
-    message: timedOut
-      ? `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s.`
-      : `The connection to ${request.provider} at ${host} failed (${code ?? 'network error'}).`,
+    message:
+      proxyRefusal !== undefined
+        ? `The proxy refused to connect to ${request.provider} at ${host} (HTTP ${proxyRefusal}).${notSent} Check the proxy settings (http.proxy, HTTPS_PROXY) and its credentials.`
+        : request.paid
+          ? `Could not reach ${request.provider} at ${host} (${code ?? 'network error'}).${notSent} Check the network, proxy settings and the base URL.`
+          : `The connection to ${request.provider} at ${host} failed (${code ?? 'network error'}).`,
     retryable: true,
     code,
     cause: error,
   });
+}
+
+/** undici's ProxyAgent reports a refused CONNECT only in words: "Proxy response (407) !== 200 when HTTP Tunneling". */
+function proxyRefusalStatus(error: unknown): number | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth++) {
+    const message = (current as { message?: unknown }).message;
+    const match = typeof message === 'string' ? /^Proxy response \((\d{3})\)/.exec(message) : null;
+    if (match) return Number(match[1]);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The HTTP-status half of error mapping; providers add the body's words. */

@@ -15,7 +15,7 @@ export function tierOfSize(size: WireSize): ResolutionTier {
 }
 
 /**
- * Modellix documents no interval for GPT models (providers.md §1.7): its CLI polls every 2 s, its
+ * Modellix documents no interval for GPT models (docs/providers.md §5.6): its CLI polls every 2 s, its
  * own gpt-image-2 end-to-end test every 5 s with a 15 min deadline. We wait 5 s, then poll every
  * 3 s; larger images take longer, so 2k and 4k poll less often and start later. The 100 req/min
  * per key limit allows this for a handful of parallel tasks.
@@ -28,7 +28,7 @@ export function modellixPollSchedule(size: WireSize): PollSchedule {
   return { firstPollMs: 5 * second, intervalMs: 3 * second, deadlineMs };
 }
 
-/** APIXO's own table (providers.md §3.6): first poll 30/60/120 s by tier, then every 10 s; 5 min, 6 min for 4k. */
+/** APIXO's own table (docs/providers.md §6.5): first poll 30/60/120 s by tier, then every 10 s; 5 min, 6 min for 4k. */
 export function apixoPollSchedule(size: WireSize): PollSchedule {
   const tier = tierOfSize(size);
   const firstPollMs = { '1k': 30 * second, '2k': 60 * second, '4k': 120 * second }[tier];

@@ -1,3 +1,6 @@
+import { ProviderError, isProviderError } from '../core/errors';
+import type { ImageProvider, PollOutcome } from './types';
+
 /**
  * Removes the API key from text a provider sent back. OpenAI's 401 echoes a masked key, but a
  * gateway might echo the real one (or the whole Authorization header), and provider words are
@@ -17,4 +20,67 @@ export function scrubSecretDeep(value: unknown, secret: string | undefined): unk
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, scrubSecretDeep(item, secret)]));
   }
   return value;
+}
+
+/**
+ * The provider layer's promise that no string a provider sent back carries the key on to the
+ * journal, a sidecar, a log, stderr or the webview: every error a provider throws or reports (a
+ * failed task), every warning and every status word passes scrubSecret with the key the provider
+ * reads. The clients already scrub what they parse (readJsonReply, mapErrorResponse); this is the one
+ * place that also covers what they quote from elsewhere (an error inside a 200 answer, a parameter
+ * name, a redirect's Location), whatever a provider adds later.
+ */
+export function scrubbingProvider(provider: ImageProvider, getApiKey: () => Promise<string>): ImageProvider {
+  const key = (): Promise<string | undefined> => getApiKey().catch(() => undefined);
+  const guarded = async <T>(work: () => Promise<T>, clean: (value: T, secret: string) => T): Promise<T> => {
+    let value: T;
+    try {
+      value = await work();
+    } catch (error) {
+      throw scrubError(error, await key());
+    }
+    const secret = await key();
+    return secret === undefined ? value : clean(value, secret);
+  };
+  const scrubbed: ImageProvider = {
+    ...provider,
+    submit: (request, signal, hooks) =>
+      guarded(
+        () => provider.submit(request, signal, hooks),
+        (outcome, secret) => ({ ...outcome, warnings: outcome.warnings.map((warning) => scrubSecret(warning, secret)) }),
+      ),
+  };
+  const { poll, prepareInputs, deleteUploads } = provider;
+  if (poll) scrubbed.poll = (task, signal) => guarded(() => poll.call(provider, task, signal), scrubPollOutcome);
+  if (prepareInputs) scrubbed.prepareInputs = (request, signal) => guarded(() => prepareInputs.call(provider, request, signal), (inputs) => inputs);
+  if (deleteUploads) scrubbed.deleteUploads = (uploads, signal) => guarded(() => deleteUploads.call(provider, uploads, signal), () => undefined);
+  return scrubbed;
+}
+
+function scrubPollOutcome(outcome: PollOutcome, secret: string): PollOutcome {
+  if (outcome.state === 'failed') return { state: 'failed', error: scrubError(outcome.error, secret) as ProviderError };
+  if (outcome.state === 'running' && outcome.providerState !== undefined) return { state: 'running', providerState: scrubSecret(outcome.providerState, secret) };
+  return outcome;
+}
+
+/** The same error with the key taken out of its message and code; untouched when neither holds it. */
+function scrubError(error: unknown, secret: string | undefined): unknown {
+  if (!(error instanceof Error) || secret === undefined) return error;
+  const message = scrubSecret(error.message, secret);
+  if (!isProviderError(error)) return message === error.message ? error : new Error(message);
+  const code = error.code === undefined ? undefined : scrubSecret(error.code, secret);
+  if (message === error.message && code === error.code) return error;
+  return new ProviderError({
+    kind: error.kind,
+    provider: error.provider,
+    status: error.status,
+    code,
+    requestId: error.requestId,
+    taskId: error.taskId,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    message,
+    // Not the original error: its message still holds the key.
+    cause: error.cause,
+  });
 }

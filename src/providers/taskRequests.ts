@@ -79,6 +79,8 @@ export async function postPaid(
     readonly contentType: string;
     readonly body: string | Uint8Array;
     readonly signal: AbortSignal;
+    /** The submit was handed whole to the connection (SubmitHooks.onSent). */
+    readonly onSent?: (() => void) | undefined;
   },
 ): Promise<JsonReply> {
   const { provider, operation } = request;
@@ -91,6 +93,7 @@ export async function postPaid(
     signal: request.signal,
     paid: true,
     provider,
+    onSent: request.onSent,
   });
   try {
     return await readJsonReply(response, apiKey);

@@ -96,6 +96,20 @@ export interface PollSchedule {
   readonly deadlineMs: number;
 }
 
+/** What the runner hears from a paid submit while it runs. */
+export interface SubmitHooks {
+  /**
+   * The paid request was handed whole to the connection (http.ts's "sent" signal): from now on it
+   * may be accepted and charged, so a cancel is no longer free. May be called once per attempt.
+   */
+  readonly onSent?: (() => void) | undefined;
+  /**
+   * The last attempt provably made nothing (a 429, or a connection that never left this machine)
+   * and the next one waits `delayMs`: nothing is in flight meanwhile, so a cancel is free again.
+   */
+  readonly onRetryWait?: ((delayMs: number) => void) | undefined;
+}
+
 /**
  * One back end. Options are required-but-undefinable in ResolvedRequest, after vercel/ai's image
  * model, so a provider cannot silently drop one: it sends it or reports a warning.
@@ -106,7 +120,7 @@ export interface ImageProvider {
    * The paid call. Throws ProviderError; a failure after the request may have reached the provider
    * (reset, timeout, ambiguous 5xx) has kind 'unknownOutcome' and must never be resent automatically.
    */
-  submit(request: ResolvedRequest, signal: AbortSignal): Promise<SubmitOutcome>;
+  submit(request: ResolvedRequest, signal: AbortSignal, hooks?: SubmitHooks): Promise<SubmitOutcome>;
   /** Async providers: turn local files into URLs the provider can fetch (Modellix's upload). */
   prepareInputs?(request: ResolvedRequest, signal: AbortSignal): Promise<PreparedInputs>;
   /** Async providers: one status read. GET, so the caller may retry it. */

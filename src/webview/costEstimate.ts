@@ -1,7 +1,7 @@
 /**
  * Cost shown *before* a run (pure; bundled into the webview). core/cost.ts prices a finished call
  * from its usage; this predicts one from the form. Only APIXO
- * publishes a per-image price (providers.md §3.9). OpenAI bills tokens; its per-image figures are
+ * publishes a per-image price (docs/providers.md §6.8). OpenAI bills tokens; its per-image figures are
  * third-party estimates (U-O4), so the estimate is derived from configurable token rates and
  * labelled "about". Gravitex and Modellix publish nothing (U-G2, U-M7): "unknown", never a guess.
  */

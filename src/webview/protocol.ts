@@ -116,7 +116,7 @@ export interface JobView {
   readonly requestId?: string | undefined;
   readonly prompt: string;
   readonly provider: ProviderId;
-  readonly phase: 'submitting' | 'uploading' | 'sent' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown' | 'cancelled';
+  readonly phase: 'submitting' | 'uploading' | 'polling' | 'downloading' | 'saving' | 'saved' | 'failed' | 'unknown' | 'cancelled';
   readonly taskIndex: number;
   readonly taskCount: number;
   readonly elapsedMs: number;

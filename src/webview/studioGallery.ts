@@ -161,8 +161,9 @@ export class StudioGallery {
         size: entry.job.request.size,
         quality: entry.job.request.quality,
         createdAt: entry.job.createdAt,
-        label: `Job ${entry.job.state}`,
-        state: entry.job.state,
+        // Shown as text: "needs attention" rather than the identifier.
+        label: `Job ${entry.job.state === 'needsAttention' ? 'needs attention' : entry.job.state}`,
+        state: entry.job.state === 'needsAttention' ? 'needs attention' : entry.job.state,
         error: entry.job.error?.message,
       };
     }

@@ -42,8 +42,8 @@ function createStudioServices(services: Services): StudioServices {
     defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
     outputFolders: () => allOutputTargets().map((target) => target.uri),
-    jobOutput: () => ({
-      dir: outputTargetWithoutAsking(lastEditor?.document.uri).uri.toString(),
+    jobOutput: async () => ({
+      dir: (await outputTargetWithoutAsking(lastEditor?.document.uri)).uri.toString(),
       template: services.settings.fileNameTemplate(),
     }),
     lastTextEditor: () => (lastEditor && !lastEditor.document.isClosed ? lastEditor : undefined),

@@ -51,9 +51,10 @@ export class StudioJobs {
         outputCompression: form.outputCompression,
         inputImages: await this.references.resolve(form.references),
       };
+      const output = await this.services.jobOutput();
       // Closed while the references were read: nothing was sent, and nothing is.
       if (this.disposed) return;
-      handle = this.services.owner.run({ request, output: this.services.jobOutput(), requestId });
+      handle = this.services.owner.run({ request, output, requestId });
     } catch (error) {
       this.post({ type: 'done', requestId, error: this.services.describeError(error) });
       return;

@@ -26,8 +26,8 @@ export interface StudioServices {
   tokenRates(): TokenRates;
   /** Output folders of the open workspace folders (URIs); history and thumbnails come from these. */
   outputFolders(): readonly vscode.Uri[];
-  /** Where a new job writes; throws an Error with a user-facing message when there is nowhere. */
-  jobOutput(): JobOutput;
+  /** Where a new job writes (checked on disk); rejects with a user-facing message when there is nowhere. */
+  jobOutput(): Promise<JobOutput>;
   /** Runs the Studio's jobs (one paid job per Generate request id) and keeps them when the panel closes. */
   readonly owner: JobOwner;
   /** The host's keep-or-stop question (a modal dialog); core's cancelJob decides what each answer means. */

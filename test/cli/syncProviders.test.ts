@@ -43,6 +43,18 @@ describe('gpt-image generate/edit with OpenAI and Gravitex (built CLI against th
     assert.equal((provenance.request as { prompt: string }).prompt, 'A lighthouse at dusk');
   });
 
+  it('a base64 image cut short is never saved: exit 1, the image named, no file, one paid request', async () => {
+    const box = sandbox();
+    openai.enqueue({ truncatedImage: true });
+    const result = await runCli(['generate', '--provider', 'openai', '--prompt', 'Cut short', '--base-url', openai.baseUrl], box);
+    assertNoKeyLeak(result);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /Image 1 arrived incomplete \(a PNG/);
+    assert.equal(result.stdout, '');
+    assert.deepEqual(imagesIn(join(box.cwd, 'images')), []);
+    assert.equal(openai.apiRequests().length, 1);
+  });
+
   it('honours --n in one request and never overwrites (a second run adds files)', async () => {
     const box = sandbox();
     const args = ['generate', '--provider', 'gravitex', '--prompt', 'Three paper boats', '--n', '3', '--out', 'art', '--base-url', gravitex.baseUrl, '--quiet'];

@@ -5,15 +5,17 @@ import type { FakeCdn } from './cdn';
 import { applyEnvelopeFault, parseJsonObject, withEcho } from './control';
 import type { EchoKnob, FaultStyle } from './control';
 import { resetConnection, sendJson } from './server';
+import { defaultTaskIdKnobs, submitAnswer, taskIdFor } from './taskIdAnswer';
+import type { TaskIdKnobs } from './taskIdAnswer';
 import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { TaskPlan } from './taskStore';
 
 /**
- * A fake APIXO (providers.md §3) on 127.0.0.1: POST /api/v1/generateTask/{model} and
+ * A fake APIXO (docs/providers.md §6) on 127.0.0.1: POST /api/v1/generateTask/{model} and
  * GET /api/v1/statusTask/{model}?taskId=…, with results on the separate CDN origin. A failed task
  * answers HTTP 200 / code 200 with state "failed", failCode and failMsg, as the real one does.
  */
-export interface ApixoKnobs extends TaskPlan, EchoKnob {
+export interface ApixoKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   /** The failCode a failed task reports. */
   failCode: string;
   /** Its failMsg; defaults to a text per code. */
@@ -22,6 +24,7 @@ export interface ApixoKnobs extends TaskPlan, EchoKnob {
 
 export const defaultApixoKnobs: ApixoKnobs = {
   ...defaultTaskPlan,
+  ...defaultTaskIdKnobs('taskId'),
   echoAuthorization: false,
   failCode: 'CONTENT_VIOLATION',
   failMsg: undefined,
@@ -67,18 +70,18 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
       envelope(response, 400, problem);
       return;
     }
-    const task = tasks.create(planFrom(knobs), { model, body: json, knobs: { ...knobs } });
+    const task = tasks.create(planFrom(knobs), { model, body: json, knobs: { ...knobs } }, taskIdFor(knobs));
     if (fault?.kind === 'reset') {
       resetConnection(response);
       return;
     }
-    sendJson(response, 200, { code: 200, message: 'success', data: fault?.kind === 'noTaskId' ? {} : { taskId: task.id } });
+    sendJson(response, 200, submitAnswer({ code: 200, message: 'success' }, {}, fault?.kind === 'noTaskId' ? undefined : task.id, knobs));
   }
 
   async function handleStatus(response: ServerResponse, model: string, taskId: string | null): Promise<void> {
     if ((await applyEnvelopeFault(faults, 'poll', response, faultStyle)) === 'answered') return;
     const task = taskId ? tasks.get(taskId) : undefined;
-    // The model in the path must match the submit's (providers.md §3.2).
+    // The model in the path must match the submit's (docs/providers.md §6.2).
     if (!task || task.detail.model !== model) {
       envelope(response, 404, 'Task not found');
       return;
@@ -121,7 +124,7 @@ function envelope(response: ServerResponse, status: number, message: string): vo
   sendJson(response, status, errorBody(status, withEcho(response, status, message)));
 }
 
-/** The documented body (providers.md §3.3); returns what is wrong, or undefined. */
+/** The documented body (docs/providers.md §6.3); returns what is wrong, or undefined. */
 export function checkApixoBody(body: Record<string, unknown>): string | undefined {
   const extra = Object.keys(body).filter((key) => !['request_type', 'callback_url', 'provider', 'input'].includes(key));
   if (extra.length > 0) return `Invalid parameter: ${extra.join(', ')}`;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultQueue, apiRequests, handleControl } from './control';
 import type { FakeFault } from './control';
@@ -14,8 +14,11 @@ export interface FakeCdn {
   readonly origin: string;
   readonly server: LoopbackServer;
   readonly faults: FaultQueue;
-  /** Stores bytes and returns their URL on this origin. */
-  put(bytes: Uint8Array, options?: { readonly extension?: string; readonly contentType?: string }): string;
+  /**
+   * Stores bytes and returns their URL on this origin. `signed`: the URL carries an S3-style
+   * presigned query (X-Amz-Credential, X-Amz-Signature, …) and is refused with 403 without it.
+   */
+  put(bytes: Uint8Array, options?: { readonly extension?: string; readonly contentType?: string; readonly signed?: boolean }): string;
   /** A URL on this origin that answers 302 `hops` times before reaching `url` (which must be on this origin). */
   redirectTo(url: string, hops?: number): string;
   /** Whether any request (control routes aside) carried an Authorization header. */
@@ -30,6 +33,21 @@ export interface FakeCdn {
 interface StoredFile {
   readonly bytes: Uint8Array;
   readonly contentType: string;
+  /** The X-Amz-Signature a GET must carry, for signed files. */
+  readonly signature?: string;
+}
+
+/** The query of a presigned S3 GET, as AWS SDKs write it (the credential and signature are fake). */
+function presignedQuery(signature: string): string {
+  const query = new URLSearchParams({
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': 'AKIAFAKEFAKEFAKE0000/20260101/us-east-1/s3/aws4_request',
+    'X-Amz-Date': '20260101T000000Z',
+    'X-Amz-Expires': '86400',
+    'X-Amz-SignedHeaders': 'host',
+    'X-Amz-Signature': signature,
+  });
+  return query.toString();
 }
 
 const typesByExtension: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
@@ -42,7 +60,8 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
   const handler = async (request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> => {
     const hooks = { faults, requests, setKnobs: () => undefined, reset: () => reset() };
     if (handleControl(request, body, response, hooks)) return;
-    const path = new URL(request.url ?? '/', 'http://cdn').pathname;
+    const requested = new URL(request.url ?? '/', 'http://cdn');
+    const path = requested.pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       sendJson(response, 405, { error: 'method not allowed' });
       return;
@@ -64,6 +83,11 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
       sendJson(response, 404, { error: 'NoSuchKey' });
       return;
     }
+    if (stored.signature !== undefined && requested.searchParams.get('X-Amz-Signature') !== stored.signature) {
+      sendJson(response, 403, { error: 'AccessDenied', message: 'Request has expired or its signature does not match' });
+      return;
+    }
+    if ((fault?.kind === 'closeMidBody' || fault?.kind === 'truncatedFile') && request.method === 'GET') return sendShortBody(fault, Buffer.from(stored.bytes), stored.contentType, response);
     response.writeHead(200, { 'content-type': stored.contentType, 'content-length': stored.bytes.byteLength, 'cache-control': 'max-age=86400' });
     if ((fault?.kind === 'resetMidBody' || fault?.kind === 'stallMidBody') && request.method === 'GET') return sendBrokenBody(fault, Buffer.from(stored.bytes), response);
     response.end(request.method === 'HEAD' ? undefined : Buffer.from(stored.bytes));
@@ -84,8 +108,9 @@ export async function startFakeCdn(options: { readonly port?: number } = {}): Pr
     put(bytes, fileOptions = {}) {
       const extension = fileOptions.extension ?? 'png';
       const path = `/files/${randomUUID()}.${extension}`;
-      files.set(path, { bytes, contentType: fileOptions.contentType ?? typesByExtension[extension] ?? 'application/octet-stream' });
-      return `${origin}${path}`;
+      const signature = fileOptions.signed ? randomBytes(32).toString('hex') : undefined;
+      files.set(path, { bytes, contentType: fileOptions.contentType ?? typesByExtension[extension] ?? 'application/octet-stream', signature });
+      return `${origin}${path}${signature === undefined ? '' : `?${presignedQuery(signature)}`}`;
     },
     redirectTo(url, hops = 1) {
       const target = new URL(url);
@@ -114,6 +139,23 @@ async function sendBrokenBody(fault: FakeFault, bytes: Buffer, response: ServerR
     }
   });
   if (!response.destroyed) response.end(bytes.subarray(half.byteLength));
+}
+
+/**
+ * Half the file as a 200 that HTTP considers whole: close-delimited (no Content-Length, written on the
+ * raw socket, since Node would otherwise chunk it) or with a Content-Length that matches the half.
+ */
+function sendShortBody(fault: FakeFault, bytes: Buffer, contentType: string, response: ServerResponse): void {
+  const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
+  if (fault.kind === 'truncatedFile') {
+    response.writeHead(200, { 'content-type': contentType, 'content-length': half.byteLength });
+    response.end(half);
+    return;
+  }
+  const socket = response.socket;
+  if (!socket) return;
+  socket.write(`HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\nconnection: close\r\n\r\n`);
+  socket.end(half);
 }
 
 function answerFault(fault: FakeFault, response: ServerResponse): boolean {

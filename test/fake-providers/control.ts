@@ -21,9 +21,13 @@ export interface FakeFault {
    * - noTaskId: a submit accepted (task created) but answered without a task id;
    * - notImage: the CDN serves an HTML page instead of the image;
    * - resetMidBody: the CDN starts the file (200, full Content-Length), then drops the connection halfway;
-   * - stallMidBody: the CDN starts the file, then sends nothing more for `stallMs` (default: until the client leaves).
+   * - stallMidBody: the CDN starts the file, then sends nothing more for `stallMs` (default: until the client leaves);
+   * - closeMidBody: the CDN answers without Content-Length (a close-delimited body), sends half the file and closes:
+   *   to HTTP that is a whole answer, only the image's own end shows it is short;
+   * - truncatedFile: the CDN serves the first half of the file as if it were all of it (Content-Length of the half);
+   * - delay: answer as usual, after `delayMs` (a slow submit).
    */
-  readonly kind: 'status' | 'envelope' | 'reset' | 'resetBefore' | 'noTaskId' | 'notImage' | 'resetMidBody' | 'stallMidBody';
+  readonly kind: 'status' | 'envelope' | 'reset' | 'resetBefore' | 'noTaskId' | 'notImage' | 'resetMidBody' | 'stallMidBody' | 'closeMidBody' | 'truncatedFile' | 'delay';
   /** stallMidBody: how long the rest of the file is held back. */
   readonly stallMs?: number;
   readonly status?: number;

@@ -8,16 +8,18 @@ import type { EchoKnob, FaultStyle } from './control';
 import { boundaryOf, parseMultipart } from './multipartParser';
 import type { ParsedPart } from './multipartParser';
 import { resetConnection, sendJson } from './server';
+import { defaultTaskIdKnobs, submitAnswer, taskIdFor } from './taskIdAnswer';
+import type { TaskIdKnobs } from './taskIdAnswer';
 import { defaultTaskPlan, planFrom, resultUrlsFor } from './taskStore';
 import type { FakeTask, TaskPlan } from './taskStore';
 
 /**
- * A fake Modellix (providers.md §1) on 127.0.0.1: submit under /api/v1/openai/<model>[/async],
+ * A fake Modellix (docs/providers.md §5) on 127.0.0.1: submit under /api/v1/openai/<model>[/async],
  * poll /api/v1/tasks/{id}, upload /api/v1/media/files, delete /api/v1/media/files/{id}. Results
  * and uploads live on the separate CDN origin. It is strict where the docs are: unknown body
  * fields, sizes off the preset list and non-URL images are refused with 400.
  */
-export interface ModellixKnobs extends TaskPlan, EchoKnob {
+export interface ModellixKnobs extends TaskPlan, EchoKnob, TaskIdKnobs {
   /** 'notFound' makes the documented `/async` path answer 404 (exercises the U-M1 fallback). */
   asyncPath: 'ok' | 'notFound';
   plainPath: 'ok' | 'notFound';
@@ -25,24 +27,31 @@ export interface ModellixKnobs extends TaskPlan, EchoKnob {
   successStatus: string;
   /** The word a failed task reports (failed, error, canceled, cancelled). */
   failedStatus: string;
+  /** When set, the word a task still running reports instead of pending/processing (any text: hostile strings). */
+  runningStatus: string | undefined;
   /** Extra fields merged into a failed task's `data` (e.g. { error: { message: '...' } }). */
   failure: Record<string, unknown>;
   /** Where resources sit: data.result.resources of {url} (documented), data.resources, or plain strings. */
   resourceShape: 'result' | 'flat' | 'strings';
   /** Optional data.result_expires_at value to report. */
   resultExpiresAt: unknown;
+  /** Uploaded files get presigned CDN URLs (the CDN refuses them without the signature). */
+  signedUploads: boolean;
 }
 
 export const defaultModellixKnobs: ModellixKnobs = {
   ...defaultTaskPlan,
+  ...defaultTaskIdKnobs('task_id'),
   echoAuthorization: false,
   asyncPath: 'ok',
   plainPath: 'ok',
   successStatus: 'success',
   failedStatus: 'failed',
+  runningStatus: undefined,
   failure: { error: { message: 'Generation failed: the model could not produce an image' } },
   resourceShape: 'result',
   resultExpiresAt: undefined,
+  signedUploads: false,
 };
 
 export interface ModellixTaskDetail {
@@ -84,14 +93,13 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
       envelope(response, 400, `Bad Request: ${problem}`);
       return;
     }
-    const task = tasks.create(planFrom(knobs), { modelPath, body: json, knobs: { ...knobs } });
+    const task = tasks.create(planFrom(knobs), { modelPath, body: json, knobs: { ...knobs } }, taskIdFor(knobs));
     if (fault?.kind === 'reset') {
       resetConnection(response);
       return;
     }
     const data: Record<string, unknown> = { status: 'pending', model_id: modelPath };
-    if (fault?.kind !== 'noTaskId') data.task_id = task.id;
-    sendJson(response, 200, { code: 0, message: 'success', data });
+    sendJson(response, 200, submitAnswer({ code: 0, message: 'success' }, data, fault?.kind === 'noTaskId' ? undefined : task.id, knobs));
   }
 
   async function handlePoll(response: ServerResponse, taskId: string): Promise<void> {
@@ -114,7 +122,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     } else if (phase === 'failed') {
       Object.assign(data, task.detail.knobs.failure, { status: task.detail.knobs.failedStatus });
     } else {
-      data.status = phase;
+      data.status = task.detail.knobs.runningStatus ?? phase;
     }
     sendJson(response, 200, { code: 0, message: 'success', data });
   }
@@ -146,7 +154,7 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
     }
     const fileId = `file-${randomBytes(6).toString('hex')}`;
     const extension = type === 'image/jpeg' ? 'jpg' : type.replace('image/', '');
-    const url = cdn.put(Buffer.from(file.data), { extension });
+    const url = cdn.put(Buffer.from(file.data), { extension, signed: knobs.signedUploads });
     uploads.set(fileId, { bytes: Buffer.from(file.data), fileName: file.fileName, contentType: file.contentType, url, deleted: false });
     if (fault?.kind === 'reset') {
       resetConnection(response);
@@ -198,7 +206,7 @@ function envelope(response: ServerResponse, status: number, message: string): vo
   sendJson(response, status, errorBody(status, withEcho(response, status, message)));
 }
 
-/** The documented request schema (providers.md §1.3); returns what is wrong, or undefined. */
+/** The documented request schema (docs/providers.md §5.3); returns what is wrong, or undefined. */
 export function checkSubmitBody(modelPath: string, body: Record<string, unknown>): string | undefined {
   const allowed = allowedFields[modelPath] ?? [];
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));

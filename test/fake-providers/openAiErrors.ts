@@ -1,4 +1,4 @@
-/** Error bodies and usage figures the OpenAI/Gravitex fake sends, modelled on providers.md §2.5 and §4.7. */
+/** Error bodies and usage figures the OpenAI/Gravitex fake sends, modelled on docs/providers.md §3.5 and §4.4. */
 export interface FakeErrorObject {
   message: string;
   type: string;

@@ -14,8 +14,11 @@ import { errorBody, generationUsage } from './openAiErrors';
  * - `{malformed:true}`: 200 with a body that is not valid JSON;
  * - `{reset:true}`: reads the request, then drops the connection without answering;
  * - `{resetMidBody:true}`: starts a 200 answer, then drops the connection halfway through it;
+ * - `{truncatedImage:true}`: a well-formed 200 whose image `index` (default 0) is the base64 of only
+ *   the first half of its PNG (a gateway that cut the string);
  * - `{delayMs}`: waits, then answers normally;
- * - `{redirect:url}`: 307 to that URL.
+ * - `{redirect:url}`: 307 to that URL;
+ * - `{garbageAt:i}`: answers normally, but image `i` (0-based) of the answer is base64 of bytes that are no image.
  */
 export type FakeOpenAiFault =
   | {
@@ -32,8 +35,10 @@ export type FakeOpenAiFault =
   | { readonly malformed: true }
   | { readonly reset: true }
   | { readonly resetMidBody: true }
+  | { readonly truncatedImage: true; readonly index?: number }
   | { readonly delayMs: number }
-  | { readonly redirect: string };
+  | { readonly redirect: string }
+  | { readonly garbageAt: number };
 
 export type FakeOpenAiFlavour = 'openai' | 'gravitex';
 
@@ -42,6 +47,8 @@ export interface FakeOpenAiOptions {
   readonly flavour?: FakeOpenAiFlavour;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Another loopback address to listen on (default 127.0.0.1). */
+  readonly host?: string;
   /** Only `Bearer <expectedKey>` is accepted; by default any non-empty key starting with "sk-". */
   readonly expectedKey?: string;
   /** Draw images at the requested size; by default at a quarter of it (the response still reports the requested size). */
@@ -127,7 +134,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     const requestIndex = apiCount++;
     if (knobs.latencyMs) await waitUnlessClosed(knobs.latencyMs, response);
     await answer(request, body, response, requestIndex);
-  }, options.port ?? 0);
+  }, options.port ?? 0, options.host);
 
   function control(request: IncomingMessage, path: string, body: Buffer, response: ServerResponse): void {
     if (path === '/__requests' && request.method === 'GET') {
@@ -190,6 +197,17 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return sendJson(response, 200, `{"created":1777000000,"data":[{"b64_json":"iVBORw0KGgo="}`, { 'x-request-id': requestId() });
     }
     const images = makeImages(call, requestIndex);
+    if (fault && 'garbageAt' in fault && fault.garbageAt < images.length) {
+      const garbage = Buffer.from('this is not an image, whatever the base64 says');
+      images[fault.garbageAt] = garbage;
+      const entry = served.findIndex((image) => image.requestIndex === requestIndex) + fault.garbageAt;
+      served[entry] = { requestIndex, bytes: garbage };
+    }
+    if (fault && 'truncatedImage' in fault) {
+      const index = fault.index ?? 0;
+      const whole = images[index];
+      if (whole) images[index] = whole.subarray(0, Math.floor(whole.length / 2));
+    }
     writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
   }
 
@@ -249,7 +267,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     };
   }
 
-  /** The documented refusals a client must avoid (providers.md §4.3, §4.4). */
+  /** The documented refusals a client must avoid (docs/providers.md §3.2, §3.3). */
   function checkCall(response: ServerResponse, call: CallFields): ParsedCall | undefined {
     const refuse = (message: string, param: string, code = 'invalid_value'): undefined => {
       sendError(response, 400, { message, type: 'invalid_request_error', param, code });

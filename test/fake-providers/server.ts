@@ -19,7 +19,7 @@ export type FakeHandler = (
 ) => void | Promise<void>;
 
 export interface LoopbackServer {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (or the loopback host asked for) */
   readonly origin: string;
   readonly port: number;
   readonly requests: RecordedRequest[];
@@ -28,9 +28,11 @@ export interface LoopbackServer {
 
 /**
  * An HTTP server on 127.0.0.1 only (nothing in a test may leave loopback) that records every
- * request with its full body before handing it to `handler`.
+ * request with its full body before handing it to `handler`. `host` may pick another loopback
+ * address (127.0.0.5: proxy bypass for all of 127.0.0.0/8), never anything else.
  */
-export async function startLoopbackServer(handler: FakeHandler, port = 0): Promise<LoopbackServer> {
+export async function startLoopbackServer(handler: FakeHandler, port = 0, host = '127.0.0.1'): Promise<LoopbackServer> {
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`${host} is not a loopback address.`);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
@@ -48,10 +50,10 @@ export async function startLoopbackServer(handler: FakeHandler, port = 0): Promi
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${address.port}`,
+    origin: `http://${host}:${address.port}`,
     port: address.port,
     requests,
     close: () =>

@@ -15,6 +15,8 @@ export interface TaskPlan {
   readonly imagesPerTask: number;
   /** Serve results through a redirect on the CDN (one hop). */
   readonly redirectResults: boolean;
+  /** Result links carry an S3-style signature query that the CDN requires (403 without it). */
+  readonly signedResults: boolean;
 }
 
 /** How tasks behave unless a test says otherwise: two "not done yet" reads, then one image. */
@@ -25,12 +27,13 @@ export const defaultTaskPlan: TaskPlan = {
   outcome: 'success',
   imagesPerTask: 1,
   redirectResults: false,
+  signedResults: false,
 };
 
 /** The task-plan part of a fake's knobs, copied when a task is created (later knob changes do not reach it). */
 export function planFrom(knobs: TaskPlan): TaskPlan {
-  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults } = knobs;
-  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults };
+  const { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults, signedResults } = knobs;
+  return { completeAfterPolls, completeAfterMs, hold, outcome, imagesPerTask, redirectResults, signedResults };
 }
 
 export type TaskPhase = 'pending' | 'processing' | 'success' | 'failed';
@@ -52,9 +55,10 @@ export class FakeTaskStore<Detail> {
 
   constructor(private readonly prefix: string) {}
 
-  create(plan: TaskPlan, detail: Detail): FakeTask<Detail> {
+  /** `id` overrides the provider-style random id (numeric ids, for the clients that must read them). */
+  create(plan: TaskPlan, detail: Detail, id?: string): FakeTask<Detail> {
     const task: FakeTask<Detail> = {
-      id: `${this.prefix}${randomBytes(8).toString('hex')}`,
+      id: id ?? `${this.prefix}${randomBytes(8).toString('hex')}`,
       createdAt: Date.now(),
       plan,
       detail,
@@ -113,7 +117,7 @@ export function resultUrlsFor<Detail>(task: FakeTask<Detail>, cdn: FakeCdn, widt
   const urls: string[] = [];
   for (let index = 0; index < task.plan.imagesPerTask; index++) {
     const png = makePng({ width: Math.max(8, Math.round(width / 8)), height: Math.max(8, Math.round(height / 8)), seed: seedOf(task.id) + index });
-    const url = cdn.put(png, { extension: 'png' });
+    const url = cdn.put(png, { extension: 'png', signed: task.plan.signedResults });
     urls.push(task.plan.redirectResults ? cdn.redirectTo(url) : url);
   }
   task.resultUrls = urls;

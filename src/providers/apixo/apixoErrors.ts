@@ -5,10 +5,10 @@ import { clip, isDefiniteRejection, statusError, unprovenRejectionError } from '
 
 export const apixoLabel = 'APIXO';
 
-/** Balance problems sometimes arrive as a 400 ("Insufficient credits", providers.md §3.4). */
+/** Balance problems sometimes arrive as a 400 ("Insufficient credits", docs/providers.md §6.4). */
 const balanceWords = /insufficient|credit|balance|quota/i;
 
-/** One sentence per status (providers.md §3.7), with APIXO's message when it sent one. */
+/** One sentence per status (docs/providers.md §6.6), with APIXO's message when it sent one. */
 export function apixoStatusMessage(status: number, detail: string | undefined, operation: 'submit' | 'poll', taskId?: string): string {
   const noun = operation === 'submit' ? 'image request' : 'task status request';
   const said = detail ? ` (${clip(detail)})` : '';
@@ -68,7 +68,7 @@ export function apixoPollError(options: {
   });
 }
 
-/** What each documented failCode means for the user (providers.md §3.7), one actionable sentence each. */
+/** What each documented failCode means for the user (docs/providers.md §6.6), one actionable sentence each. */
 const failures: Readonly<Record<string, { kind: ProviderErrorKind; sentence: string }>> = {
   CONTENT_VIOLATION: {
     kind: 'contentPolicy',

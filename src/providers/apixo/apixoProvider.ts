@@ -1,23 +1,22 @@
 import { localFileRefusal } from '../../core/capabilities';
 import { ProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { apixoPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { apixoLabel, apixoSubmitError } from './apixoErrors';
-import { apixoSubmitDataSchema } from './apixoSchemas';
 import { pollApixoTask } from './apixoTask';
 
 /**
- * APIXO (providers.md §3): one paid task per image, polled until its state is final. It has no
- * upload API (§3.10), so edits take public https URLs only; a local file is refused before sending.
+ * APIXO (docs/providers.md §6): one paid task per image, polled until its state is final. It has no
+ * upload API (§6.7), so edits take public https URLs only; a local file is refused before sending.
  */
 export function createApixoProvider(context: ProviderContext): ImageProvider {
   return {
     id: 'apixo',
-    submit: (request, signal) => submitApixo(context, request, signal),
+    submit: (request, signal, hooks) => submitApixo(context, request, signal, hooks?.onSent),
     poll: (task, signal) => pollApixoTask(context, task.taskId, task.request.model, signal),
     pollSchedule: (request) => apixoPollSchedule(request.size),
   };
@@ -52,10 +51,10 @@ export function buildApixoSubmit(request: ResolvedRequest): { body: Record<strin
   return { body: { request_type: 'async', input }, warnings };
 }
 
-async function submitApixo(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal): Promise<SubmitOutcome> {
+async function submitApixo(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal, onSent: (() => void) | undefined): Promise<SubmitOutcome> {
   const { body, warnings } = buildApixoSubmit(request);
   const url = `${context.baseUrl}/generateTask/${encodeURIComponent(request.model)}`;
-  const reply = await postPaid(context, { provider: apixoLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal });
+  const reply = await postPaid(context, { provider: apixoLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal, onSent });
   const taskId = taskIdFrom(reply);
   context.log.info(`APIXO: task ${taskId} submitted (${String((body.input as Record<string, unknown>).resolution)})`);
   return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
@@ -66,8 +65,8 @@ function taskIdFrom(reply: JsonReply): string {
   if (!isSuccessStatus(envelope.status)) {
     throw apixoSubmitError({ status: envelope.status, detail: envelope.message, requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
-  const data = apixoSubmitDataSchema.safeParse(envelope.data);
-  const taskId = data.success ? nonEmptyString(data.data.taskId) ?? nonEmptyString(data.data.task_id) : undefined;
+  // Documented: data.taskId (docs/providers.md §6.4); task_id and id as the Modellix clients read them, in case.
+  const taskId = taskIdIn(envelope.data, ['taskId', 'task_id', 'id']);
   if (taskId === undefined) throw missingTaskIdError(apixoLabel, reply);
   return taskId;
 }

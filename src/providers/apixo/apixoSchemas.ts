@@ -2,13 +2,8 @@ import { z } from 'zod';
 
 /**
  * The `data` of APIXO's JSON envelope (read in ../asyncTask.ts), parsed only as far as we read it
- * (providers.md §3.4, §3.5). A failed task still arrives with HTTP 200 and code 200 (U-A7).
+ * (docs/providers.md §6.4). A failed task still arrives with HTTP 200 and code 200 (U-A7).
  */
-export const apixoSubmitDataSchema = z.object({
-  taskId: z.unknown().optional(),
-  task_id: z.unknown().optional(),
-});
-
 export const apixoStatusSchema = z.object({
   taskId: z.string().nullish(),
   state: z.string().nullish(),

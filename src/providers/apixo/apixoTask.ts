@@ -36,7 +36,7 @@ export function interpretApixoStatus(status: ApixoStatus, taskId: string): PollO
     const urls = resultUrls(status.resultJson);
     if (urls === undefined) return { state: 'failed', error: invalid(`APIXO says task ${taskId} succeeded but its resultJson is unreadable.`, taskId) };
     if (urls.length === 0) return { state: 'failed', error: invalid(`APIXO says task ${taskId} succeeded but lists no result image.`, taskId) };
-    // Result URLs live 24 hours (providers.md §3.5), counted from completion.
+    // Result URLs live 24 hours (docs/providers.md §6.4), counted from completion.
     const completed = status.completeTime ?? undefined;
     return { state: 'succeeded', resultUrls: urls, expiresAt: completed !== undefined ? completed + 24 * 3600_000 : undefined };
   }

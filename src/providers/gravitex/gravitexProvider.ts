@@ -3,7 +3,7 @@ import { gravitexFlavour } from '../openAiCompatible/flavour';
 import type { ImageProvider, ProviderContext } from '../types';
 
 /**
- * Gravitex (providers.md §2): an OpenAI-compatible relay. Same paths and shapes as OpenAI; it strips
+ * Gravitex (docs/providers.md §4): an OpenAI-compatible relay. Same paths and shapes as OpenAI; it strips
  * background/output options for GPT image models, may prefix base64 with `data:` and sends empty
  * `url`/`revised_prompt` fields, all handled by the shared client.
  */

@@ -16,7 +16,7 @@ const nouns: Readonly<Record<ModellixOperation, string>> = {
 
 /**
  * One sentence per status (HTTP, or the envelope `code` that mirrors it: U-M9), with Modellix's
- * own "<Category>: <detail>" message when it sent one (providers.md §1.8).
+ * own "<Category>: <detail>" message when it sent one (docs/providers.md §5.7).
  */
 export function modellixStatusMessage(status: number, detail: string | undefined, operation: ModellixOperation, taskId?: string): string {
   const noun = nouns[operation];

@@ -1,12 +1,11 @@
 import { ProviderError } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
-import { envelopeOf, isSuccessStatus, missingTaskIdError, nonEmptyString } from '../asyncTask';
+import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../asyncTask';
 import type { JsonReply } from '../asyncTask';
 import { modellixPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
 import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
 import { modellixLabel, modellixPaidError } from './modellixErrors';
-import { modellixSubmitDataSchema } from './modellixSchemas';
 import { pollModellixTask } from './modellixTask';
 import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 
@@ -18,13 +17,13 @@ import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';
 const plainPathWorksAt = new Map<string, boolean>();
 
 /**
- * Modellix (providers.md §1): submit a paid task, poll it, download the CDN URLs. Local input
- * images are uploaded first (§1.5) and deleted once the task has ended.
+ * Modellix (docs/providers.md §5): submit a paid task, poll it, download the CDN URLs. Local input
+ * images are uploaded first (§5.4) and deleted once the task has ended.
  */
 export function createModellixProvider(context: ProviderContext): ImageProvider {
   return {
     id: 'modellix',
-    submit: (request, signal) => submitModellix(context, request, signal),
+    submit: (request, signal, hooks) => submitModellix(context, request, signal, hooks?.onSent),
     prepareInputs: (request, signal) => uploadLocalInputs(context, request, signal),
     poll: (task, signal) => pollModellixTask(context, task.taskId, signal),
     pollSchedule: (request) => modellixPollSchedule(request.size),
@@ -51,7 +50,7 @@ export function buildModellixSubmit(request: ResolvedRequest): {
   const edit = images.length > 0;
   let quality = request.quality;
   if (quality === undefined || quality === 'auto') {
-    // Modellix's own default is `low`, a surprise for anyone used to OpenAI (providers.md §6.2).
+    // Modellix's own default is `low`, a surprise for anyone used to OpenAI (docs/providers.md §2.6).
     if (quality === 'auto') warnings.push('Modellix has no "auto" quality; using "medium".');
     quality = 'medium';
   }
@@ -71,18 +70,19 @@ async function submitModellix(
   context: ProviderContext,
   request: ResolvedRequest,
   signal: AbortSignal,
+  onSent: (() => void) | undefined,
 ): Promise<SubmitOutcome> {
   const { modelPath, body, warnings } = buildModellixSubmit(request);
   const asyncUrl = `${context.baseUrl}/${modelPath}/async`;
   const plainUrl = `${context.baseUrl}/${modelPath}`;
   const plainPathWorks = (): boolean => plainPathWorksAt.get(context.baseUrl) ?? false;
   const firstUrl = plainPathWorks() ? plainUrl : asyncUrl;
-  let reply = await postTask(context, firstUrl, body, signal);
+  let reply = await postTask(context, firstUrl, body, signal, onSent);
   if (isNotFound(reply)) {
     // A 404 proves the task was not created, so trying the other documented path once is safe (U-M1).
     const otherUrl = firstUrl === asyncUrl ? plainUrl : asyncUrl;
     context.log.info(`Modellix: ${firstUrl === asyncUrl ? '/async' : 'the plain path'} answered 404; trying ${otherUrl}`);
-    reply = await postTask(context, otherUrl, body, signal);
+    reply = await postTask(context, otherUrl, body, signal, onSent);
     if (!isNotFound(reply)) plainPathWorksAt.set(context.baseUrl, otherUrl === plainUrl);
   }
   const images = body.images;
@@ -90,15 +90,15 @@ async function submitModellix(
     // U-M2: the 1.5-edit example sends {image_url} objects; a 400 is definite, so one retry is safe.
     context.log.info('Modellix: the edit was refused with images as strings; retrying once with {image_url} objects');
     const objects = { ...body, images: images.map((url: unknown) => ({ image_url: url })) };
-    reply = await postTask(context, plainPathWorks() ? plainUrl : asyncUrl, objects, signal);
+    reply = await postTask(context, plainPathWorks() ? plainUrl : asyncUrl, objects, signal, onSent);
   }
   const taskId = taskIdFrom(reply);
   context.log.info(`Modellix: task ${taskId} submitted (${String(body.size)}, ${String(body.quality)})`);
   return { kind: 'task', taskId, warnings, response: { requestId: reply.requestId, model: request.model } };
 }
 
-function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<JsonReply> {
-  return postPaid(context, { provider: modellixLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal });
+function postTask(context: ProviderContext, url: string, body: Record<string, unknown>, signal: AbortSignal, onSent: (() => void) | undefined): Promise<JsonReply> {
+  return postPaid(context, { provider: modellixLabel, operation: 'submit', url, contentType: 'application/json', body: JSON.stringify(body), signal, onSent });
 }
 
 function isNotFound(reply: JsonReply): boolean {
@@ -115,8 +115,8 @@ function taskIdFrom(reply: JsonReply): string {
   if (!isSuccessStatus(envelope.status)) {
     throw modellixPaidError({ status: envelope.status, detail: envelope.message, operation: 'submit', requestId: reply.requestId, fromEnvelope: envelope.fromEnvelope });
   }
-  const data = modellixSubmitDataSchema.safeParse(envelope.data);
-  const taskId = data.success ? nonEmptyString(data.data.task_id) : undefined;
+  // Documented: data.task_id (docs/providers.md §5.5); Modellix's own DSH client also reads taskId and id.
+  const taskId = taskIdIn(envelope.data, ['task_id', 'taskId', 'id']);
   if (taskId === undefined) throw missingTaskIdError(modellixLabel, reply);
   return taskId;
 }

@@ -2,14 +2,9 @@ import { z } from 'zod';
 
 /**
  * The `data` of Modellix's JSON envelope (read in ../asyncTask.ts), parsed only as far as we read
- * it (providers.md §1.4–1.6). Everything is nullish: the official clients tolerate several
+ * it (docs/providers.md §5.4, §5.5). Everything is nullish: the official clients tolerate several
  * variants (U-M8), and so do we.
  */
-
-export const modellixSubmitDataSchema = z.object({
-  task_id: z.unknown().optional(),
-  status: z.string().nullish(),
-});
 
 /** The upload answer; the DSH client also accepts the fields at the top level. */
 export const modellixUploadSchema = z.object({

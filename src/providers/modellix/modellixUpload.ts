@@ -13,7 +13,7 @@ const deleteTimeoutMs = 15_000;
 
 /**
  * Modellix takes input images as https URLs only, so each local file is uploaded first
- * (POST /media/files, providers.md §1.5); URLs the user gave pass through as they are.
+ * (POST /media/files, docs/providers.md §5.4); URLs the user gave pass through as they are.
  * If one upload fails, the ones before it are deleted again.
  */
 export async function uploadLocalInputs(context: ProviderContext, request: ResolvedRequest, signal: AbortSignal): Promise<PreparedInputs> {

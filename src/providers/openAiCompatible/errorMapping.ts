@@ -122,7 +122,7 @@ export function mapErrorResponse(
   }
   if (status >= 500 || status === 408 || status === 409 || status === 425) {
     // Only a 429 (or a 4xx that names the problem) proves nothing was made: a relay's 500 or 502 may
-    // come after the upstream generated and charged (providers.md §6.3), so it is never resent.
+    // come after the upstream generated and charged (docs/providers.md §2.2), so it is never resent.
     const reason = reasons[status] ?? (status >= 500 ? 'server error' : 'no result');
     return new ProviderError({
       ...base,

@@ -55,20 +55,22 @@ function prepare(context: ProviderContext, flavour: OpenAiCompatibleFlavour, req
 export function createOpenAiCompatibleProvider(context: ProviderContext, flavour: OpenAiCompatibleFlavour): ImageProvider {
   return {
     id: flavour.id,
-    async submit(request, signal) {
+    async submit(request, signal, hooks) {
       const call = prepare(context, flavour, request);
       const started = context.now();
-      const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal), {
+      const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal, hooks?.onSent), {
         retries: submitRetries,
         signal,
         // A 429 is a definite rejection (nothing made, nothing charged) and a refused connection
         // never left the machine; 5xx/408/409/425 and a reset or timeout after sending are
         // 'unknownOutcome', which is not retryable and therefore never resent.
         shouldRetry: (error) => isProviderError(error) && error.retryable && retriedKinds.has(error.kind),
-        onRetry: (error, attempt, delayMs) =>
+        onRetry: (error, attempt, delayMs) => {
           context.log.warn(
             `${flavour.label}: ${error instanceof Error ? error.message : String(error)} Retrying in ${delayMs} ms (attempt ${attempt + 1} of ${submitRetries + 1}).`,
-          ),
+          );
+          hooks?.onRetryWait?.(delayMs);
+        },
       });
       context.log.info(`${flavour.label}: ${outcome.images.length} image(s) in ${context.now() - started} ms.`);
       return outcome;
@@ -83,6 +85,7 @@ async function attemptOnce(
   call: PreparedCall,
   attempt: number,
   signal: AbortSignal,
+  onSent: (() => void) | undefined,
 ): Promise<ImagesOutcome> {
   const apiKey = await context.getApiKey();
   const headers = {
@@ -101,6 +104,7 @@ async function attemptOnce(
     signal,
     paid: true,
     provider: flavour.label,
+    onSent,
   });
   const requestId = response.headers['x-request-id'] || undefined;
   if (response.status >= 300 && response.status < 400) {

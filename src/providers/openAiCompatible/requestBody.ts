@@ -6,8 +6,8 @@ import type { OpenAiCompatibleFlavour } from './flavour';
 
 /**
  * The JSON body of POST /images/generations. Only what the request has is sent (undefined means
- * "let the API default"); `model` always, because OpenAI's default model is dall-e-2 (providers.md
- * §4.1); `response_format` never, because GPT image models reject it.
+ * "let the API default"); `model` always, because OpenAI's default model is dall-e-2 (docs/providers.md
+ * §3.1); `response_format` never, because GPT image models reject it.
  */
 export interface GenerationBody {
   model: string;
@@ -79,7 +79,7 @@ export function buildEditParts(request: ResolvedRequest, flavour: OpenAiCompatib
 
 /**
  * A file part named with the extension of its real format (sniffed from the magic bytes during
- * validation): Gravitex guesses the upstream MIME type from the file name alone (providers.md §2.3).
+ * validation): Gravitex guesses the upstream MIME type from the file name alone (docs/providers.md §4.2).
  */
 function filePart(name: string, image: CheckedInputImage, index: number, flavour: OpenAiCompatibleFlavour): MultipartFile {
   if (image.kind !== 'file') {

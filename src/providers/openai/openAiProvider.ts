@@ -2,7 +2,7 @@ import { createOpenAiCompatibleProvider } from '../openAiCompatible/openAiCompat
 import { openAiFlavour } from '../openAiCompatible/flavour';
 import type { ImageProvider, ProviderContext } from '../types';
 
-/** OpenAI's own Images API (providers.md §4): generations as JSON, edits as multipart, base64 results. */
+/** OpenAI's own Images API (docs/providers.md §3): generations as JSON, edits as multipart, base64 results. */
 export function createOpenAiProvider(context: ProviderContext): ImageProvider {
   return createOpenAiCompatibleProvider(context, openAiFlavour);
 }

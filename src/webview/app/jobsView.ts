@@ -5,7 +5,7 @@ import type { JobView } from '../protocol';
 import type { StudioContext } from './context';
 import { button, h } from './dom';
 
-const activePhases = new Set<JobView['phase']>(['submitting', 'uploading', 'sent', 'polling', 'downloading', 'saving']);
+const activePhases = new Set<JobView['phase']>(['submitting', 'uploading', 'polling', 'downloading', 'saving']);
 /** Finished jobs kept in the panel (and its saved state); the gallery has the rest. */
 const keptJobs = 8;
 

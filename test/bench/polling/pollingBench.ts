@@ -80,7 +80,7 @@ export async function benchPolling(options: PollingOptions): Promise<Omit<Sectio
     watchers.push(
       watch(dir, (_event, fileName) => {
         const name = fileName?.toString();
-        // Temporary files are hidden (.name.pid.tmp); the final name appears with link().
+        // Temporary files are hidden (.gpt-image-<pid>-<hex>.tmp); the final name appears with link().
         if (name && !name.startsWith('.') && name.endsWith('.png') && !appeared.has(join(dir, name))) appeared.set(join(dir, name), Date.now());
       }),
     );

@@ -26,7 +26,7 @@ export async function launchBrowser(profileDir: string, env: NodeJS.ProcessEnv):
 /**
  * Makes the workbench run an extension-tests module, as `--extensionTestsPath` does on desktop. The
  * built workbench ignores the URL payload, so the web configuration element's JSON is rewritten
- * after parsing and before workbench.js (a module script) reads it (testing.md fact 6).
+ * after parsing and before workbench.js (a module script) reads it.
  */
 export async function injectDevelopmentOptions(page: Page, serverOrigin: string, extensionPath: string, testsPath: string | undefined): Promise<void> {
   const authority = new URL(serverOrigin).host;

@@ -11,7 +11,8 @@ export interface ExtensionHostOutcome {
   readonly output: string[];
 }
 
-// Harmless offline noise (testing.md fact 10) and workbench chatter that would bury the test output.
+// Harmless offline noise (ENOTFOUND for open-vsx.org and telemetry hosts) and workbench chatter
+// that would bury the test output.
 const noise = /^Canceled|AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx|onnection token|Creating a socket|grace time|Service Worker|builtin extensions cache|ENOTFOUND|\[Extension Host\] *$/;
 
 /**

@@ -4,6 +4,7 @@ import type { JobRecord } from '../../../src/core/journal';
 import type { Provenance } from '../../../src/core/provenance';
 import type { Logger } from '../../../src/providers/types';
 import { createJournalStore } from '../../../src/host/journalStore';
+import { submittingJob } from '../../unit/core/fixtures';
 import { resolveOutputTarget } from '../../../src/host/outputFolder';
 import { createSettingsReader } from '../../../src/host/settings';
 import { createWorkspaceWriter } from '../../../src/host/workspaceWriter';
@@ -69,7 +70,8 @@ suite('host services (workspace.fs, settings, folders)', () => {
   test('the journal keeps one file per job, applies writes in order and skips damaged files', async () => {
     const storage = vscode.Uri.joinPath(scratch(), 'storage');
     const journal = createJournalStore(storage, log);
-    const job = { version: 1, id: 'job-abc', createdAt: 1, updatedAt: 1, state: 'submitting', tasks: [], request: { prompt: 'x' } } as unknown as JobRecord;
+    // A whole record: the store skips (with a warning) anything that is not a valid job record.
+    const job: JobRecord = submittingJob('job-abc', 1);
     const writes: Promise<void>[] = [];
     for (let step = 2; step <= 20; step++) {
       job.updatedAt = step;

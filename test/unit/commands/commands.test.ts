@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { commandIds } from '../../../src/commands/commands';
 import { studioViewType } from '../../../src/webview/studioViewType';
 import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
+import { defaultJournalRetentionDays } from '../../../src/core/journal';
 import { defaultFileNameTemplate } from '../../../src/core/naming';
 
 interface ContributedCommand {
@@ -87,6 +88,7 @@ describe('package.json configuration', () => {
       'gptImage.afterGeneration',
       'gptImage.pollIntervalSeconds',
       'gptImage.requestTimeoutSeconds',
+      'gptImage.journalRetentionDays',
       ...providerIds.map((id) => `gptImage.${id}.baseUrl`),
     ];
     for (const key of expected) {
@@ -108,6 +110,7 @@ describe('package.json configuration', () => {
     assert.equal(settings['gptImage.afterGeneration']?.default, 'open');
     assert.equal(settings['gptImage.requestTimeoutSeconds']?.default, 360);
     assert.equal(settings['gptImage.pollIntervalSeconds']?.default, 0);
+    assert.equal(settings['gptImage.journalRetentionDays']?.default, defaultJournalRetentionDays);
   });
 
   it('makes every base URL application-scoped, restricted in untrusted workspaces, defaulting to the documented URL', () => {
@@ -117,7 +120,10 @@ describe('package.json configuration', () => {
       assert.equal(schema?.scope, 'application', id);
       assert.equal(schema?.default, defaultBaseUrls[id]);
     }
-    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys].sort());
+    // Where images land and how they are named are restricted too (issue 10 item 15): an untrusted
+    // repository's settings cannot aim the writer anywhere.
+    const outputKeys = ['gptImage.outputFolder', 'gptImage.fileNameTemplate', 'gptImage.editOutput'];
+    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys, ...outputKeys].sort());
     const otherUrlSettings = Object.keys(settings).filter((key) => /url/i.test(key) && !baseUrlKeys.includes(key));
     assert.deepEqual(otherUrlSettings, []);
   });

@@ -33,5 +33,9 @@ describe('base URLs', () => {
     assert.ok(isLoopbackHost('[::1]'));
     assert.ok(!isLoopbackHost('128.0.0.1'));
     assert.ok(!isLoopbackHost('localhost.example.invalid'));
+    for (const url of ['http://127.1/', 'http://0x7f.0.0.9/', 'http://[0:0:0:0:0:0:0:1]/', 'http://[::ffff:127.0.0.1]/', 'http://LOCALHOST/']) {
+      assert.ok(isLoopbackHost(new URL(url).hostname), url);
+    }
+    for (const url of ['http://[::ffff:128.0.0.1]/', 'http://[::2]/', 'http://127.0.0.1.example.invalid/']) assert.ok(!isLoopbackHost(new URL(url).hostname), url);
   });
 });

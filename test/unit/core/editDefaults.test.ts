@@ -79,6 +79,18 @@ describe('edit: output naming', () => {
     assert.deepEqual([1, 2].map((index) => render(several, index)), ['photo-edit-4-1.png', 'photo-edit-4-2.png']);
   });
 
+  it('numbers the edits of a long-named file by the cut name they were written under', () => {
+    for (const sourceName of ['a'.repeat(230), '漢'.repeat(76)]) {
+      const renderLong = (template: string, index: number): string =>
+        renderFileName(template, { prompt: 'x', provider: 'openai', model: 'gpt-image-2', index, extension: 'png', date, sourceName });
+      const first = renderLong(editFileTemplate([], sourceName, 1), 1);
+      const second = renderLong(editFileTemplate([`${sourceName}.png`, first], sourceName, 1), 1);
+      assert.ok(Buffer.byteLength(first) <= 255 && first.endsWith('-edit-1.png'), first);
+      assert.ok(second.endsWith('-edit-2.png'), second);
+      assert.equal(first.replace(/-edit-1\.png$/, ''), second.replace(/-edit-2\.png$/, ''));
+    }
+  });
+
   it('treats regex characters in the source name literally', () => {
     assert.equal(editFileTemplate(['a+b-edit-2.png', 'aab-edit-7.png'], 'a+b', 1), '{name}-edit-3');
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -17,6 +18,7 @@ import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
 import { createOpenAiProvider } from '../../../src/providers/openai/openAiProvider';
 import type { Logger } from '../../../src/providers/types';
+import { createFileRescueStore } from '../../../src/cli/rescueStore';
 import { boundaryOf, parseMultipart } from '../../fake-providers/multipartParser';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
@@ -54,6 +56,9 @@ function memoryJournal(): JournalStore {
 function directoryWriter(): ImageWriter {
   const exists = (dir: string) => async (name: string) => (await readdir(dir)).includes(name);
   return {
+    async prepare(dir) {
+      await mkdir(dir, { recursive: true });
+    },
     async writeImage(dir, fileName, bytes) {
       const name = await firstFreeName(fileName, exists(dir));
       await writeFile(join(dir, name), bytes, { flag: 'wx' });
@@ -83,6 +88,7 @@ describe('Edit Image pipeline against a loopback OpenAI', () => {
       provider: () => createOpenAiProvider(context),
       journal: memoryJournal(),
       writer: directoryWriter(),
+      rescue: createFileRescueStore(mkdtempSync(join(tmpdir(), 'edit-pipeline-home-'))),
       log,
       now: () => Date.now(),
       download: async () => {

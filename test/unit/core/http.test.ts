@@ -70,20 +70,38 @@ describe('http: classification', () => {
     assert.equal(networkErrorCode(new Error('plain')), undefined);
   });
 
-  it('keeps a paid request that may have arrived from being retried', () => {
+  it('classifies a paid failure by whether it was sent, never by its code', () => {
     const request = { paid: true, provider: 'OpenAI', url: 'https://api.openai.com/v1/images/generations', timeoutMs: 300_000 };
-    const refused = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), request, false);
-    assert.equal(refused.kind, 'network');
-    assert.equal(refused.retryable, true);
-    const reset = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), request, false);
-    assert.equal(reset.kind, 'unknownOutcome');
-    assert.equal(reset.retryable, false);
-    const timedOut = classifyNetworkError(new Error('timeout'), request, true);
+    const coded = (code: string): Error => Object.assign(new Error('x'), { code });
+    // Before the request was handed to a connected socket nothing can have been charged.
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ERR_SSL_WRONG_VERSION_NUMBER', 'UND_ERR_ABORTED']) {
+      const notSent = classifyNetworkError(coded(code), request, { timedOut: false, sent: false });
+      assert.equal(notSent.kind, 'network', code);
+      assert.equal(notSent.retryable, true, code);
+      assert.match(notSent.message, /not sent, so nothing was charged/, code);
+    }
+    // After it, whatever the code says (EHOSTUNREACH and ECONNREFUSED included), the outcome is open.
+    for (const code of ['ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNREFUSED', 'ENOTFOUND', 'UND_ERR_SOCKET']) {
+      const sent = classifyNetworkError(coded(code), request, { timedOut: false, sent: true });
+      assert.equal(sent.kind, 'unknownOutcome', code);
+      assert.equal(sent.retryable, false, code);
+    }
+    const timedOut = classifyNetworkError(new Error('timeout'), request, { timedOut: true, sent: true });
     assert.equal(timedOut.kind, 'unknownOutcome');
     assert.match(timedOut.message, /did not answer within 300 s/);
-    const poll = classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), { ...request, paid: false }, false);
+    const timedOutConnecting = classifyNetworkError(new Error('timeout'), request, { timedOut: true, sent: false });
+    assert.equal(timedOutConnecting.kind, 'timeout');
+    assert.match(timedOutConnecting.message, /not sent/);
+    const poll = classifyNetworkError(coded('ECONNRESET'), { ...request, paid: false }, { timedOut: false, sent: true });
     assert.equal(poll.kind, 'network');
     assert.equal(poll.retryable, true);
+  });
+
+  it('names a proxy that refused CONNECT', () => {
+    const refused = Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { code: 'UND_ERR_ABORTED' });
+    const error = classifyNetworkError(refused, { paid: true, provider: 'OpenAI', url: 'https://api.openai.com/v1', timeoutMs: 1000 }, { timedOut: false, sent: false });
+    assert.equal(error.kind, 'network');
+    assert.match(error.message, /^The proxy refused to connect to OpenAI at api\.openai\.com \(HTTP 407\)\. The request was not sent, so nothing was charged\./);
   });
 });
 

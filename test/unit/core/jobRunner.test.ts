@@ -111,7 +111,7 @@ describe('job runner (real providers, loopback fakes, node:fs journal)', () => {
     // What the journal holds if the process died right after the rename, before the put.
     const crashed = (await rig.journal.get(first.job.id)) as JobRecord;
     crashed.state = 'downloading';
-    crashed.tasks[0] = { ...(crashed.tasks[0] as JobRecord['tasks'][number]), state: 'downloading', files: [] };
+    crashed.tasks[0] = { ...(crashed.tasks[0] as JobRecord['tasks'][number]), state: 'downloading', files: [], images: [{ state: 'pending' }] };
     await rig.journal.put(crashed);
     const resumed = await rig.runner.resume(first.job.id, new AbortController().signal);
     assert.deepEqual(resumed.files, first.files);
@@ -197,7 +197,8 @@ describe('job runner (real providers, loopback fakes, node:fs journal)', () => {
   });
 
   it('a refused download keeps the result URLs; retryDownload saves the image without a new task', async () => {
-    cdn.faults.push({ on: 'download', kind: 'status', status: 404, times: 1 });
+    // 400 is a definite refusal (404 right after completion stays resumable instead: resultLinks.test.ts).
+    cdn.faults.push({ on: 'download', kind: 'status', status: 400, times: 1 });
     let jobId = '';
     await assert.rejects(
       rig.runner.run({

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
 import { createFileJournalStore } from '../../../src/cli/fileJournalStore';
+import { createFileRescueStore } from '../../../src/cli/rescueStore';
 import type { ProviderId } from '../../../src/core/ids';
 import { createJobRunner } from '../../../src/core/jobRunner';
 import type { JournalStore } from '../../../src/core/journal';
+import type { ImageWriter } from '../../../src/core/output';
 import type { JobRunner } from '../../../src/core/runner';
 import { downloadResult } from '../../../src/providers/download';
 import { createHttpClient } from '../../../src/providers/http';
@@ -30,6 +32,8 @@ export interface RigOptions {
   readonly ownerId?: string;
   readonly now?: () => number;
   readonly staleSubmitMs?: number;
+  /** Wraps the real node:fs writer (a test that makes a write fail after the preflight). */
+  readonly writer?: (real: ImageWriter) => ImageWriter;
 }
 
 /** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
@@ -50,7 +54,8 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
     baseUrlFor: (id) => baseUrls[id],
     ownerId: rigOptions.ownerId,
     journal,
-    writer: createFileImageWriter(),
+    writer: rigOptions.writer ? rigOptions.writer(createFileImageWriter()) : createFileImageWriter(),
+    rescue: createFileRescueStore(join(root, 'home')),
     log: rigOptions.log ?? silentLog,
     now: rigOptions.now ?? (() => Date.now()),
     pollIntervalOverrideMs: 20,

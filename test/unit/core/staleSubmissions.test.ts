@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
 import { createFileJournalStore } from '../../../src/cli/fileJournalStore';
+import { createFileRescueStore } from '../../../src/cli/rescueStore';
 import { createJobRunner, staleSubmitMsFor } from '../../../src/core/jobRunner';
 import type { JobRecord } from '../../../src/core/journal';
 import { startFakeCdn } from '../../fake-providers/cdn';
@@ -26,6 +27,7 @@ describe('a process that died while sending a paid request', () => {
       },
       journal,
       writer: createFileImageWriter(),
+      rescue: createFileRescueStore(mkdtempSync(join(tmpdir(), 'gpt-image-stale-rescue-'))),
       log: silentLog,
       now: () => now,
       download: async () => {

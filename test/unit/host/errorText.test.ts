@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, ProviderError } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
+import { ImagesNotWrittenError } from '../../../src/core/output';
+import { resultUnavailableCode } from '../../../src/core/resultLinks';
 import { describeError } from '../../../src/host/errorText';
 import { createSecretScrubber } from '../../../src/host/secretScrubber';
 
@@ -22,6 +24,27 @@ const kinds: ProviderErrorKind[] = [
 ];
 
 describe('describeError', () => {
+  it('kept images point to "Move into place" in Show Jobs, with the kept path', () => {
+    const text = describeError(new ImagesNotWrittenError('The image could not be saved in file:///w/images (the disk is full, ENOSPC); it is kept at file:///g/rescued/j/image-1.png.', ['file:///g/rescued/j/image-1.png']));
+    assert.match(text.message, /it is kept at file:\/\/\/g\/rescued\/j\/image-1\.png\. .*"Move into place" .*"GPT Image: Show Jobs"/);
+    assert.deepEqual(text.actions, ['showJobs', 'showLog']);
+    assert.equal(text.inputProblem, false);
+  });
+
+  it('a download that may still work says Show Jobs retries it, not that the base URL is wrong', () => {
+    const waiting = describeError(
+      new ProviderError({ kind: 'notFound', code: resultUnavailableCode, retryable: true, message: 'The result at https://cdn.example/x.png is not available (HTTP 404). The links stay valid until 2026-05-12 14:22 UTC: resuming the job downloads it again.' }),
+    );
+    assert.match(waiting.message, /retries the download\.$/);
+    assert.doesNotMatch(waiting.message, /base URL/);
+    assert.deepEqual(waiting.actions, ['showJobs', 'showLog']);
+    const expired = describeError(
+      new ProviderError({ kind: 'notFound', code: resultUnavailableCode, message: 'The result at https://cdn.example/x.png is not available (HTTP 404). Result links from Modellix work for about 24 hours after the task finished; these expired at 2026-05-12 14:22 UTC.' }),
+    );
+    assert.match(expired.message, /Resubmit it from "GPT Image: Show Jobs"/);
+    assert.doesNotMatch(expired.message, /base URL/);
+  });
+
   it('keeps the provider\'s sentence and adds what to do, with Show Log, for every kind', () => {
     for (const kind of kinds) {
       const text = describeError(new ProviderError({ kind, message: `Provider said ${kind}` }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobRecord, JobState, JobTask } from '../../../src/core/journal';
 import { describeJob, formatAge, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
-import { formatElapsed, isPaidPhase, isWaitingPhase, progressMessage } from '../../../src/host/progressText';
+import { formatElapsed, progressMessage } from '../../../src/host/progressText';
 import { journalRequest } from '../core/fixtures';
 
 function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask[] = [{ state, n: 1, files: [] }]): JobRecord {
@@ -46,6 +46,18 @@ describe('Show Jobs rows', () => {
     assert.deepEqual(jobActions(saved, false), ['open', 'discard']);
   });
 
+  it('offers "Move into place" for kept images, shows the state in words, and lists it among the unfinished', () => {
+    const kept = job('needsAttention', { error: { kind: 'write', message: 'The image could not be saved in /w/images (the disk is full, ENOSPC); it is kept at /g/rescued/j/image-1.png.' } }, [
+      { state: 'needsAttention', n: 1, files: [], images: [{ state: 'kept', kept: '/g/rescued/j/image-1.png' }] },
+    ]);
+    assert.deepEqual(jobActions(kept, false), ['moveIntoPlace', 'discard']);
+    const row = describeJob(kept, 1_000_000, false);
+    assert.equal(row.label.startsWith('$(warning) '), true);
+    assert.match(row.description, / · needs attention · /);
+    assert.match(row.detail ?? '', /kept at \/g\/rescued\/j\/image-1\.png/);
+    assert.deepEqual(sortJobs([job('saved', { id: 'done', updatedAt: 50 }), { ...kept, updatedAt: 10 }]).map((entry) => entry.id), ['job-needsAttention', 'done']);
+  });
+
   it('lists unfinished jobs first, newest first', () => {
     const sorted = sortJobs([
       job('saved', { id: 'old-saved', updatedAt: 10 }),
@@ -80,16 +92,5 @@ describe('progress text', () => {
     const polling = { jobId: 'j', phase: 'polling', taskIndex: 1, taskCount: 3, elapsedMs: 0, message: '' } as const;
     assert.equal(progressMessage(polling, 65_000, 'APIXO'), 'Waiting for APIXO (image 2 of 3) · 1:05');
     assert.equal(progressMessage({ ...polling, phase: 'submitting', taskCount: 1 }, 1_000, 'OpenAI'), 'Sending the request · 0:01');
-    assert.equal(isWaitingPhase('polling'), true);
-    assert.equal(isWaitingPhase('downloading'), true);
-    assert.equal(isWaitingPhase('submitting'), false);
-    assert.equal(isWaitingPhase(undefined), false);
-  });
-
-  it('counts a paid request as sent from the submit on (only uploads come before it)', () => {
-    assert.equal(isPaidPhase('uploading'), false);
-    assert.equal(isPaidPhase('submitting'), true);
-    assert.equal(isPaidPhase('polling'), true);
-    assert.equal(isPaidPhase('unknown'), true);
   });
 });

@@ -9,6 +9,7 @@ import {
   parseProvider,
   parseQuality,
   parseSizeSetting,
+  journalRetentionMs,
   pollIntervalOverrideMs,
   requestTimeoutMs,
   trustedBaseUrl,
@@ -81,6 +82,13 @@ describe('setting values', () => {
     assert.equal(requestTimeoutMs(600), 600_000);
     assert.equal(requestTimeoutMs(1), 5_000);
     assert.equal(requestTimeoutMs(99_999), 3_600_000);
+  });
+
+  it('keeps finished jobs 30 days unless told otherwise, and never less than a day', () => {
+    assert.equal(journalRetentionMs(undefined), 30 * 86_400_000);
+    assert.equal(journalRetentionMs(7), 7 * 86_400_000);
+    assert.equal(journalRetentionMs(0), 30 * 86_400_000);
+    assert.equal(journalRetentionMs('7'), 30 * 86_400_000);
   });
 
   it('treats a poll interval of 0 as the provider schedule and allows 0.05 s for tests', () => {

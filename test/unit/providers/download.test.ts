@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
+import { resultUnavailableCode } from '../../../src/core/resultLinks';
 import { downloadResult } from '../../../src/providers/download';
 import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/providers/http';
@@ -62,6 +63,8 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'invalidResponse');
     assert.match(error.message, /an HTML page, not a PNG, JPEG or WebP image/);
+    // A challenge page may give way to the image: the job decides whether to try again later.
+    assert.equal(error.code, resultUnavailableCode);
     assert.equal(cdn.requests().length, 1);
   });
 
@@ -70,6 +73,8 @@ describe('downloadResult against a second-origin CDN', () => {
     const error = await rejection(() => downloadResult(http, url, { ...fast, signal: testSignal() }));
     assert.ok(isProviderError(error));
     assert.match(error.message, /a GIF image, not a PNG/);
+    // Another image format will not turn into a PNG later: a definite failure.
+    assert.equal(error.code, undefined);
   });
 
   it('retries 503, 429 and a reset, then returns the image', async () => {
@@ -102,6 +107,29 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.equal(cdn.requests().length, 3);
   });
 
+  it('retries a close-delimited body cut off midway (HTTP sees a whole answer), then returns the whole image', async () => {
+    const url = cdn.put(png);
+    cdn.faults.push({ on: 'download', kind: 'closeMidBody' });
+    const bytes = await downloadResult(http, url, { ...fast, signal: testSignal() });
+    assert.deepEqual(Buffer.from(bytes), png);
+    assert.equal(cdn.requests().length, 2);
+  });
+
+  for (const kind of ['closeMidBody', 'truncatedFile'] as const) {
+    it(`never returns a short image (${kind}): after the retries it is an invalidResponse naming the result`, async () => {
+      const url = cdn.put(png);
+      cdn.faults.push({ on: 'download', kind, times: 10 });
+      const error = await rejection(() => downloadResult(http, url, { ...fast, retries: 2, signal: testSignal() }));
+      assert.ok(isProviderError(error), `a classified error, not ${String(error)}`);
+      assert.equal(error.kind, 'invalidResponse');
+      // Retryable: the task stays 'downloading', so a resume tries the (free) GET again.
+      assert.equal(error.retryable, true);
+      assert.ok(error.message.includes(url.replace(/\?.*$/, '')), error.message);
+      assert.match(error.message, /arrived incomplete \(a PNG .*\); it was not saved/);
+      assert.equal(cdn.requests().length, 3);
+    });
+  }
+
   it('is cancelled, not failed, when the user cancels while the body arrives', async () => {
     const url = cdn.put(png);
     cdn.faults.push({ on: 'download', kind: 'stallMidBody' });
@@ -124,11 +152,14 @@ describe('downloadResult against a second-origin CDN', () => {
     assert.equal(cdn.requests().length, 3);
   });
 
-  it('treats 404 as an expired link, not worth retrying', async () => {
+  it('treats 404 as a link not available now, not worth retrying at once (the caller knows whether it expired)', async () => {
     const error = await rejection(() => downloadResult(http, `${cdn.origin}/files/gone.png`, { ...fast, signal: testSignal() }));
     assert.ok(isProviderError(error));
     assert.equal(error.kind, 'notFound');
-    assert.match(error.message, /expire after about 24 hours/);
+    assert.equal(error.code, resultUnavailableCode);
+    assert.match(error.message, /not available \(HTTP 404\)/);
+    // Whether it expired depends on when the task finished: only the job knows that.
+    assert.doesNotMatch(error.message, /expire/);
     assert.equal(cdn.requests().length, 1);
   });
 

@@ -81,8 +81,8 @@ class ScriptedRunner {
 
   get = async (): Promise<JobRecord | undefined> => undefined;
 
-  progress(phase: JobProgress['phase'], taskIndex = 0): void {
-    this.options?.onProgress?.({ jobId: 'job-1', phase, taskIndex, taskCount: 2, elapsedMs: 0, message: `${phase} ${taskIndex}` });
+  progress(phase: JobProgress['phase'], taskIndex = 0, requestSent?: boolean): void {
+    this.options?.onProgress?.({ jobId: 'job-1', phase, taskIndex, taskCount: 2, elapsedMs: 0, message: `${phase} ${taskIndex}`, requestSent });
   }
 
   finish(): void {
@@ -123,7 +123,7 @@ async function startJob(): Promise<Rig> {
     defaults: () => ({ provider: 'modellix', model: 'gpt-image-2' }),
     tokenRates: () => ({ textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 30 }),
     outputFolders: () => [],
-    jobOutput: () => ({ dir: 'file:///w/images', template: '{slug}.{ext}' }),
+    jobOutput: async () => ({ dir: 'file:///w/images', template: '{slug}.{ext}' }),
     lastTextEditor: () => undefined,
   };
   const references = { resolve: async () => [] } as unknown as ConstructorParameters<typeof StudioJobsClass>[1];
@@ -148,7 +148,7 @@ describe('StudioJobs (the Studio panel runs a job through the owner)', () => {
 
   it('closing the panel mid-submit aborts nothing: the owner keeps the job, now unwatched (the background announces it)', async () => {
     const rig = await startJob();
-    rig.runner.progress('sent');
+    rig.runner.progress('submitting', 0, true);
     rig.jobs.dispose();
     assert.equal(rig.runner.options?.signal.aborted, false, 'the paid submit goes on');
     const handle = rig.owner.get('job-1');

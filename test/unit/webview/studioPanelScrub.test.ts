@@ -51,7 +51,7 @@ describe('Studio panel: what reaches the page', () => {
       defaults: () => ({ provider: 'openai', model: 'gpt-image-2' }),
       tokenRates: () => ({ textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 30 }),
       outputFolders: () => [],
-      jobOutput: () => ({ dir: 'file:///w/images', template: '{slug}' }),
+      jobOutput: async () => ({ dir: 'file:///w/images', template: '{slug}' }),
       lastTextEditor: () => undefined,
     };
     StudioPanel.adopt(panel as never, services);

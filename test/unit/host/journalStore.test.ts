@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { JobRecord, LeaseClaim } from '../../../src/core/journal';
+import type * as JournalStoreModule from '../../../src/host/journalStore';
+import type { Logger } from '../../../src/providers/types';
+import { submittingJob } from '../core/fixtures';
+import { installFakeVscode } from '../webview/fakeVscode';
+
+/** The parts of the vscode API the journal store uses, over node:fs, with VS Code's semantics. */
+class FakeUri {
+  constructor(readonly path: string) {}
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+
+class FileSystemError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
+
+installFakeVscode({
+  Uri: { joinPath: (base: FakeUri, ...parts: string[]) => new FakeUri(join(base.path, ...parts)) },
+  FileType,
+  FileSystemError,
+  workspace: { fs: undefined },
+});
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createJournalStore } = require('../../../src/host/journalStore') as typeof JournalStoreModule;
+
+const translate = (error: unknown): unknown => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new FileSystemError(String(error), 'FileNotFound');
+  if (code === 'EEXIST') return new FileSystemError(String(error), 'FileExists');
+  return error;
+};
+
+/**
+ * workspace.fs as VS Code implements it for file: URIs (platform/files/node/diskFileSystemProvider.ts):
+ * rename without overwrite stats the target, then renames, with the event loop free in between.
+ * It counts reads in flight, so a test can see how many files are open at once.
+ */
+function nodeWorkspaceFs(): { fs: Parameters<typeof createJournalStore>[2]; mostReadsInFlight: () => number } {
+  let inFlight = 0;
+  let most = 0;
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+  const fs = {
+    readFile: (uri: FakeUri) =>
+      guard(async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          await new Promise((resolve) => setImmediate(resolve));
+          return new Uint8Array(await readFile(uri.path));
+        } finally {
+          inFlight--;
+        }
+      }),
+    writeFile: (uri: FakeUri, content: Uint8Array) => guard(() => writeFile(uri.path, content)),
+    createDirectory: (uri: FakeUri) => guard(async () => void (await mkdir(uri.path, { recursive: true }))),
+    readDirectory: (uri: FakeUri) =>
+      guard(async () => (await readdir(uri.path, { withFileTypes: true })).map((entry) => [entry.name, entry.isDirectory() ? FileType.Directory : FileType.File] as [string, number])),
+    delete: (uri: FakeUri) => guard(() => rm(uri.path, { recursive: true })),
+    rename: (from: FakeUri, to: FakeUri, options?: { overwrite?: boolean }) =>
+      guard(async () => {
+        const exists = await stat(to.path).then(
+          () => true,
+          () => false,
+        );
+        if (exists && !options?.overwrite) throw new FileSystemError('File at target already exists', 'FileExists');
+        if (exists) await rm(to.path, { recursive: true });
+        await new Promise((resolve) => setImmediate(resolve));
+        await rename(from.path, to.path);
+      }),
+  };
+  return { fs: fs as unknown as Parameters<typeof createJournalStore>[2], mostReadsInFlight: () => most };
+}
+
+function capturing(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined };
+}
+
+const storage = (): FakeUri => new FakeUri(mkdtempSync(join(tmpdir(), 'gpt-image-host-journal-')));
+
+describe("the extension's journal store (over a workspace.fs that behaves like VS Code's)", () => {
+  it('reads a large journal a bounded number of files at a time', async () => {
+    const root = storage();
+    const { fs, mostReadsInFlight } = nodeWorkspaceFs();
+    const journal = createJournalStore(root as never, capturing(), fs);
+    await mkdir(join(root.path, 'jobs'), { recursive: true });
+    for (let index = 0; index < 300; index++) {
+      const id = `job-${index}`;
+      await writeFile(join(root.path, 'jobs', `${id}.json`), JSON.stringify(submittingJob(id, index)));
+    }
+    assert.equal((await journal.list()).length, 300);
+    assert.ok(mostReadsInFlight() <= 32, `at most 32 reads at once, saw ${mostReadsInFlight()}`);
+  });
+
+  it('skips malformed records with a warning naming each, and lists the others', async () => {
+    const root = storage();
+    const log = capturing();
+    const journal = createJournalStore(root as never, log, nodeWorkspaceFs().fs);
+    const good = submittingJob('good', 1);
+    await journal.put(good);
+    const jobs = join(root.path, 'jobs');
+    await writeFile(join(jobs, 'null-task.json'), JSON.stringify({ ...submittingJob('null-task', 1), tasks: [null] }));
+    await writeFile(join(jobs, 'no-request.json'), JSON.stringify({ ...submittingJob('no-request', 1), request: undefined }));
+    await writeFile(join(jobs, 'version-2.json'), JSON.stringify({ ...submittingJob('version-2', 1), version: 2 }));
+    await writeFile(join(jobs, 'broken.json'), '{"version":');
+    await mkdir(join(jobs, 'x.json'));
+    assert.deepEqual((await journal.list()).map((job) => job.id), ['good']);
+    for (const name of ['null-task.json', 'no-request.json', 'version-2.json', 'broken.json', 'x.json']) {
+      assert.ok(log.warnings.some((warning) => warning.includes(join(jobs, name))), `${name}: ${log.warnings.join(' | ')}`);
+    }
+    assert.equal(await journal.get('null-task'), undefined);
+  });
+
+  it('lets exactly one of several windows claiming in the same instant have the lease (free, released, stale)', async () => {
+    const now = Date.now();
+    for (let round = 0; round < 10; round++) {
+      const root = storage();
+      const windows = Array.from({ length: 6 }, () => createJournalStore(root as never, capturing(), nodeWorkspaceFs().fs, 20));
+      const claims = await Promise.all(windows.map((store, index) => store.claim?.('job-1', `window-${index}`, now) as Promise<LeaseClaim>));
+      assert.equal(claims.filter((claim) => claim.ok).length, 1, `round ${round}, free: ${JSON.stringify(claims)}`);
+      const winner = windows[claims.findIndex((claim) => claim.ok)];
+      await winner?.release?.('job-1', `window-${claims.findIndex((claim) => claim.ok)}`);
+      const again = await Promise.all(windows.map((store, index) => store.claim?.('job-1', `window-${index + 10}`, now + 1) as Promise<LeaseClaim>));
+      assert.equal(again.filter((claim) => claim.ok).length, 1, `round ${round}, released: ${JSON.stringify(again)}`);
+      const later = now + 120_000;
+      const stale = await Promise.all(windows.map((store, index) => store.claim?.('job-1', `window-${index + 20}`, later) as Promise<LeaseClaim>));
+      assert.equal(stale.filter((claim) => claim.ok).length, 1, `round ${round}, stale: ${JSON.stringify(stale)}`);
+    }
+  });
+
+  it('carries the heartbeat of a record it holds the lease for, and removes leases with the job', async () => {
+    const root = storage();
+    const journal = createJournalStore(root as never, capturing(), nodeWorkspaceFs().fs, 0);
+    const job: JobRecord = submittingJob('job-1', 1);
+    assert.deepEqual(await journal.claim?.('job-1', 'window-a', 1_000), { ok: true });
+    job.lease = { owner: 'window-a', heartbeatAt: 31_000 };
+    await journal.put(job);
+    const lease = JSON.parse(await readFile(join(root.path, 'jobs', 'job-1.lease.0'), 'utf8')) as { heartbeatAt: number };
+    assert.equal(lease.heartbeatAt, 31_000);
+    // 80 s after the claim, but 50 s after the heartbeat: still held.
+    assert.equal((await createJournalStore(root as never, capturing(), nodeWorkspaceFs().fs, 0).claim?.('job-1', 'window-b', 81_000))?.ok, false);
+    await journal.remove('job-1');
+    assert.deepEqual(await readdir(join(root.path, 'jobs')), []);
+  });
+});
