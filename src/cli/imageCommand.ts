@@ -4,7 +4,7 @@ import { allCapabilities, capabilityFor, localFileRefusal } from '../core/capabi
 import { editFileTemplate } from '../core/editDefaults';
 import { InputError } from '../core/errors';
 import { providerLabels } from '../core/ids';
-import type { JobRecord } from '../core/journal';
+import { JobOwner } from '../core/jobOwner';
 import { defaultFileNameTemplate } from '../core/naming';
 import type { GenerationRequest, InputImage } from '../core/request';
 import type { JobProgress } from '../core/runner';
@@ -16,18 +16,11 @@ import { readInputFile } from './inputFile';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
+import type { CliInterrupt } from './interrupt';
 import { createCliRunner } from './runtime';
 
-/** Where the command's job is, for a second Ctrl-C that quits without waiting. */
-export interface JobWatch {
-  readonly jobId: string;
-  readonly phase: JobProgress['phase'] | 'created';
-  /** A paid request of the job was sent and its answer has not arrived yet (JobProgress.requestSent). */
-  readonly requestSent?: boolean | undefined;
-}
-
 /** `generate` and `edit`: validate, journal, send, wait, write; returns the exit code. */
-export async function runImageCommand(command: ImageCommand, io: CliIo, signal: AbortSignal, watch?: (state: JobWatch) => void): Promise<number> {
+export async function runImageCommand(command: ImageCommand, io: CliIo, interrupt: Pick<CliInterrupt, 'follow'>): Promise<number> {
   const log = createCliLogger(io, command.quiet);
   // Everything that can be refused without the network is refused here or in validateRequest (exit 2).
   requireApiKey(command.provider, io.env);
@@ -39,7 +32,8 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
   const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
   // The job records this base URL, so a later `gpt-image resume` polls the same host.
   const runner = createCliRunner({ journal, http, log, env: io.env, baseUrlFor: () => baseUrl, pollIntervalMs: command.pollIntervalMs });
-  let job: JobRecord | undefined;
+  // This process's owner: it runs the one job, and Ctrl-C acts on that job's handle (cli/interrupt.ts).
+  const owner = new JobOwner(runner, log);
   const printed = new Set<string>();
   const progress = progressPrinter(io, command.quiet);
   const warn = (warnings: readonly string[]): void => {
@@ -48,26 +42,16 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, signal: 
       printed.add(warning);
     }
   };
+  const handle = owner.run({ request, output });
+  handle.onProgress(progress);
+  handle.onWarnings(warn);
+  interrupt.follow(handle);
   try {
-    const result = await runner.run({
-      request,
-      output,
-      signal,
-      onProgress: (update) => {
-        watch?.({ jobId: update.jobId, phase: update.phase, requestSent: update.requestSent === true });
-        progress(update);
-      },
-      onJobCreated: (created) => {
-        job = created;
-        watch?.({ jobId: created.id, phase: 'created' });
-        warn(created.warnings);
-      },
-    });
-    warn(result.warnings);
+    const result = await handle.done;
     for (const file of result.files) io.stdout(file);
     return exitCodes.ok;
   } catch (error) {
-    const latest = job ? ((await journal.get(job.id).catch(() => undefined)) ?? job) : undefined;
+    const latest = handle.jobId === undefined ? undefined : await journal.get(handle.jobId).catch(() => undefined);
     // Whatever was written before the failure is still the user's: list it.
     for (const file of latest?.tasks.flatMap((task) => task.files) ?? []) io.stdout(file);
     if (latest) warn(latest.warnings);

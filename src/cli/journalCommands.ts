@@ -1,5 +1,6 @@
 import { errorMessage, isProviderError } from '../core/errors';
 import { keptImages } from '../core/jobRecords';
+import { JobOwner } from '../core/jobOwner';
 import { isHeldElsewhereError } from '../core/jobRunner';
 import { isImagesNotWrittenError } from '../core/output';
 import { resumableStates } from '../core/journal';
@@ -12,6 +13,7 @@ import { progressPrinter } from './imageCommand';
 import { createCliLogger, oneLine } from './io';
 import type { CliIo } from './io';
 import { requireApiKey } from './providerSetup';
+import type { CliInterrupt } from './interrupt';
 import { createCliRunner } from './runtime';
 
 /** Finished jobs older than this drop out of `gpt-image jobs` (they stay in the journal folder). */
@@ -63,15 +65,6 @@ function waitingLines(job: JobRecord): string[] {
   return lines;
 }
 
-/** Jobs `gpt-image resume` works on: unfinished ones, and those with kept images to move into place. */
-function wanted(job: JobRecord): boolean {
-  return resumableStates.includes(job.state) || hasKeptImages(job);
-}
-
-function hasKeptImages(job: JobRecord): boolean {
-  return job.tasks.some((task) => task.state === 'needsAttention');
-}
-
 function stateLabel(state: JobState): string {
   return state === 'needsAttention' ? 'needs attention' : state;
 }
@@ -80,20 +73,23 @@ function stateLabel(state: JobState): string {
  * `gpt-image resume`: finishes every job that was polling or downloading, and moves the kept
  * images of jobs that need attention into their output folder, printing written files.
  */
-export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, signal: AbortSignal): Promise<number> {
+export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, interrupt: Pick<CliInterrupt, 'follow'>): Promise<number> {
   const log = createCliLogger(io, quiet);
   const store = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
   // One runner: each job is polled at its recorded base URL (JobRecord.baseUrl), and list() first
   // marks submissions whose sender died as unknown (never resent).
   const runner = createCliRunner({ journal: store, http, log, env: io.env, pollIntervalMs });
+  const owner = new JobOwner(runner, log);
   const progress = progressPrinter(io, quiet);
   try {
-    const all = await runner.list();
-    for (const job of all.filter((candidate) => wanted(candidate) && runner.heldElsewhere(candidate))) {
+    // The one selection every host uses; `gpt-image resume` is the user's explicit word, so kept
+    // images are moved into place too.
+    const selection = await runner.resumable({ includeKept: true });
+    for (const job of selection.heldElsewhere) {
       if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
     }
-    const jobs = all.filter((job) => wanted(job) && !runner.heldElsewhere(job)).sort((a, b) => a.createdAt - b.createdAt);
+    const jobs = selection.jobs;
     if (jobs.length === 0) {
       if (!quiet) io.stderr('gpt-image: nothing to resume.');
       return exitCodes.ok;
@@ -107,7 +103,10 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
             const doing = resumableStates.includes(job.state) ? 'resuming' : 'moving the kept images of';
             io.stderr(`gpt-image: ${doing} job ${job.id} (${job.provider}, "${shortPrompt(job.request.prompt)}")`);
           }
-          const result = await runner.resume(job.id, signal, progress);
+          const handle = owner.resume(job.id, job.provider);
+          handle.onProgress(progress);
+          interrupt.follow(handle);
+          const result = await handle.done;
           for (const file of result.files) io.stdout(file);
           return exitCodes.ok;
         } catch (error) {

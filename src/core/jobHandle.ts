@@ -67,14 +67,8 @@ const progressStates: Readonly<Record<JobProgress['phase'], JobHandleState | und
   unknown: undefined,
 };
 
-/**
- * Whether an event shows that some task's paid request has left: its 'submitting' event says the
- * HTTP client handed it to the connection (requestSent), or the task is past its submit.
- */
-function showsPaidOut(progress: JobProgress): boolean {
-  if (progress.phase === 'submitting') return progress.requestSent === true;
-  return progress.phase !== 'uploading' && progress.phase !== 'failed';
-}
+/** Task phases after its paid request was answered and accepted (or its outcome is unknown). */
+const acceptedPhases: ReadonlySet<JobProgress['phase']> = new Set(['polling', 'downloading', 'saving', 'saved', 'unknown']);
 
 /**
  * One running job: the single object the notification, the Studio, the status bar, Show Jobs and
@@ -83,7 +77,12 @@ function showsPaidOut(progress: JobProgress): boolean {
  */
 export class JobHandle {
   private current: JobHandleState = 'preparing';
-  private paid: boolean;
+  /** Resumed: accepted long ago. */
+  private readonly resumed: boolean;
+  /** Tasks whose paid request is on its way (sent whole, no answer yet). */
+  private readonly inFlight = new Set<number>();
+  /** Tasks the provider accepted (or whose outcome is unknown): paid, or possibly so. */
+  private readonly accepted = new Set<number>();
   private identifier: string | undefined;
   private latestProgress: JobProgress | undefined;
   private readonly controller = new AbortController();
@@ -102,7 +101,7 @@ export class JobHandle {
   readonly done: Promise<JobResult>;
 
   constructor(private readonly options: JobHandleOptions) {
-    this.paid = options.paidOut;
+    this.resumed = options.paidOut;
     this.identifier = options.jobId;
     if (options.paidOut) this.current = 'polling';
     this.done = options.start({
@@ -137,7 +136,7 @@ export class JobHandle {
 
   /** Whether some task's paid request has left this machine (or was accepted before a resume). */
   get paidOut(): boolean {
-    return this.paid;
+    return this.resumed || this.accepted.size > 0 || this.inFlight.size > 0;
   }
 
   get latest(): JobProgress | undefined {
@@ -204,7 +203,7 @@ export class JobHandle {
    */
   cancel(): CancelOutcome {
     if (this.ending) return 'ended';
-    if (!this.paid) {
+    if (!this.paidOut) {
       this.stopping = true;
       this.controller.abort(new Error('Cancelled by the user.'));
       return 'cancelled';
@@ -250,12 +249,28 @@ export class JobHandle {
   private receiveProgress(progress: JobProgress): void {
     if (this.ending) return;
     this.setJobId(progress.jobId);
-    if (showsPaidOut(progress)) this.paid = true;
+    this.trackPayment(progress);
     const next = progressStates[progress.phase];
     // Never back to an earlier phase: task 2 being sent while task 1 polls is still "polling" overall.
     if (next !== undefined && rank(next) >= rank(this.current)) this.current = next;
     this.latestProgress = progress;
     for (const listener of [...this.progressListeners]) listener(progress);
+  }
+
+  /**
+   * A 'submitting' event with requestSent means the HTTP client handed that task's request to the
+   * connection; one without it (a new attempt, a wait after a definite refusal) means nothing is on
+   * its way. A refused task ('failed') paid nothing; an accepted one stays paid.
+   */
+  private trackPayment(progress: JobProgress): void {
+    const task = progress.taskIndex;
+    if (progress.phase === 'submitting') {
+      if (progress.requestSent === true) this.inFlight.add(task);
+      else this.inFlight.delete(task);
+      return;
+    }
+    this.inFlight.delete(task);
+    if (acceptedPhases.has(progress.phase)) this.accepted.add(task);
   }
 
   private setJobId(jobId: string): void {
@@ -277,7 +292,7 @@ export class JobHandle {
     if (record) this.announceWarnings(record.warnings);
     const recorded = record?.state;
     const resumable = recorded === 'polling' || recorded === 'downloading';
-    return this.end({ state: endStateOf(error, recorded, this.stopping), error, stopped: this.stopping && this.paid, resumable });
+    return this.end({ state: endStateOf(error, recorded, this.stopping), error, stopped: this.stopping && this.paidOut, resumable });
   }
 
   private end(end: JobEnd): JobEnd {

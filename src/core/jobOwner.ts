@@ -84,8 +84,8 @@ export class JobOwner {
    * the one place that decides which jobs to resume (runner.resumable applies the lease rule).
    */
   async resumeWaiting(): Promise<JobHandle[]> {
-    const waiting = await this.runner.resumable();
-    return waiting.map((job) => this.resume(job.id, job.provider));
+    const { jobs } = await this.runner.resumable();
+    return jobs.map((job) => this.resume(job.id, job.provider));
   }
 
   /** A job as the journal has it now (running here or not). */

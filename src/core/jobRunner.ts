@@ -11,7 +11,7 @@ import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
 import { validateRequest } from './request';
 import { storableUrl } from './signedUrl';
-import type { JobProgress, JobResult, JobRunner, RunOptions, RunnerDependencies } from './runner';
+import type { JobProgress, JobResult, JobRunner, ResumeSelection, RunOptions, RunnerDependencies } from './runner';
 
 /**
  * The pipeline (docs/architecture.md, "The pipeline") over a journal: nothing paid is sent before
@@ -317,20 +317,21 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
    * is polling or downloading, this runner is not already working on it, and no other live window or
    * process holds its lease. Abandoned submissions are marked unknown first (never resent).
    */
-  async function resumable(): Promise<JobRecord[]> {
+  async function resumable(choice: { readonly includeKept?: boolean } = {}): Promise<ResumeSelection> {
     const all = await readJournal();
-    return all.filter((job) => {
-      if (!resumableStates.includes(job.state) || active.has(job.id)) return false;
-      if (heldElsewhere(job)) {
-        deps.log.info(`Job ${job.id} is being finished by another window or process; leaving it to that one.`);
-        return false;
-      }
-      return true;
+    const wanted = all.filter((job) => {
+      if (active.has(job.id)) return false;
+      if (resumableStates.includes(job.state)) return true;
+      // Moving kept images into place only when the user asked for a resume (never on its own).
+      return choice.includeKept === true && job.tasks.some((task) => task.state === 'needsAttention');
     });
+    const elsewhere = wanted.filter((job) => heldElsewhere(job));
+    for (const job of elsewhere) deps.log.info(`Job ${job.id} is being finished by another window or process; leaving it to that one.`);
+    return { jobs: wanted.filter((job) => !elsewhere.includes(job)).sort((a, b) => a.createdAt - b.createdAt), heldElsewhere: elsewhere };
   }
 
   async function resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]> {
-    const jobs = await resumable();
+    const { jobs } = await resumable();
     const settled = await Promise.allSettled(jobs.map((job) => resume(job.id, signal, onProgress)));
     const results: JobResult[] = [];
     for (const [index, outcome] of settled.entries()) {

@@ -20,6 +20,12 @@ export interface JobProgress {
   readonly requestSent?: boolean | undefined;
 }
 
+/** What `resumable()` found: the jobs to resume here (oldest first), and those another owner is finishing. */
+export interface ResumeSelection {
+  readonly jobs: readonly JobRecord[];
+  readonly heldElsewhere: readonly JobRecord[];
+}
+
 export interface RunnerDependencies {
   /**
    * Builds (or returns a cached) provider for an id, with its context. `baseUrl` is the one a job
@@ -92,7 +98,7 @@ export interface JobRunner {
    * The jobs waiting to be finished here: polling or downloading, not running in this runner, and not
    * leased by another live window or process. The only place that decides which jobs to resume.
    */
-  resumable(): Promise<JobRecord[]>;
+  resumable(choice?: { readonly includeKept?: boolean }): Promise<ResumeSelection>;
   /** Resumes every job `resumable()` names; one failure does not stop the others. */
   resumeAll(signal: AbortSignal, onProgress?: (progress: JobProgress) => void): Promise<JobResult[]>;
   /** Downloads a finished task's result URLs again (failed download, URLs not yet expired). */
