@@ -116,13 +116,14 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
   // no server can have accepted it, so only after it is a cancelled paid request of unknown outcome.
   const progress = { sent: false, onSent: request.onSent };
   try {
-    const response = await undiciRequest(request.url, {
+    const pending = undiciRequest(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
       signal,
       dispatcher: request.paid ? noticingSent(dispatcher, progress) : dispatcher,
     });
+    const response = await untilCancelledUnsent(pending, request.signal, progress);
     const headers = normalizeHeaders(response.headers);
     log.debug(
       `${request.provider}: ${response.statusCode} from ${request.method} ${redactUrl(request.url)} in ${Date.now() - started} ms` +
@@ -139,6 +140,22 @@ async function send(dispatcher: Dispatcher, request: HttpRequest, log: Logger): 
     if (request.signal.aborted) throw cancelledError(request, progress.sent);
     throw classifyNetworkError(error, request, { timedOut: timeout.aborted, sent: progress.sent });
   }
+}
+
+/**
+ * undici acts on an abort only once the connection is up (a TLS handshake, a proxy's CONNECT that
+ * never answers: up to the connect timeout, or for ever); it then drops the request unwritten. So a
+ * cancel that comes before anything was sent settles at once as a plain cancel, and undici is left
+ * to drop the request. After the request was sent, undici's own outcome stands.
+ */
+function untilCancelledUnsent<T>(pending: Promise<T>, signal: AbortSignal, progress: { readonly sent: boolean }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      if (!progress.sent) reject(abortedError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

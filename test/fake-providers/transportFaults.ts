@@ -23,13 +23,16 @@ export interface FakeProxy {
  * `refuse`: every CONNECT gets this status (407 asks for credentials, 403 forbids, 502 stands for
  * "cannot resolve or reach the host"). `tunnelTo`: every CONNECT, whatever host it names, is
  * tunnelled to this port on 127.0.0.1, so a request through a working proxy is tested without
- * leaving loopback. A plain (absolute-form) request always gets 403: nothing is forwarded that way.
+ * leaving loopback. `hold`: every CONNECT is accepted on the socket and never answered (a proxy
+ * that hangs: the request stays "connecting"). A plain (absolute-form) request always gets 403:
+ * nothing is forwarded that way.
  */
-export type FakeProxyMode = { readonly refuse: 403 | 407 | 502 } | { readonly tunnelTo: number };
+export type FakeProxyMode = { readonly refuse: 403 | 407 | 502 } | { readonly tunnelTo: number } | { readonly hold: true };
 
 export async function startFakeProxy(mode: FakeProxyMode): Promise<FakeProxy> {
   const connects: string[] = [];
   const forwards: string[] = [];
+  const held = new Set<Socket>();
   const server = createHttpServer((request: IncomingMessage, response) => {
     forwards.push(`${request.method ?? ''} ${request.url ?? ''}`);
     request.resume();
@@ -50,12 +53,25 @@ export async function startFakeProxy(mode: FakeProxyMode): Promise<FakeProxy> {
       upstream.on('close', () => socket.destroy());
       return;
     }
+    if ('hold' in mode) {
+      held.add(socket);
+      return;
+    }
     const connectStatus = mode.refuse;
     const reason = connectStatus === 407 ? 'Proxy Authentication Required' : connectStatus === 403 ? 'Forbidden' : 'Bad Gateway';
     const challenge = connectStatus === 407 ? 'Proxy-Authenticate: Basic realm="test"\r\n' : '';
     socket.end(`HTTP/1.1 ${connectStatus} ${reason}\r\n${challenge}Content-Length: 0\r\nConnection: close\r\n\r\n`);
   });
-  return { ...(await listen(server)), connects, forwards };
+  const listening = await listen(server);
+  return {
+    ...listening,
+    connects,
+    forwards,
+    close: async () => {
+      for (const socket of held) socket.destroy();
+      await listening.close();
+    },
+  };
 }
 
 export interface NotTlsServer {

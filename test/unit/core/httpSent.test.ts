@@ -60,6 +60,27 @@ describe('http: a paid request that never left is a plain network error', () => 
     });
   }
 
+  it('a cancel while the proxy has not answered CONNECT is a plain cancel, at once: nothing was sent', async () => {
+    const proxy = await startFakeProxy({ hold: true });
+    const client = createHttpClient({ proxy: proxy.url, log: capturingLogger() });
+    const controller = new AbortController();
+    let sent = false;
+    try {
+      const sending = failure(client.send(paidPost('https://api.example.invalid/v1/images/generations', { signal: controller.signal, onSent: () => (sent = true) })));
+      while (proxy.connects.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const cancelled = Date.now();
+      controller.abort();
+      const error = await sending;
+      assert.equal(error.kind, 'aborted', error.message);
+      assert.ok(Date.now() - cancelled < 1000, 'settled at once, not after the connect timeout');
+      assert.equal(sent, false, 'never reported as sent');
+      assert.deepEqual(proxy.forwards, []);
+    } finally {
+      await proxy.close();
+      await client.close();
+    }
+  });
+
   it('a plain-http target behind the proxy is tunnelled too, and a refusal there is not sent either', async () => {
     const proxy = await startFakeProxy({ refuse: 403 });
     const client = createHttpClient({ proxy: proxy.url, log: capturingLogger() });
