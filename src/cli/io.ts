@@ -1,5 +1,5 @@
 import { apiKeyEnvVars, providerIds } from '../core/ids';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 
 /** Where the CLI talks to the user; tests run the built CLI, so this is only a seam for clarity. */
 export interface CliIo {

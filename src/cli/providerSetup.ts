@@ -2,9 +2,10 @@ import { normalizeBaseUrl } from '../core/baseUrl';
 import { InputError, ProviderError } from '../core/errors';
 import { apiKeyEnvVars, defaultBaseUrls, providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
-import type { HttpClient } from '../providers/http';
+import type { HttpClient } from '../core/httpClient';
 import { createProvider } from '../providers/registry';
-import type { ImageProvider, Logger } from '../providers/types';
+import type { ImageProvider } from '../core/provider';
+import type { Logger } from '../core/logger';
 
 /** Synchronous generation can take minutes at high quality (issue 2): one attempt may last 5 min. */
 export const requestTimeoutMs = 300_000;

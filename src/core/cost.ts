@@ -1,7 +1,7 @@
 import type { ModelCapability } from './capabilities';
 import type { ProviderId } from './ids';
 import type { WireSize } from './size';
-import type { ImageUsage } from '../providers/types';
+import type { ImageUsage } from './provider';
 
 /** USD per one million tokens; OpenAI's published gpt-image-2 rates (docs/providers.md §2.8, U-O4). */
 export interface TokenRates {

@@ -13,7 +13,7 @@ import type { CallFacts } from './resultSaver';
 import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
 import type { ImageSource, PassProblems } from './taskImages';
 import type { JobProgress, RunnerDependencies } from './runner';
-import type { ImageProvider } from '../providers/types';
+import type { ImageProvider } from './provider';
 
 export interface SessionOptions {
   readonly deps: RunnerDependencies;

@@ -3,7 +3,8 @@ import { providerLabels } from './ids';
 import type { ProviderId } from './ids';
 import { sleep, withRetry } from './retry';
 import type { ResolvedRequest } from './request';
-import type { ImageProvider, Logger, PollSchedule } from '../providers/types';
+import type { ImageProvider, PollSchedule } from './provider';
+import type { Logger } from './logger';
 
 /** Used when a provider declares no schedule: Modellix's recommendation (docs/providers.md §5.6). */
 export const fallbackSchedule: PollSchedule = { firstPollMs: 5_000, intervalMs: 5_000, deadlineMs: 15 * 60_000 };

@@ -8,7 +8,7 @@ import { addWarnings, baseName } from './jobRecords';
 import { renderFileName } from './naming';
 import type { ImageWriter } from './output';
 import type { Provenance } from './provenance';
-import type { ImageUsage } from '../providers/types';
+import type { ImageUsage } from './provider';
 
 /** What the runner knows about the call that produced an image, for its provenance. */
 export interface CallFacts {

@@ -2,7 +2,8 @@ import type { ProviderId } from './ids';
 import type { ImageWriter, RescueStore } from './output';
 import type { GenerationRequest } from './request';
 import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
-import type { ImageProvider, Logger } from '../providers/types';
+import type { ImageProvider } from './provider';
+import type { Logger } from './logger';
 
 /** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
 export interface JobProgress {

@@ -5,7 +5,7 @@ import { createLeaseKeeper } from '../core/jobLease';
 import type { LeaseFiles } from '../core/jobLease';
 import type { JobRecord, JournalStore } from '../core/journal';
 import { parseJobRecordText } from '../core/journalSchema';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 
 /** How long a lease claim waits before reading its write back a second time (see workspaceLeaseFiles). */
 export const claimSettleMs = 100;

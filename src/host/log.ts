@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 import type { SecretScrubber } from './secretScrubber';
 
 /** The providers' Logger over the LogOutputChannel; every line passes the secret scrubber first. */

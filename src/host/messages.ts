@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isAbortError } from '../core/errors';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 import { describeError } from './errorText';
 import type { ErrorAction } from './errorText';
 import type { SecretScrubber } from './secretScrubber';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 import {
   parseAfterGeneration,
   parseFileNameTemplate,

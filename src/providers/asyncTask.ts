@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../core/errors';
 import { kindForStatus, readText, retryAfterFromHeaders } from './http';
-import type { HttpResponse } from './http';
+import type { HttpResponse } from '../core/httpClient';
 import { scrubSecret, scrubSecretDeep } from './scrubSecret';
 
 /**

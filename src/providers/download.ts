@@ -4,7 +4,7 @@ import { resultUnavailableCode } from '../core/resultLinks';
 import { withRetry } from '../core/retry';
 import { clip, isSuccessStatus, statusError } from './asyncTask';
 import { discardBody, readBytes, readText, redactUrl, retryAfterFromHeaders } from './http';
-import type { HttpClient } from './http';
+import type { HttpClient } from '../core/httpClient';
 
 export interface DownloadOptions {
   readonly signal: AbortSignal;

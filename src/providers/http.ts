@@ -4,49 +4,8 @@ import { isLoopbackHost } from '../core/baseUrl';
 import { ProviderError, isProviderError } from '../core/errors';
 import type { ProviderErrorKind } from '../core/errors';
 import { abortedError, parseRetryAfterMs } from '../core/retry';
-import type { Logger } from './types';
-
-export interface HttpRequest {
-  readonly method: 'GET' | 'POST' | 'DELETE';
-  readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | Uint8Array;
-  /** Per-attempt timeout, composed with `signal`. */
-  readonly timeoutMs: number;
-  readonly signal: AbortSignal;
-  /**
-   * A paid request (submit, upload). A failure after it may have been sent becomes
-   * 'unknownOutcome' instead of a retryable network error.
-   */
-  readonly paid: boolean;
-  /** For log lines and error messages. */
-  readonly provider: string;
-  /** Result downloads follow CDN redirects; API calls never do (a redirect must not carry the key). */
-  readonly followRedirects?: boolean;
-  /**
-   * Paid requests: called when the whole request was handed to a connected socket, the moment from
-   * which a cancel leaves the outcome unknown (the same signal cancelledError goes by).
-   */
-  readonly onSent?: (() => void) | undefined;
-}
-
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  /** Streamed body: read it with one of the helpers below, or iterate it. */
-  readonly body: Dispatcher.ResponseData['body'];
-  /**
-   * Classifies an error thrown while reading `body` the way `send` classifies its own: the
-   * per-attempt timeout still runs while the body arrives, and a cancel or a reset there is as
-   * ambiguous for a paid request as one before the headers. A ProviderError passes through.
-   */
-  bodyError(error: unknown): ProviderError;
-}
-
-export interface HttpClient {
-  send(request: HttpRequest): Promise<HttpResponse>;
-  close(): Promise<void>;
-}
+import type { HttpClient, HttpRequest, HttpResponse } from '../core/httpClient';
+import type { Logger } from '../core/logger';
 
 export interface HttpClientOptions {
   /** An explicit proxy (VS Code's http.proxy); otherwise HTTPS_PROXY/HTTP_PROXY from the environment. */

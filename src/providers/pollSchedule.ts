@@ -1,7 +1,7 @@
 import type { ResolutionTier } from '../core/ids';
 import { tierForLongEdge } from '../core/size';
 import type { WireSize } from '../core/size';
-import type { PollSchedule } from './types';
+import type { PollSchedule } from '../core/provider';
 
 const second = 1000;
 const minute = 60 * second;

@@ -4,7 +4,7 @@ import { createGravitexProvider } from './gravitex/gravitexProvider';
 import { createModellixProvider } from './modellix/modellixProvider';
 import { createOpenAiProvider } from './openai/openAiProvider';
 import { scrubbingProvider } from './scrubSecret';
-import type { ImageProvider, ProviderContext } from './types';
+import type { ImageProvider, ProviderContext } from '../core/provider';
 
 /**
  * The one place that maps a provider id to its client; hosts build the context (key, base URL, http).

@@ -1,5 +1,5 @@
 import { ProviderError, isProviderError } from '../core/errors';
-import type { ImageProvider, PollOutcome } from './types';
+import type { ImageProvider, PollOutcome } from '../core/provider';
 
 /**
  * Removes the API key from text a provider sent back. OpenAI's 401 echoes a masked key, but a

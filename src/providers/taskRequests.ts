@@ -1,9 +1,9 @@
 import { ProviderError, isProviderError } from '../core/errors';
 import { authorizationFor } from './http';
-import type { HttpRequest, HttpResponse } from './http';
+import type { HttpRequest, HttpResponse } from '../core/httpClient';
 import { readJsonReply, unknownOutcomeError } from './asyncTask';
 import type { JsonReply } from './asyncTask';
-import type { ProviderContext } from './types';
+import type { ProviderContext } from '../core/provider';
 
 /**
  * The HTTP calls the submit-then-poll providers (Modellix, APIXO) make, each with the rule for a

@@ -6,7 +6,7 @@ import type { AskKeepOrStop } from '../core/jobHandle';
 import type { JobOwner } from '../core/jobOwner';
 import type { Provenance } from '../core/provenance';
 import type { JobRunner } from '../core/runner';
-import type { Logger } from '../providers/types';
+import type { Logger } from '../core/logger';
 
 /**
  * What the Studio needs from the host, injected by engine.ts so the panel does not reach into

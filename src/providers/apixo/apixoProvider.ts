@@ -5,7 +5,7 @@ import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../as
 import type { JsonReply } from '../asyncTask';
 import { apixoPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
-import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
+import type { ImageProvider, ProviderContext, SubmitOutcome } from '../../core/provider';
 import { apixoLabel, apixoSubmitError } from './apixoErrors';
 import { pollApixoTask } from './apixoTask';
 

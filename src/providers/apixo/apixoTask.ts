@@ -1,7 +1,7 @@
 import { ProviderError } from '../../core/errors';
 import { envelopeOf, isSuccessStatus, nonEmptyString } from '../asyncTask';
 import { getTaskStatus } from '../taskRequests';
-import type { PollOutcome, ProviderContext } from '../types';
+import type { PollOutcome, ProviderContext } from '../../core/provider';
 import { apixoLabel, apixoPollError, apixoTaskFailure } from './apixoErrors';
 import { apixoResultSchema, apixoStatusSchema } from './apixoSchemas';
 import type { ApixoStatus } from './apixoSchemas';

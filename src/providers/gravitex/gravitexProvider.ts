@@ -1,6 +1,6 @@
 import { createOpenAiCompatibleProvider } from '../openAiCompatible/openAiCompatibleProvider';
 import { gravitexFlavour } from '../openAiCompatible/flavour';
-import type { ImageProvider, ProviderContext } from '../types';
+import type { ImageProvider, ProviderContext } from '../../core/provider';
 
 /**
  * Gravitex (docs/providers.md §4): an OpenAI-compatible relay. Same paths and shapes as OpenAI; it strips

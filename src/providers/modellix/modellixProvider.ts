@@ -4,7 +4,7 @@ import { envelopeOf, isSuccessStatus, missingTaskIdError, taskIdIn } from '../as
 import type { JsonReply } from '../asyncTask';
 import { modellixPollSchedule } from '../pollSchedule';
 import { postPaid } from '../taskRequests';
-import type { ImageProvider, ProviderContext, SubmitOutcome } from '../types';
+import type { ImageProvider, ProviderContext, SubmitOutcome } from '../../core/provider';
 import { modellixLabel, modellixPaidError } from './modellixErrors';
 import { pollModellixTask } from './modellixTask';
 import { deleteModellixUploads, uploadLocalInputs } from './modellixUpload';

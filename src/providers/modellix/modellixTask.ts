@@ -1,7 +1,7 @@
 import { ProviderError } from '../../core/errors';
 import { clip, envelopeOf, field, isSuccessStatus, nonEmptyString, parseExpiry } from '../asyncTask';
 import { getTaskStatus } from '../taskRequests';
-import type { PollOutcome, ProviderContext } from '../types';
+import type { PollOutcome, ProviderContext } from '../../core/provider';
 import { modellixInvalidResponse, modellixLabel, modellixRepeatableError } from './modellixErrors';
 import { modellixTaskSchema } from './modellixSchemas';
 import type { ModellixTask } from './modellixSchemas';

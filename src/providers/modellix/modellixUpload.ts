@@ -5,7 +5,7 @@ import { envelopeOf, field, isSuccessStatus, nonEmptyString, readJsonReply } fro
 import type { JsonReply } from '../asyncTask';
 import { encodeMultipart, multipartContentType, pickBoundary } from '../multipart';
 import { postPaid, sendWithKey } from '../taskRequests';
-import type { PreparedInputs, ProviderContext, UploadedInput } from '../types';
+import type { PreparedInputs, ProviderContext, UploadedInput } from '../../core/provider';
 import { modellixInvalidResponse, modellixLabel, modellixPaidError } from './modellixErrors';
 import { modellixUploadSchema } from './modellixSchemas';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ImageUsage } from '../types';
+import type { ImageUsage } from '../../core/provider';
 
 const count = z.number().nonnegative().nullish();
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../../src/core/journal';
 import type { Provenance } from '../../../src/core/provenance';
-import type { Logger } from '../../../src/providers/types';
+import type { Logger } from '../../../src/core/logger';
 import { createJournalStore } from '../../../src/host/journalStore';
 import { submittingJob } from '../../unit/core/fixtures';
 import { resolveOutputTarget } from '../../../src/host/outputFolder';

@@ -14,7 +14,7 @@ import {
   redactUrl,
   retryAfterFromHeaders,
 } from '../../../src/providers/http';
-import type { HttpClient } from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/core/httpClient';
 import { resetConnection, sendJson, startLoopbackServer } from '../../fake-providers/server';
 import type { LoopbackServer } from '../../fake-providers/server';
 import { assertNoKey, capturingLogger } from '../providers/asyncProviderHarness';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import type { ProviderError } from '../../../src/core/errors';
 import { bypassesProxy, createHttpClient, readText } from '../../../src/providers/http';
-import type { HttpClient, HttpRequest } from '../../../src/providers/http';
+import type { HttpClient, HttpRequest } from '../../../src/core/httpClient';
 import { resetConnection, sendJson, startLoopbackServer } from '../../fake-providers/server';
 import type { LoopbackServer } from '../../fake-providers/server';
 import { startFakeProxy, startNotTlsServer } from '../../fake-providers/transportFaults';

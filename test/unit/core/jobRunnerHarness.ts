@@ -11,9 +11,9 @@ import type { ImageWriter } from '../../../src/core/output';
 import type { JobRunner } from '../../../src/core/runner';
 import { downloadResult } from '../../../src/providers/download';
 import { createHttpClient } from '../../../src/providers/http';
-import type { HttpClient } from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/core/httpClient';
 import { createProvider } from '../../../src/providers/registry';
-import type { Logger } from '../../../src/providers/types';
+import type { Logger } from '../../../src/core/logger';
 
 export const silentLog: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -11,7 +11,7 @@ import { createJobRunner } from '../../../src/core/jobRunner';
 import { dayMs } from '../../../src/core/journal';
 import type { JobRecord, JobState, JournalStore } from '../../../src/core/journal';
 import { parseJobRecord } from '../../../src/core/journalSchema';
-import type { Logger } from '../../../src/providers/types';
+import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from './fixtures';
 
 const now = Date.UTC(2026, 3, 1, 12);

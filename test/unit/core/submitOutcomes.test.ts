@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import type { JobRecord } from '../../../src/core/journal';
-import type { Logger } from '../../../src/providers/types';
+import type { Logger } from '../../../src/core/logger';
 import { startFakeCdn } from '../../fake-providers/cdn';
 import type { FakeCdn } from '../../fake-providers/cdn';
 import { startFakeModellix } from '../../fake-providers/modellix';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JobRecord, LeaseClaim } from '../../../src/core/journal';
 import type * as JournalStoreModule from '../../../src/host/journalStore';
-import type { Logger } from '../../../src/providers/types';
+import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from '../core/fixtures';
 import { installFakeVscode } from '../webview/fakeVscode';
 

@@ -5,7 +5,7 @@ import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider'
 import { interpretApixoStatus } from '../../../src/providers/apixo/apixoTask';
 import { downloadResult } from '../../../src/providers/download';
 import { apixoPollSchedule } from '../../../src/providers/pollSchedule';
-import type { PollOutcome } from '../../../src/providers/types';
+import type { PollOutcome } from '../../../src/core/provider';
 import { startFakeApixo } from '../../fake-providers/apixo';
 import { assertNoKey, fakeProviderRig, pollLoop, rejection, resolve, testSignal } from './asyncProviderHarness';
 

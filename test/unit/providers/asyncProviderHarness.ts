@@ -6,8 +6,9 @@ import type { PollResult } from '../../../src/core/pollLoop';
 import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest, ResolvedRequest } from '../../../src/core/request';
 import { createHttpClient } from '../../../src/providers/http';
-import type { HttpClient } from '../../../src/providers/http';
-import type { ImageProvider, Logger, ProviderContext } from '../../../src/providers/types';
+import type { HttpClient } from '../../../src/core/httpClient';
+import type { ImageProvider, ProviderContext } from '../../../src/core/provider';
+import type { Logger } from '../../../src/core/logger';
 import { startFakeCdn } from '../../fake-providers/cdn';
 import type { FakeCdn } from '../../fake-providers/cdn';
 

@@ -4,7 +4,7 @@ import { isProviderError } from '../../../src/core/errors';
 import { resultUnavailableCode } from '../../../src/core/resultLinks';
 import { downloadResult } from '../../../src/providers/download';
 import { createHttpClient } from '../../../src/providers/http';
-import type { HttpClient } from '../../../src/providers/http';
+import type { HttpClient } from '../../../src/core/httpClient';
 import { startFakeCdn } from '../../fake-providers/cdn';
 import type { FakeCdn } from '../../fake-providers/cdn';
 import { makePng } from '../../fake-providers/png';

@@ -5,7 +5,7 @@ import { downloadResult } from '../../../src/providers/download';
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
 import { interpretModellixTask } from '../../../src/providers/modellix/modellixTask';
 import { modellixPollSchedule } from '../../../src/providers/pollSchedule';
-import type { PollOutcome } from '../../../src/providers/types';
+import type { PollOutcome } from '../../../src/core/provider';
 import { startFakeModellix } from '../../fake-providers/modellix';
 import { assertNoKey, fakeProviderRig, pollLoop, rejection, resolve, testSignal } from './asyncProviderHarness';
 

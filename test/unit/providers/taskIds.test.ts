@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isProviderError } from '../../../src/core/errors';
 import { createApixoProvider } from '../../../src/providers/apixo/apixoProvider';
 import { createModellixProvider } from '../../../src/providers/modellix/modellixProvider';
-import type { ImageProvider, ProviderContext } from '../../../src/providers/types';
+import type { ImageProvider, ProviderContext } from '../../../src/core/provider';
 import { startFakeApixo } from '../../fake-providers/apixo';
 import type { FakeCdn } from '../../fake-providers/cdn';
 import type { FakeFault } from '../../fake-providers/control';

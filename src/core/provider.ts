@@ -1,15 +1,8 @@
-import type { ProviderId } from '../core/ids';
-import type { CheckedInputImage, ResolvedRequest } from '../core/request';
-import type { ProviderError } from '../core/errors';
-import type { HttpClient } from './http';
-
-export interface Logger {
-  trace(message: string): void;
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import type { ProviderError } from './errors';
+import type { HttpClient } from './httpClient';
+import type { ProviderId } from './ids';
+import type { Logger } from './logger';
+import type { CheckedInputImage, ResolvedRequest } from './request';
 
 /**
  * What the host gives a provider (after GitLens' provider context). A provider never touches
