@@ -6,6 +6,7 @@ import { fileExtensions, incompleteImage, isSupportedImageFormat, readImageInfo,
 import type { JobRecord } from './journal';
 import { addWarnings, baseName } from './jobRecords';
 import { renderFileName } from './naming';
+import { wireSizeText } from './size';
 import type { ImageWriter } from './output';
 import type { Provenance } from './provenance';
 import type { ImageUsage } from './provider';
@@ -66,10 +67,11 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
   const existing = options.checkExisting ? await options.writer.findExisting?.(job.output.dir, fileName, bytes) : undefined;
   const location = existing ?? (await options.writer.writeImage(job.output.dir, fileName, bytes));
   const cost = estimateCost({
-    provider: job.provider,
     capability: capabilityFor(job.provider, job.model),
-    size: job.request.wireSize,
+    size: wireSizeText(job.request.wireSize),
+    quality: job.request.quality,
     images: options.call.images,
+    promptLength: job.request.prompt.length,
     usage: options.call.usage,
     rates: options.rates,
   });

@@ -26,6 +26,11 @@ export const freeSizeLimits = {
   maxPixels: 8_294_400,
 } as const;
 
+/** A sent size in the notation users type (`1536x1024`, `auto`, `16:9@2k`), for cost and display. */
+export function wireSizeText(size: WireSize): string {
+  return size.kind === 'wxh' ? size.value : `${size.aspect}@${size.tier}`;
+}
+
 /**
  * Parses `auto`, `WxH` (also `W×H`, `W*H`) and `W:H` with an optional `@1k|2k|4k` tier.
  * Returns an error message for anything else.

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { ProviderError } from '../core/errors';
 import { providerIds, providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
-import type { SecretScrubber } from './secretScrubber';
+import type { SecretScrubber } from '../core/secrets';
 
 /** API keys, one SecretStorage entry per provider. Nothing else in the extension stores a key. */
 export interface ApiKeyStore {

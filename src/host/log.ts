@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import type { SecretScrubber } from './secretScrubber';
+import type { SecretScrubber } from '../core/secrets';
 
 /** The providers' Logger over the LogOutputChannel; every line passes the secret scrubber first. */
 export function createChannelLogger(channel: vscode.LogOutputChannel, scrubber: SecretScrubber): Logger {

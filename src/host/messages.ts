@@ -3,7 +3,7 @@ import { isAbortError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { describeError } from './errorText';
 import type { ErrorAction } from './errorText';
-import type { SecretScrubber } from './secretScrubber';
+import type { SecretScrubber } from '../core/secrets';
 
 const buttons: Readonly<Record<ErrorAction, { readonly label: string; readonly command: string }>> = {
   showLog: { label: 'Show Log', command: 'gptImage.showLog' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProviderError } from '../core/errors';
 import { kindForStatus, readText, retryAfterFromHeaders } from './http';
 import type { HttpResponse } from '../core/httpClient';
-import { scrubSecret, scrubSecretDeep } from './scrubSecret';
+import { scrubSecret, scrubSecretDeep } from '../core/secrets';
 
 /**
  * Helpers shared by the submit-then-poll providers (Modellix, APIXO): reading their JSON envelopes

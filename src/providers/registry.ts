@@ -3,7 +3,7 @@ import { createApixoProvider } from './apixo/apixoProvider';
 import { createGravitexProvider } from './gravitex/gravitexProvider';
 import { createModellixProvider } from './modellix/modellixProvider';
 import { createOpenAiProvider } from './openai/openAiProvider';
-import { scrubbingProvider } from './scrubSecret';
+import { scrubbingProvider } from './scrubbingProvider';
 import type { ImageProvider, ProviderContext } from '../core/provider';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Every string in a message to the page passes through `scrub` (host/secretScrubber.ts): a provider
+ * Every string in a message to the page passes through `scrub` (core/secrets.ts): a provider
  * may echo an API key in an error body, and whatever reaches the page also lands in its saved state.
  * Applied to the whole message rather than to known fields, so a new field cannot forget it.
  */

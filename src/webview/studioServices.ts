@@ -15,7 +15,7 @@ import type { Logger } from '../core/logger';
 export interface StudioServices {
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
-  /** Replaces every registered API key in a text (host/secretScrubber.ts); applied to all the page sees. */
+  /** Replaces every registered API key in a text (core/secrets.ts); applied to all the page sees. */
   scrub(text: string): string;
   readonly runner: JobRunner;
   /** Which providers have a key stored (never the keys). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../core/errors';
 import { kindForStatus, retryAfterFromHeaders } from '../http';
-import { scrubSecret } from '../scrubSecret';
+import { scrubSecret } from '../../core/secrets';
 import type { OpenAiCompatibleFlavour } from './flavour';
 
 /** `{"error":{"message","type","param","code"}}`; every field may be null or missing (gateways vary). */

@@ -1,7 +1,7 @@
 import type { ModelCapability } from '../../core/capabilities';
 import { providerIds, providerLabels } from '../../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../../core/ids';
-import { formatUsd, previewCost } from '../costEstimate';
+import { formatUsd, previewCost } from '../../core/cost';
 import { fitStateToCapability, formProblems, generateForm, outgoing, sizeChoices, sizeOf, sizeProblem } from '../formModel';
 import type { StudioContext } from './context';
 import { button, field, h, option } from './dom';
@@ -172,11 +172,14 @@ function optionFields(context: StudioContext, capability: ModelCapability, refre
 function renderFooter(context: StudioContext, footer: HTMLElement): void {
   const { state } = context;
   const capability = context.capability();
-  const cost = previewCost(
+  const cost = previewCost({
     capability,
-    { size: sizeOf(state, capability), quality: state.quality === '' ? undefined : state.quality, n: state.n, promptLength: state.prompt.length },
-    context.init.pricing,
-  );
+    size: sizeOf(state, capability),
+    quality: state.quality === '' ? undefined : state.quality,
+    images: state.n,
+    promptLength: state.prompt.length,
+    rates: context.init.pricing,
+  });
   const costText =
     cost.kind === 'usd' ? `Estimated cost: ${cost.approximate ? 'about ' : ''}${formatUsd(cost.usd)}` : 'Estimated cost: unknown';
   const problems = formProblems(state, capability);

@@ -1,5 +1,5 @@
 import { providerLabels } from '../../core/ids';
-import { formatUsd } from '../costEstimate';
+import { formatUsd } from '../../core/cost';
 import { historyPageSize, outgoing } from '../formModel';
 import type { HistoryAction, HistoryItemView, ToWebview } from '../protocol';
 import type { StudioContext } from './context';

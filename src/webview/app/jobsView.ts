@@ -1,5 +1,5 @@
 import { providerLabels } from '../../core/ids';
-import { formatUsd } from '../costEstimate';
+import { formatUsd } from '../../core/cost';
 import { outgoing } from '../formModel';
 import type { JobView } from '../protocol';
 import type { StudioContext } from './context';

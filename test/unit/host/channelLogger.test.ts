@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createChannelLogger } from '../../../src/host/log';
-import { createSecretScrubber } from '../../../src/host/secretScrubber';
+import { createSecretScrubber } from '../../../src/core/secrets';
 
 describe('the log channel', () => {
   it('scrubs registered keys from every level before a line reaches the channel', () => {

@@ -5,7 +5,7 @@ import type { ProviderErrorKind } from '../../../src/core/errors';
 import { ImagesNotWrittenError } from '../../../src/core/output';
 import { resultUnavailableCode } from '../../../src/core/resultLinks';
 import { describeError } from '../../../src/host/errorText';
-import { createSecretScrubber } from '../../../src/host/secretScrubber';
+import { createSecretScrubber } from '../../../src/core/secrets';
 
 const kinds: ProviderErrorKind[] = [
   'auth',

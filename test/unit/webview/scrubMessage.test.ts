@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSecretScrubber } from '../../../src/host/secretScrubber';
+import { createSecretScrubber } from '../../../src/core/secrets';
 import type { ToWebview } from '../../../src/webview/protocol';
 import { scrubStrings } from '../../../src/webview/scrubMessage';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobRunner } from '../../../src/core/runner';
 import { JobOwner } from '../../../src/core/jobOwner';
-import { createSecretScrubber } from '../../../src/host/secretScrubber';
+import { createSecretScrubber } from '../../../src/core/secrets';
 import type * as StudioPanelModule from '../../../src/webview/studioPanel';
 import type { StudioServices } from '../../../src/webview/studioServices';
 import { installFakeVscode } from './fakeVscode';
