@@ -6,6 +6,7 @@ import { isImagesNotWrittenError } from '../core/output';
 import { resumableStates } from '../core/journal';
 import type { JobRecord, JobState } from '../core/journal';
 import { formatInstant, linksValidUntil } from '../core/resultLinks';
+import { formatAge } from '../core/timeText';
 import { createHttpClient } from '../providers/http';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { createFileJournalStore, gptImageHome } from './fileJournalStore';
@@ -41,7 +42,7 @@ export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
     const files = job.tasks.flatMap((task) => task.files);
     const taskIds = job.tasks.flatMap((task) => (task.taskId ? [task.taskId] : []));
     io.stdout(
-      [job.id, stateLabel(job.state).padEnd(15), age(now - job.createdAt).padStart(8), job.provider.padEnd(8), quote(job.request.prompt), `${files.length} file${files.length === 1 ? '' : 's'}`].join('  '),
+      [job.id, stateLabel(job.state).padEnd(15), formatAge(now - job.createdAt, 'compact').padStart(8), job.provider.padEnd(8), quote(job.request.prompt), `${files.length} file${files.length === 1 ? '' : 's'}`].join('  '),
     );
     if (taskIds.length > 0) io.stdout(`    tasks: ${taskIds.join(', ')}`);
     if (job.error && job.state !== 'saved') io.stdout(`    ${oneLine(job.error.message)}`);
@@ -134,15 +135,6 @@ function worst(codes: readonly number[]): number {
     if (codes.includes(code)) return code;
   }
   return exitCodes.ok;
-}
-
-function age(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes}m ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ago`;
-  return `${Math.floor(hours / 24)}d ago`;
 }
 
 function shortPrompt(prompt: string): string {

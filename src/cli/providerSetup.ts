@@ -1,6 +1,6 @@
 import { normalizeBaseUrl } from '../core/baseUrl';
 import { InputError, ProviderError } from '../core/errors';
-import { apiKeyEnvVars, defaultBaseUrls, providerLabels } from '../core/ids';
+import { apiKeyEnvVars, baseUrlEnvVar, defaultBaseUrls, providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
 import type { HttpClient } from '../core/httpClient';
 import { createProvider } from '../providers/registry';
@@ -9,10 +9,6 @@ import type { Logger } from '../core/logger';
 
 /** Synchronous generation can take minutes at high quality (issue 2): one attempt may last 5 min. */
 export const requestTimeoutMs = 300_000;
-
-export function baseUrlEnvVar(id: ProviderId): string {
-  return `GPT_IMAGE_${id.toUpperCase()}_BASE_URL`;
-}
 
 /** --base-url, else GPT_IMAGE_<PROVIDER>_BASE_URL, else the documented default; plain http only to loopback. */
 export function resolveBaseUrl(id: ProviderId, explicit: string | undefined, env: NodeJS.ProcessEnv): string {

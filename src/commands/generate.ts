@@ -2,6 +2,7 @@ import { capabilityFor } from '../core/capabilities';
 import type { ModelCapability } from '../core/capabilities';
 import { providerIds, providerLabels } from '../core/ids';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
+import { freeSizeRulesText } from '../core/size';
 import type { GenerationRequest } from '../core/request';
 import type { JobResult } from '../core/runner';
 import {
@@ -118,7 +119,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
         }
         const custom = await inputText({
           ...position(3, 'custom size'),
-          prompt: 'WIDTHxHEIGHT: multiples of 16, longest edge up to 3840, at most 3:1, 655,360 to 8,294,400 pixels.',
+          prompt: freeSizeRulesText,
           placeholder: '1920x1088',
           value: last.sizes?.[provider] ?? '',
           validate: (text) => checkSize(text, capability),

@@ -3,7 +3,7 @@ import type { SizeRule } from './capabilities';
 import { providerLabels } from './ids';
 import type { ModelId, ProviderId } from './ids';
 import { sourceNameField } from './naming';
-import { freeSizeProblem, formatSizeIntent, resolveSize } from './size';
+import { freeSizeLimits, freeSizeProblem, formatSizeIntent, resolveSize } from './size';
 
 /**
  * The editor-free decisions behind "Edit Image…": which selected files are images and which is a
@@ -93,11 +93,12 @@ export function defaultEditSize(width: number, height: number, rule: SizeRule, p
  * 3:1, the pixel count brought within bounds, both edges on multiples of 16.
  */
 export function nearestFreeSize(width: number, height: number): `${number}x${number}` {
-  const ratio = Math.min(3, Math.max(1 / 3, width / height));
-  const pixels = Math.min(8_294_400, Math.max(655_360, width * height));
+  const { maxEdge, maxRatio, minPixels, maxPixels } = freeSizeLimits;
+  const ratio = Math.min(maxRatio, Math.max(1 / maxRatio, width / height));
+  const pixels = Math.min(maxPixels, Math.max(minPixels, width * height));
   let targetWidth = Math.sqrt(pixels * ratio);
   let targetHeight = Math.sqrt(pixels / ratio);
-  const shrink = Math.min(1, 3840 / Math.max(targetWidth, targetHeight));
+  const shrink = Math.min(1, maxEdge / Math.max(targetWidth, targetHeight));
   targetWidth *= shrink;
   targetHeight *= shrink;
   let best: `${number}x${number}` = '1024x1024';

@@ -44,6 +44,11 @@ export const apiKeyEnvVars: Readonly<Record<ProviderId, string>> = {
   apixo: 'APIXO_API_KEY',
 };
 
+/** The CLI's base URL override for a provider: `GPT_IMAGE_MODELLIX_BASE_URL`. */
+export function baseUrlEnvVar(id: ProviderId): string {
+  return `GPT_IMAGE_${id.toUpperCase()}_BASE_URL`;
+}
+
 export function isProviderId(value: string): value is ProviderId {
   return (providerIds as readonly string[]).includes(value);
 }

@@ -31,6 +31,11 @@ export function wireSizeText(size: WireSize): string {
   return size.kind === 'wxh' ? size.value : `${size.aspect}@${size.tier}`;
 }
 
+/** The free-size rules in one sentence, for a box that asks for a custom size. */
+export const freeSizeRulesText =
+  `WIDTHxHEIGHT: multiples of ${freeSizeLimits.multipleOf}, longest edge up to ${freeSizeLimits.maxEdge}, at most ${freeSizeLimits.maxRatio}:1, ` +
+  `${freeSizeLimits.minPixels.toLocaleString('en-US')} to ${freeSizeLimits.maxPixels.toLocaleString('en-US')} pixels.`;
+
 /**
  * Parses `auto`, `WxH` (also `W×H`, `W*H`) and `W:H` with an optional `@1k|2k|4k` tier.
  * Returns an error message for anything else.

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelCapability } from '../core/capabilities';
 import type { DefaultEditSize, EditProviderChoice } from '../core/editDefaults';
 import type { ProviderId, Quality } from '../core/ids';
-import { formatSizeIntent, parseSizeIntent, resolveSize } from '../core/size';
+import { formatSizeIntent, freeSizeRulesText, parseSizeIntent, resolveSize } from '../core/size';
 
 /** The questions "Edit Image…" asks, one quick input each; undefined means the user cancelled. */
 
@@ -101,7 +101,7 @@ export async function askEditSize(
   return vscode.window.showInputBox({
     title: title(3, 5, 'custom size'),
     value: originalText,
-    prompt: 'WIDTHxHEIGHT: multiples of 16, longest edge ≤ 3840, ratio ≤ 3:1, 655,360–8,294,400 pixels',
+    prompt: freeSizeRulesText,
     ignoreFocusOut: true,
     validateInput: (value) => {
       const intent = parseSizeIntent(value);

@@ -1,4 +1,5 @@
 import type { JobRecord, JobState } from '../core/journal';
+import { formatAge } from '../core/timeText';
 import { providerLabels } from '../core/ids';
 
 /** What "GPT Image: Show Jobs" can do with one job. */
@@ -27,16 +28,6 @@ const stateIcons: Readonly<Record<JobState, string>> = {
 /** How a state reads in a list: "needs attention" rather than the identifier. */
 export function stateLabel(state: JobState): string {
   return state === 'needsAttention' ? 'needs attention' : state;
-}
-
-/** `just now`, `5 min ago`, `3 h ago`, `2 days ago`. */
-export function formatAge(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
 }
 
 export function promptStart(prompt: string, maxLength = 60): string {

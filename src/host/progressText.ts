@@ -1,13 +1,6 @@
 import type { JobProgress } from '../core/runner';
+import { formatElapsed } from '../core/timeText';
 
-/** `0:07`, `2:41`, `1:02:03`: the elapsed time a progress notification shows. */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}
 
 const phaseText: Readonly<Record<JobProgress['phase'], string>> = {
   submitting: 'Sending the request',

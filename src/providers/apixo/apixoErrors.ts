@@ -1,9 +1,10 @@
 import { ProviderError } from '../../core/errors';
+import { providerLabels } from '../../core/ids';
 import type { ProviderErrorKind } from '../../core/errors';
 import { kindForStatus } from '../http';
 import { clip, isDefiniteRejection, statusError, unprovenRejectionError } from '../asyncTask';
 
-export const apixoLabel = 'APIXO';
+export const apixoLabel = providerLabels.apixo;
 
 /** Balance problems sometimes arrive as a 400 ("Insufficient credits", docs/providers.md §6.4). */
 const balanceWords = /insufficient|credit|balance|quota/i;

@@ -1,8 +1,9 @@
 import { ProviderError } from '../../core/errors';
+import { providerLabels } from '../../core/ids';
 import { kindForStatus } from '../http';
 import { clip, isDefiniteRejection, statusError, unprovenRejectionError } from '../asyncTask';
 
-export const modellixLabel = 'Modellix';
+export const modellixLabel = providerLabels.modellix;
 
 /** What a failing request was doing, for the wording of its message. */
 export type ModellixOperation = 'submit' | 'upload' | 'poll' | 'delete';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderError } from '../../core/errors';
+import { apiKeyEnvVars } from '../../core/ids';
 import { kindForStatus, retryAfterFromHeaders } from '../http';
 import { scrubSecret } from '../../core/secrets';
 import type { OpenAiCompatibleFlavour } from './flavour';
@@ -100,7 +101,7 @@ export function mapErrorResponse(
     return new ProviderError({
       ...base,
       kind: 'auth',
-      message: `${label} refused the API key: set a valid key with "GPT Image: Set API Key…" or ${flavour.apiKeyEnvVar}.`,
+      message: `${label} refused the API key: set a valid key with "GPT Image: Set API Key…" or ${apiKeyEnvVars[flavour.id]}.`,
     });
   }
   if (status === 403) {

@@ -1,3 +1,4 @@
+import { providerLabels } from '../../core/ids';
 import type { ProviderId } from '../../core/ids';
 
 /**
@@ -10,26 +11,22 @@ export interface OpenAiCompatibleFlavour {
   readonly label: string;
   /** OpenAI honours background/output_format/output_compression; Gravitex's relay strips them (U-G1). */
   readonly sendsOutputOptions: boolean;
-  /** Environment variable the CLI reads this provider's key from, named in the 401 message. */
-  readonly apiKeyEnvVar: string;
   /** Where a 403 sends the user; OpenAI's organization verification page for OpenAI. */
   readonly permissionHint: string;
 }
 
 export const openAiFlavour: OpenAiCompatibleFlavour = {
   id: 'openai',
-  label: 'OpenAI',
+  label: providerLabels.openai,
   sendsOutputOptions: true,
-  apiKeyEnvVar: 'OPENAI_API_KEY',
   permissionHint:
     'GPT Image models need a verified organization: verify it at https://platform.openai.com/settings/organization/general (it can take a few minutes to apply)',
 };
 
 export const gravitexFlavour: OpenAiCompatibleFlavour = {
   id: 'gravitex',
-  label: 'Gravitex',
+  label: providerLabels.gravitex,
   sendsOutputOptions: false,
-  apiKeyEnvVar: 'GRAVITEX_API_KEY',
   permissionHint: "check that the key may use this model and the account has balance in Gravitex's console",
 };
 

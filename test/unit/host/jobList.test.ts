@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobRecord, JobState, JobTask } from '../../../src/core/journal';
-import { describeJob, formatAge, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
-import { formatElapsed, progressMessage } from '../../../src/host/progressText';
+import { describeJob, jobActions, promptStart, sortJobs } from '../../../src/host/jobList';
+import { progressMessage } from '../../../src/host/progressText';
+import { formatAge, formatElapsed } from '../../../src/core/timeText';
 import { journalRequest } from '../core/fixtures';
 
 function job(state: JobState, overrides: Partial<JobRecord> = {}, tasks: JobTask[] = [{ state, n: 1, files: [] }]): JobRecord {
