@@ -1,3 +1,5 @@
+import type { ProviderId } from './ids';
+
 /** What went wrong, in terms a message and a retry policy can act on. */
 export type ProviderErrorKind =
   | 'auth'
@@ -19,7 +21,8 @@ export type ProviderErrorKind =
 export interface ProviderErrorOptions {
   kind: ProviderErrorKind;
   message: string;
-  provider?: string;
+  /** Always the provider's id (messages say its label); set at the provider boundary when a helper did not. */
+  provider?: ProviderId | undefined;
   status?: number;
   /** The provider's own error code (OpenAI `error.code`, APIXO `failCode`, …). */
   code?: string;
@@ -33,7 +36,7 @@ export interface ProviderErrorOptions {
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
-  readonly provider: string | undefined;
+  readonly provider: ProviderId | undefined;
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
@@ -54,6 +57,29 @@ export class ProviderError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/**
+ * The same error with more context (the provider id at the provider boundary, a request or task id
+ * learned later, a scrubbed message): every field carried over, none written by hand twice.
+ * `message` and `code` replace; the ids fill in only what is still unknown.
+ */
+export function withContext(
+  error: ProviderError,
+  context: { readonly provider?: ProviderId; readonly requestId?: string | undefined; readonly taskId?: string | undefined; readonly message?: string; readonly code?: string | undefined },
+): ProviderError {
+  return new ProviderError({
+    kind: error.kind,
+    provider: error.provider ?? context.provider,
+    status: error.status,
+    code: 'code' in context ? context.code : error.code,
+    requestId: error.requestId ?? context.requestId,
+    taskId: error.taskId ?? context.taskId,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    message: context.message ?? error.message,
+    cause: error.cause,
+  });
 }
 
 export function isProviderError(error: unknown): error is ProviderError {

@@ -1,5 +1,5 @@
 import type { TokenRates } from './cost';
-import { errorMessage, isProviderError, ProviderError } from './errors';
+import { errorMessage, isProviderError, ProviderError, withContext } from './errors';
 import { providerLabels } from './ids';
 import { addWarnings, firstImageIndex, refreshJob, toJobError } from './jobRecords';
 import { leaseHeartbeatMs } from './journal';
@@ -233,7 +233,10 @@ export class JobSession {
 
   /** deps.download retries transient failures itself (providers/download.ts); no second layer here. */
   private download(url: string): Promise<Uint8Array> {
-    return this.options.deps.download(url, { signal: this.options.signal, provider: this.job.provider });
+    const provider = this.job.provider;
+    return this.options.deps.download(url, { signal: this.options.signal, provider }).catch((error: unknown) => {
+      throw isProviderError(error) && error.provider === undefined ? withContext(error, { provider }) : error;
+    });
   }
 
   /**

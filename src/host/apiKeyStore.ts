@@ -34,7 +34,7 @@ export function createApiKeyStore(secrets: vscode.SecretStorage, scrubber: Secre
       if (key !== undefined) return key;
       throw new ProviderError({
         kind: 'auth',
-        provider: providerLabels[provider],
+        provider,
         message: `No API key is set for ${providerLabels[provider]}.`,
       });
     },

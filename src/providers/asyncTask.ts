@@ -109,7 +109,6 @@ export function unknownOutcomeError(options: {
 }): ProviderError {
   return new ProviderError({
     kind: 'unknownOutcome',
-    provider: options.provider,
     status: options.status,
     requestId: options.requestId,
     retryable: false,
@@ -197,7 +196,6 @@ export function statusError(options: {
   return new ProviderError({
     kind,
     retryable,
-    provider: options.provider,
     status: options.status,
     message: options.message,
     requestId: options.requestId,

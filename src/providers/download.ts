@@ -51,7 +51,6 @@ export async function downloadResult(http: HttpClient, url: string, options: Dow
         const what = format === undefined ? describeNonImage(bytes, response.headers['content-type']) : `a ${format.toUpperCase()} image`;
         throw new ProviderError({
           kind: 'invalidResponse',
-          provider,
           // No image at all (an HTML challenge, an error page) may give way to the image later;
           // another image format will not.
           code: format === undefined ? resultUnavailableCode : undefined,
@@ -64,7 +63,6 @@ export async function downloadResult(http: HttpClient, url: string, options: Dow
       if (short) {
         throw new ProviderError({
           kind: 'invalidResponse',
-          provider,
           retryable: true,
           message: `The result from ${provider} at ${redactUrl(url)} arrived incomplete (${short}); it was not saved.`,
         });
@@ -80,13 +78,12 @@ function parseResultUrl(url: string, provider: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ProviderError({ kind: 'invalidResponse', provider, message: `${provider} returned a result URL that is not a URL.` });
+    throw new ProviderError({ kind: 'invalidResponse', message: `${provider} returned a result URL that is not a URL.` });
   }
   // file:, data: or anything else would read local files or skip the network entirely.
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new ProviderError({
       kind: 'invalidResponse',
-      provider,
       message: `${provider} returned a ${parsed.protocol.replace(':', '')} result URL; only http(s) URLs are downloaded.`,
     });
   }
@@ -103,7 +100,6 @@ async function downloadStatusError(
     await discardBody(response);
     return new ProviderError({
       kind: 'invalidResponse',
-      provider,
       status: response.status,
       message: `The result URL from ${provider} (${where}) redirected too many times or without a location.`,
     });
@@ -119,7 +115,6 @@ async function downloadStatusError(
     // some answer so for a moment right after completion too: the caller knows which it can be.
     return new ProviderError({
       kind: 'notFound',
-      provider,
       status: response.status,
       retryable: false,
       code: resultUnavailableCode,

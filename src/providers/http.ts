@@ -125,7 +125,6 @@ function cancelledError(request: HttpRequest, sent: boolean): ProviderError {
   if (!request.paid || !sent) return abortedError(request.signal);
   return new ProviderError({
     kind: 'unknownOutcome',
-    provider: request.provider,
     retryable: false,
     message: `Cancelled while the request to ${request.provider} was in flight: it may have been accepted (and charged).`,
     cause: request.signal.reason,
@@ -189,7 +188,6 @@ export function classifyNetworkError(
   if (request.paid && facts.sent) {
     return new ProviderError({
       kind: 'unknownOutcome',
-      provider: request.provider,
       message: facts.timedOut
         ? `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s; the request may still have been accepted (and charged).`
         : `The connection to ${request.provider} broke after the request was sent (${code ?? 'connection lost'}); it may still have been accepted (and charged).`,
@@ -203,7 +201,6 @@ export function classifyNetworkError(
   if (facts.timedOut) {
     return new ProviderError({
       kind: 'timeout',
-      provider: request.provider,
       message: `${request.provider} did not answer within ${Math.round(request.timeoutMs / 1000)} s.${notSent}`,
       retryable: true,
       code,
@@ -213,7 +210,6 @@ export function classifyNetworkError(
   const proxyRefusal = proxyRefusalStatus(error);
   return new ProviderError({
     kind: 'network',
-    provider: request.provider,
     message:
       proxyRefusal !== undefined
         ? `The proxy refused to connect to ${request.provider} at ${host} (HTTP ${proxyRefusal}).${notSent} Check the proxy settings (http.proxy, HTTPS_PROXY) and its credentials.`

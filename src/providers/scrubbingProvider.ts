@@ -1,5 +1,7 @@
-import { ProviderError, isProviderError } from '../core/errors';
+import type { ProviderError} from '../core/errors';
+import { isProviderError, withContext } from '../core/errors';
 import { scrubSecret } from '../core/secrets';
+import type { ProviderId } from '../core/ids';
 import type { ImageProvider, PollOutcome } from '../core/provider';
 
 /**
@@ -8,7 +10,9 @@ import type { ImageProvider, PollOutcome } from '../core/provider';
  * failed task), every warning and every status word passes scrubSecret with the key the provider
  * reads. The clients already scrub what they parse (readJsonReply, mapErrorResponse); this is the one
  * place that also covers what they quote from elsewhere (an error inside a 200 answer, a parameter
- * name, a redirect's Location), whatever a provider adds later.
+ * name, a redirect's Location), whatever a provider adds later. It is also where every
+ * ProviderError learns which provider it came from (`provider`, always the id): the helpers below
+ * it (http, envelopes) only know the label they put in their sentences.
  */
 export function scrubbingProvider(provider: ImageProvider, getApiKey: () => Promise<string>): ImageProvider {
   const key = (): Promise<string | undefined> => getApiKey().catch(() => undefined);
@@ -17,11 +21,13 @@ export function scrubbingProvider(provider: ImageProvider, getApiKey: () => Prom
     try {
       value = await work();
     } catch (error) {
-      throw scrubError(error, await key());
+      throw stamped(scrubError(error, await key()), provider.id);
     }
     const secret = await key();
     return secret === undefined ? value : clean(value, secret);
   };
+  const stampedPoll = (outcome: PollOutcome): PollOutcome =>
+    outcome.state === 'failed' ? { state: 'failed', error: stamped(outcome.error, provider.id) as ProviderError } : outcome;
   const scrubbed: ImageProvider = {
     ...provider,
     submit: (request, signal, hooks) =>
@@ -31,7 +37,7 @@ export function scrubbingProvider(provider: ImageProvider, getApiKey: () => Prom
       ),
   };
   const { poll, prepareInputs, deleteUploads } = provider;
-  if (poll) scrubbed.poll = (task, signal) => guarded(() => poll.call(provider, task, signal), scrubPollOutcome);
+  if (poll) scrubbed.poll = (task, signal) => guarded(() => poll.call(provider, task, signal).then(stampedPoll), scrubPollOutcome);
   if (prepareInputs) scrubbed.prepareInputs = (request, signal) => guarded(() => prepareInputs.call(provider, request, signal), (inputs) => inputs);
   if (deleteUploads) scrubbed.deleteUploads = (uploads, signal) => guarded(() => deleteUploads.call(provider, uploads, signal), () => undefined);
   return scrubbed;
@@ -43,6 +49,11 @@ function scrubPollOutcome(outcome: PollOutcome, secret: string): PollOutcome {
   return outcome;
 }
 
+/** A ProviderError that does not say which provider it came from yet, now saying it. */
+function stamped(error: unknown, id: ProviderId): unknown {
+  return isProviderError(error) && error.provider === undefined ? withContext(error, { provider: id }) : error;
+}
+
 /** The same error with the key taken out of its message and code; untouched when neither holds it. */
 function scrubError(error: unknown, secret: string | undefined): unknown {
   if (!(error instanceof Error) || secret === undefined) return error;
@@ -50,17 +61,6 @@ function scrubError(error: unknown, secret: string | undefined): unknown {
   if (!isProviderError(error)) return message === error.message ? error : new Error(message);
   const code = error.code === undefined ? undefined : scrubSecret(error.code, secret);
   if (message === error.message && code === error.code) return error;
-  return new ProviderError({
-    kind: error.kind,
-    provider: error.provider,
-    status: error.status,
-    code,
-    requestId: error.requestId,
-    taskId: error.taskId,
-    retryable: error.retryable,
-    retryAfterMs: error.retryAfterMs,
-    message,
-    // Not the original error: its message still holds the key.
-    cause: error.cause,
-  });
+  // Not the original error as cause either: withContext keeps its cause, whose message never held our scrub.
+  return withContext(error, { message, code });
 }

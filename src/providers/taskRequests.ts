@@ -1,4 +1,5 @@
-import { ProviderError, isProviderError } from '../core/errors';
+import type { ProviderError} from '../core/errors';
+import { isProviderError, withContext } from '../core/errors';
 import { authorizationFor } from './http';
 import type { HttpRequest, HttpResponse } from '../core/httpClient';
 import { readJsonReply, unknownOutcomeError } from './asyncTask';
@@ -51,18 +52,7 @@ export async function getTaskStatus(
 }
 
 function withTaskId(error: ProviderError, taskId: string): ProviderError {
-  return new ProviderError({
-    kind: error.kind,
-    provider: error.provider,
-    status: error.status,
-    code: error.code,
-    requestId: error.requestId,
-    taskId,
-    retryable: error.retryable,
-    retryAfterMs: error.retryAfterMs,
-    message: error.message,
-    cause: error.cause,
-  });
+  return withContext(error, { taskId });
 }
 
 /**

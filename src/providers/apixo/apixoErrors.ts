@@ -44,7 +44,7 @@ export function apixoSubmitError(options: { status: number; detail: string | und
   return new ProviderError({
     kind: kindFor(options.status, options.detail),
     retryable: false,
-    provider: apixoLabel,
+    provider: 'apixo',
     status: options.status,
     requestId: options.requestId,
     message: apixoStatusMessage(options.status, options.detail, 'submit'),
@@ -110,7 +110,7 @@ export function apixoTaskFailure(taskId: string, failCode: string | undefined, f
   const said = [code, failMsg ? clip(failMsg, 200) : undefined].filter((part) => part !== undefined).join(': ');
   return new ProviderError({
     kind: failure.kind,
-    provider: apixoLabel,
+    provider: 'apixo',
     taskId,
     code,
     retryable: false,

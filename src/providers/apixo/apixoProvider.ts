@@ -25,15 +25,15 @@ export function createApixoProvider(context: ProviderContext): ImageProvider {
 /** The documented body: `request_type` async and `aspect_ratio`/`resolution` always explicit (U-A5), never `quality` (U-A2) or `provider`. */
 export function buildApixoSubmit(request: ResolvedRequest): { body: Record<string, unknown>; warnings: string[] } {
   if (request.size.kind !== 'aspectTier') {
-    throw new ProviderError({ kind: 'badRequest', provider: apixoLabel, message: 'APIXO sizes by aspect ratio and resolution; the size was not mapped.' });
+    throw new ProviderError({ kind: 'badRequest', provider: 'apixo', message: 'APIXO sizes by aspect ratio and resolution; the size was not mapped.' });
   }
   if (request.n !== 1) {
-    throw new ProviderError({ kind: 'badRequest', provider: apixoLabel, message: `APIXO makes one image per task; this call asked for ${request.n}.` });
+    throw new ProviderError({ kind: 'badRequest', provider: 'apixo', message: `APIXO makes one image per task; this call asked for ${request.n}.` });
   }
   const imageUrls: string[] = [];
   for (const image of request.inputImages) {
     if (image.kind !== 'url') {
-      throw new ProviderError({ kind: 'badRequest', provider: apixoLabel, message: localFileRefusal(apixoLabel, request.model, image.source) });
+      throw new ProviderError({ kind: 'badRequest', provider: 'apixo', message: localFileRefusal(apixoLabel, request.model, image.source) });
     }
     imageUrls.push(image.url);
   }

@@ -63,5 +63,5 @@ function resultUrls(resultJson: unknown): string[] | undefined {
 }
 
 function invalid(message: string, taskId: string): ProviderError {
-  return new ProviderError({ kind: 'invalidResponse', provider: apixoLabel, taskId, message });
+  return new ProviderError({ kind: 'invalidResponse', provider: 'apixo', taskId, message });
 }

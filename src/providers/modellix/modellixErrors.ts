@@ -59,7 +59,7 @@ export function modellixPaidError(options: {
     ...kindForStatus(options.status),
     // A definite refusal is final: resending the same paid request cannot succeed on its own.
     retryable: false,
-    provider: modellixLabel,
+    provider: 'modellix',
     status: options.status,
     requestId: options.requestId,
     message,
@@ -86,5 +86,5 @@ export function modellixRepeatableError(options: {
 }
 
 export function modellixInvalidResponse(message: string, requestId?: string, taskId?: string): ProviderError {
-  return new ProviderError({ kind: 'invalidResponse', provider: modellixLabel, message, requestId, taskId });
+  return new ProviderError({ kind: 'invalidResponse', provider: 'modellix', message, requestId, taskId });
 }

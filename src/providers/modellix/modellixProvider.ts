@@ -122,5 +122,5 @@ function taskIdFrom(reply: JsonReply): string {
 }
 
 function internalError(message: string): ProviderError {
-  return new ProviderError({ kind: 'badRequest', provider: modellixLabel, message });
+  return new ProviderError({ kind: 'badRequest', provider: 'modellix', message });
 }

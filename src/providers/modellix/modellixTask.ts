@@ -79,7 +79,7 @@ function failureError(task: ModellixTask, taskId: string, status: string, envelo
   const what = cancelled ? 'was cancelled' : 'failed';
   return new ProviderError({
     kind: contentPolicy ? 'contentPolicy' : 'taskFailed',
-    provider: modellixLabel,
+    provider: 'modellix',
     taskId,
     code: status,
     retryable: false,

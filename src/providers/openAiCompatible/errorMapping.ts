@@ -78,7 +78,7 @@ export function mapErrorResponse(
   const details = parseErrorBody(bodyText);
   const label = flavour.label;
   const requestId = headers['x-request-id'] || headers['x-oneapi-request-id'] || undefined;
-  const base = { provider: label, status, requestId, code: details.code };
+  const base = { provider: flavour.id, status, requestId, code: details.code };
   const words = quoted(details, apiKey);
   const code = details.code?.toLowerCase();
 

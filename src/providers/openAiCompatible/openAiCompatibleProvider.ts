@@ -1,4 +1,4 @@
-import { ProviderError, isProviderError } from '../../core/errors';
+import { ProviderError, isProviderError, withContext } from '../../core/errors';
 import type { ResolvedRequest } from '../../core/request';
 import { withRetry } from '../../core/retry';
 import { authorizationFor, discardBody, readText } from '../http';
@@ -112,7 +112,7 @@ async function attemptOnce(
     // Redirects are not followed: a redirected POST would carry the key to wherever it points.
     throw new ProviderError({
       kind: 'badRequest',
-      provider: flavour.label,
+      provider: flavour.id,
       status: response.status,
       requestId,
       message: `${flavour.label} answered with a redirect (${response.status}) to ${response.headers.location ?? 'another address'}; check the base URL (redirects are not followed, so the key stays with the configured host).`,
@@ -146,7 +146,7 @@ async function readImages(
     // The answer had started: the images were made (and charged) before the connection broke.
     throw new ProviderError({
       kind: 'unknownOutcome',
-      provider: flavour.label,
+      provider: flavour.id,
       status: response.status,
       requestId,
       retryable: false,
@@ -158,7 +158,7 @@ async function readImages(
   if (!parsed.success) {
     throw new ProviderError({
       kind: 'invalidResponse',
-      provider: flavour.label,
+      provider: flavour.id,
       status: response.status,
       requestId,
       message: `${flavour.label}'s response does not look like an images response.`,
@@ -178,7 +178,7 @@ async function readImages(
     const said = parsed.data.error?.message ? `: "${parsed.data.error.message}"` : '';
     throw new ProviderError({
       kind: 'invalidResponse',
-      provider: flavour.label,
+      provider: flavour.id,
       status: response.status,
       requestId,
       message: `${flavour.label} answered without any image data${said}.`,
@@ -197,15 +197,5 @@ async function readImages(
 }
 
 function withRequestId(error: ProviderError, requestId: string | undefined): ProviderError {
-  if (requestId === undefined || error.requestId !== undefined) return error;
-  return new ProviderError({
-    kind: error.kind,
-    provider: error.provider,
-    status: error.status,
-    code: error.code,
-    requestId,
-    retryable: error.retryable,
-    message: error.message,
-    cause: error.cause,
-  });
+  return requestId === undefined || error.requestId !== undefined ? error : withContext(error, { requestId });
 }

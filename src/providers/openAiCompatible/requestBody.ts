@@ -30,7 +30,7 @@ function wireSize(request: ResolvedRequest, flavour: OpenAiCompatibleFlavour): s
   if (request.size.kind !== 'wxh') {
     throw new ProviderError({
       kind: 'badRequest',
-      provider: flavour.label,
+      provider: flavour.id,
       message: `${flavour.label} takes a size in pixels (WIDTHxHEIGHT) or auto, not an aspect ratio with a tier.`,
     });
   }
@@ -85,7 +85,7 @@ function filePart(name: string, image: CheckedInputImage, index: number, flavour
   if (image.kind !== 'file') {
     throw new ProviderError({
       kind: 'badRequest',
-      provider: flavour.label,
+      provider: flavour.id,
       message: `${flavour.label} takes reference images as files from your workspace, not URLs (${image.url}).`,
     });
   }

@@ -276,7 +276,6 @@ export class StreamingImagesParser {
   private invalid(problem: string): ProviderError {
     return new ProviderError({
       kind: 'invalidResponse',
-      provider: this.options.provider,
       message: `${this.options.provider}'s response ${problem}.`,
     });
   }
