@@ -14,13 +14,15 @@ export interface Engine {
 }
 
 /**
- * Builds the services on first use and each command's handler on its first run, then dispatches.
+ * Builds the services when the engine loads (the first command, the Studio or a resume: that is
+ * their first use) and each command's handler on its first run, then dispatches. A failure here is
+ * the engine failing to start; a command's own failure is reported by commands/handlers.ts.
  * This module is its own bundle (dist/engine.js): undici, zod and the providers load with it.
  */
 export function createEngine(context: vscode.ExtensionContext): Engine {
-  let services: Services | undefined;
+  const services: Services = createServices(context);
   const handlers = new Map<CommandId, (...args: unknown[]) => Promise<unknown>>();
-  const currentServices = (): Services => (services ??= createServices(context));
+  const currentServices = (): Services => services;
 
   return {
     runCommand: async (id, args) => {

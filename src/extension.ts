@@ -28,15 +28,17 @@ export function activate(context: vscode.ExtensionContext): void {
 
   /** `skip`: the command's target went away while the engine loaded (a Studio closed at once). */
   const run = async (id: CommandId, args: unknown[], skip?: () => boolean): Promise<unknown> => {
+    let loaded: EngineModule.Engine;
     try {
-      const loaded = await loadEngine();
-      if (skip?.()) return undefined;
-      return await loaded.runCommand(id, args);
+      loaded = await loadEngine();
     } catch (error) {
+      // Only this is "could not start": a command's own failure is reported by the engine (commands/handlers.ts).
       const message = error instanceof Error ? error.message : String(error);
       void vscode.window.showErrorMessage(`GPT Image Studio could not start: ${message}`);
       return undefined;
     }
+    if (skip?.()) return undefined;
+    return loaded.runCommand(id, args);
   };
 
   // One Studio per window. Its panel and page are made here, before the engine loads, so that the

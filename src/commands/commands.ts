@@ -14,3 +14,14 @@ export const commandIds = [
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
+
+/** Each command's title as package.json gives it (checked there), for the one failure message. */
+export const commandTitles: Readonly<Record<CommandId, string>> = {
+  'gptImage.generate': 'Generate Image…',
+  'gptImage.openStudio': 'Open Studio',
+  'gptImage.editImage': 'Edit Image…',
+  'gptImage.showJobs': 'Show Jobs',
+  'gptImage.setApiKey': 'Set API Key…',
+  'gptImage.clearApiKey': 'Clear API Key…',
+  'gptImage.showLog': 'Show Log',
+};

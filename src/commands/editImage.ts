@@ -13,7 +13,6 @@ import { collectEditTargets, findMaskBeside, pickMaskFile, readInputImage } from
 import { baseName } from '../host/imageUris';
 import type { EditProviderChoice } from '../core/editDefaults';
 import { runJobWithNotification } from '../host/jobViews';
-import { showError } from '../host/messages';
 import type { Services } from '../host/services';
 
 const recentPromptsKey = 'gptImage.recentEditPrompts';
@@ -25,13 +24,7 @@ const lastProviderKey = 'gptImage.lastEditProvider';
  * `<name>-edit-<n>.<ext>` beside the original (never over it) and opened beside it to compare.
  */
 export function createEditImageCommand(services: Services): (...args: unknown[]) => Promise<void> {
-  return async (...args) => {
-    try {
-      await editImage(services, args);
-    } catch (error) {
-      await showError(services, error, { title: 'Edit Image' });
-    }
-  };
+  return (...args) => editImage(services, args);
 }
 
 async function editImage(services: Services, args: readonly unknown[]): Promise<void> {

@@ -17,7 +17,6 @@ import {
 } from '../host/generateChoices';
 import type { LastGenerateChoices } from '../host/generateChoices';
 import { runJobWithNotification } from '../host/jobViews';
-import { showError } from '../host/messages';
 import { resolveOutputTarget } from '../host/outputFolder';
 import { inputText, pickOne, runSteps } from '../host/quickInput';
 import type { StepOutcome } from '../host/quickInput';
@@ -33,14 +32,7 @@ const title = 'Generate Image';
  * quality (skipped when the provider has none). The choices are remembered for next time.
  */
 export function createGenerateCommand(services: Services): () => Promise<JobResult | undefined> {
-  return async () => {
-    try {
-      return await generate(services);
-    } catch (error) {
-      await showError(services, error, { title });
-      return undefined;
-    }
-  };
+  return () => generate(services);
 }
 
 async function generate(services: Services): Promise<JobResult | undefined> {

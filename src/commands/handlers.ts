@@ -1,4 +1,6 @@
+import { commandTitles } from './commands';
 import type { CommandId } from './commands';
+import { showError } from '../host/messages';
 import type { Services } from '../host/services';
 import { createClearApiKeyCommand } from './clearApiKey';
 import { createEditImageCommand } from './editImage';
@@ -17,7 +19,7 @@ export type CommandFactory = (services: Services) => (...args: unknown[]) => Pro
  * without a handler (or the reverse) does not compile; the ids themselves are checked against
  * package.json by a unit test.
  */
-export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = {
+export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = guardAll({
   'gptImage.generate': createGenerateCommand,
   'gptImage.openStudio': (services) => openStudio(studioServicesFor(services)),
   'gptImage.editImage': createEditImageCommand,
@@ -25,4 +27,27 @@ export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = {
   'gptImage.setApiKey': createSetApiKeyCommand,
   'gptImage.clearApiKey': createClearApiKeyCommand,
   'gptImage.showLog': createShowLogCommand,
-};
+});
+
+/**
+ * Every command's failure goes through the one showError (the sentence for its kind, Show Log, the
+ * full error in the log): a keyring that refuses Set API Key is reported like a provider error, and
+ * "could not start" is left to what it means, the engine failing to load (extension.ts).
+ */
+export function guarded(id: CommandId, factory: CommandFactory): CommandFactory {
+  return (services) => {
+    const handler = factory(services);
+    return async (...args) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        await showError(services, error, { title: commandTitles[id].replace(/…$/, '') });
+        return undefined;
+      }
+    };
+  };
+}
+
+function guardAll(factories: Readonly<Record<CommandId, CommandFactory>>): Readonly<Record<CommandId, CommandFactory>> {
+  return Object.fromEntries(Object.entries(factories).map(([id, factory]) => [id, guarded(id as CommandId, factory)])) as Record<CommandId, CommandFactory>;
+}

@@ -4,7 +4,6 @@ import type { JobRecord } from '../core/journal';
 import { describeJob, jobActionLabels, jobActions, sortJobs, stateLabel } from '../host/jobList';
 import type { JobAction } from '../host/jobList';
 import { showJobNotification } from '../host/jobViews';
-import { showError } from '../host/messages';
 import { openFiles } from '../host/results';
 import type { Services } from '../host/services';
 
@@ -22,13 +21,7 @@ interface ActionItem extends vscode.QuickPickItem {
  * download, resubmit (after a cost warning), discard.
  */
 export function createShowJobsCommand(services: Services): () => Promise<void> {
-  return async () => {
-    try {
-      await showJobs(services);
-    } catch (error) {
-      await showError(services, error, { title: 'Show Jobs' });
-    }
-  };
+  return () => showJobs(services);
 }
 
 async function showJobs(services: Services): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commandIds } from '../../../src/commands/commands';
+import { commandIds, commandTitles } from '../../../src/commands/commands';
 import { studioViewType } from '../../../src/webview/studioViewType';
 import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
 import { defaultJournalRetentionDays } from '../../../src/core/journal';
@@ -38,6 +38,10 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..',
 const settings = manifest.contributes.configuration.properties;
 
 describe('package.json contributes.commands', () => {
+  it('gives every command the title the failure message uses', () => {
+    for (const id of commandIds) assert.equal(manifest.contributes.commands.find((command) => command.command === id)?.title, commandTitles[id], id);
+  });
+
   it('declares exactly the commands in commands.ts, in the same order', () => {
     assert.deepEqual(
       manifest.contributes.commands.map((command) => command.command),
