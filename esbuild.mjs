@@ -1,4 +1,4 @@
-// Four bundles (design.md): the activation bundle stays tiny and lazily requires the engine,
+// Four bundles (docs/architecture.md, "Layers"): the activation bundle stays tiny and lazily requires the engine,
 // which carries undici, zod and the providers; the CLI and the webview are separate entries.
 import * as esbuild from 'esbuild';
 import { statSync } from 'node:fs';

@@ -5,7 +5,7 @@ const noVscode = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [{ name: 'vscode', message: 'This layer must stay editor-free (see design.md): inject what you need.' }],
+      paths: [{ name: 'vscode', message: 'This layer must stay editor-free (see docs/architecture.md, "Layers"): inject what you need.' }],
     },
   ],
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the real-editor tests need, once, cached under the git-ignored .vscode-test/ (see
-# /work/shared/testing.md): Debian's chromium + fonts + libkrb5-dev, Node 24 from the npm package
+# the team's notes on testing in a real editor offline): Debian's chromium + fonts + libkrb5-dev, Node 24 from the npm package
 # node@24, code-server under that Node, and checks playwright-core (a devDependency). Idempotent:
 # a warm run only verifies. Nothing is fetched from anywhere but Debian's mirrors and the npm registry.
 set -euo pipefail
