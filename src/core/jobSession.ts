@@ -126,7 +126,7 @@ export class JobSession {
     // storage first, so a crash while writing them costs nothing (a resume writes the copies).
     task.images = await this.keepCopies(index, outcome.images.map((image) => image.bytes));
     await this.save();
-    await this.writeAll(index, outcome.images.map((image) => () => Promise.resolve(image.bytes)));
+    await this.writeAll(index, outcome.images.map((image) => () => Promise.resolve(image.bytes)), true);
   }
 
   /** Takes a task from 'polling' or 'downloading' to a terminal state (or leaves it resumable and throws). */
@@ -246,7 +246,8 @@ export class JobSession {
    * is kept in the journal's storage because writing it failed) or failed, naming every image that
    * did not make it. `sources[position]` is undefined when the bytes can only come from a kept copy.
    */
-  private async writeAll(index: number, sources: readonly (ImageSource | undefined)[]): Promise<void> {
+  /** `inMemory`: the sources are bytes at hand (a synchronous answer), cheaper than reading a kept copy back. */
+  private async writeAll(index: number, sources: readonly (ImageSource | undefined)[], inMemory = false): Promise<void> {
     const task = this.task(index);
     const first = firstImageIndex(this.job, index);
     const facts = this.facts.get(index) ?? { taskId: task.taskId, images: sources.length };
@@ -257,7 +258,7 @@ export class JobSession {
         if (isSettled(image)) continue;
         const number = first + position;
         this.progress('downloading', index, `Fetching image ${number}…`);
-        const bytes = await this.bytesOf(task, image, sources[position], number, pass);
+        const bytes = await this.bytesOf(task, image, sources[position], number, pass, inMemory);
         if (bytes !== undefined) {
           this.progress('saving', index, `Writing image ${number}…`);
           await this.place(task, image, bytes, number, facts, pass);
@@ -280,10 +281,18 @@ export class JobSession {
   }
 
   /** The image's bytes: its kept copy, else its source; undefined (the image marked) when there are none now. */
-  private async bytesOf(task: JobTask, image: TaskImage, source: ImageSource | undefined, number: number, pass: PassProblems): Promise<Uint8Array | undefined> {
+  private async bytesOf(
+    task: JobTask,
+    image: TaskImage,
+    source: ImageSource | undefined,
+    number: number,
+    pass: PassProblems,
+    inMemory: boolean,
+  ): Promise<Uint8Array | undefined> {
     const { deps } = this.options;
     const subject = imageSubject(number, pass);
-    if (image.kept !== undefined) {
+    // A kept copy saves a download; bytes already in memory need no second read of it.
+    if (image.kept !== undefined && !(inMemory && source)) {
       try {
         return await deps.rescue.read(image.kept);
       } catch (error) {
