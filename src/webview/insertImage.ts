@@ -24,6 +24,14 @@ export function imageSnippet(input: SnippetInput): string {
   return `<img src="${escapeHtml(target)}" alt="${escapeHtml(alt)}">`;
 }
 
+/**
+ * A Markdown image is a block of its own: inserted where text stands before or after it on the line
+ * (a cursor at the start of a heading), it gets line breaks so it neither joins that text nor breaks it.
+ */
+export function onItsOwnLine(snippet: string, textBefore: string, textAfter: string): string {
+  return `${textBefore.trim() === '' ? '' : '\n'}${snippet}${textAfter.trim() === '' ? '' : '\n'}`;
+}
+
 /** The relative path from the document's folder, each segment URL-encoded (spaces, parentheses). */
 export function linkTarget(input: Pick<SnippetInput, 'imagePath' | 'documentPath' | 'fallbackPath'>): string {
   if (input.documentPath === undefined) return encodePath(input.fallbackPath);

@@ -6,7 +6,7 @@ import { HistoryIndex } from '../host/history';
 import { resolveInputSource } from '../host/inputSource';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
 import { baseName } from '../host/imageUris';
-import { imageSnippet } from './insertImage';
+import { imageSnippet, onItsOwnLine } from './insertImage';
 import type { FormPreset, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
 import type { StudioServices } from './studioServices';
 
@@ -128,7 +128,10 @@ export class StudioGallery {
     // A WorkspaceEdit on the document, not editor.edit(): the editor object is disposed as soon as
     // the Studio covers it, but its document and last selections are still valid.
     const edit = new vscode.WorkspaceEdit();
-    for (const selection of editor.selections) edit.replace(document, selection, snippet);
+    for (const selection of editor.selections) {
+      const text = format === 'markdown' ? onItsOwnLine(snippet, lineText(editor.document, selection.start).slice(0, selection.start.character), lineText(editor.document, selection.end).slice(selection.end.character)) : snippet;
+      edit.replace(document, selection, text);
+    }
     const applied = await vscode.workspace.applyEdit(edit);
     return applied ? undefined : 'The editor did not accept the insertion (is it read-only?).';
   }
@@ -184,4 +187,8 @@ export class StudioGallery {
       usage: provenance?.usage,
     };
   }
+}
+
+function lineText(document: vscode.TextDocument, position: vscode.Position): string {
+  return document.lineAt(position.line).text;
 }

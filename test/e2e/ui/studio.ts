@@ -100,6 +100,7 @@ export const studioScenario: Scenario = {
     assert.ok(!/^([a-z-]+:|\/)/i.test(target ?? ''), `the link is relative (${target})`);
     assert.equal(resolve(dirname(notes), decodeURIComponent(target ?? '')), file, 'the link resolves to the generated image');
     assert.ok(readFileSync(notes, 'utf8').includes('# Notes'), 'the rest of notes.md is untouched');
+    assert.match(readFileSync(notes, 'utf8'), /^# Notes$/m, 'the heading stays a heading: the image is a block of its own');
 
     // The same panel in a light theme.
     await switchTheme(context, light);

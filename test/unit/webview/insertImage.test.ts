@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { altText, imageSnippet, linkTarget } from '../../../src/webview/insertImage';
+import { altText, imageSnippet, linkTarget, onItsOwnLine } from '../../../src/webview/insertImage';
 
 describe('insert image snippet', () => {
   it('links relative to the document folder', () => {
@@ -41,5 +41,14 @@ describe('insert image snippet', () => {
     const alt = altText('word '.repeat(100));
     assert.ok(alt.length <= 125);
     assert.ok(alt.endsWith('…'));
+  });
+});
+
+describe('a Markdown image on its own line', () => {
+  it('is split from text before or after it on the line, and left alone on an empty line', () => {
+    assert.equal(onItsOwnLine('![a](a.png)', '', '# Notes'), '![a](a.png)\n');
+    assert.equal(onItsOwnLine('![a](a.png)', 'See', ''), '\n![a](a.png)');
+    assert.equal(onItsOwnLine('![a](a.png)', 'See ', ' below'), '\n![a](a.png)\n');
+    assert.equal(onItsOwnLine('![a](a.png)', '  ', ''), '![a](a.png)');
   });
 });
