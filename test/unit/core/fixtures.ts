@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { capabilityFor } from '../../../src/core/capabilities';
 import type { ModelCapability } from '../../../src/core/capabilities';
+import { isProviderError } from '../../../src/core/errors';
+import type { ProviderError } from '../../../src/core/errors';
 import type { ModelId, ProviderId } from '../../../src/core/ids';
 import type { JobRecord, JournalRequest } from '../../../src/core/journal';
 
@@ -52,4 +54,15 @@ export function submittingJob(id: string, updatedAt: number, overrides: Partial<
     warnings: [],
     ...overrides,
   };
+}
+
+/** The ProviderError a promise rejects with (the test fails if it resolves or throws anything else). */
+export async function providerFailure(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(isProviderError(error), String(error));
+    return error;
+  }
+  assert.fail('expected a ProviderError');
 }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isProviderError } from '../../../src/core/errors';
-import type { ProviderError } from '../../../src/core/errors';
 import { bypassesProxy, createHttpClient, readText } from '../../../src/providers/http';
 import type { HttpClient, HttpRequest } from '../../../src/core/httpClient';
 import { resetConnection, sendJson, startLoopbackServer } from '../../fake-providers/server';
@@ -9,6 +7,7 @@ import type { LoopbackServer } from '../../fake-providers/server';
 import { startFakeProxy, startNotTlsServer } from '../../fake-providers/transportFaults';
 import type { FakeProxy, NotTlsServer } from '../../fake-providers/transportFaults';
 import { capturingLogger } from '../providers/asyncProviderHarness';
+import { providerFailure as failure } from './fixtures';
 
 // Issue 10 item 11: whether a paid request was sent is one fact (undici's onRequestSent), and
 // loopback never goes through a proxy. Real sockets on loopback only: the proxy refuses every
@@ -30,15 +29,6 @@ function paidPost(url: string, extra: Partial<HttpRequest> = {}): HttpRequest {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isProviderError(error), String(error));
-    return error;
-  }
-  assert.fail('the request should have failed');
-}
 
 describe('http: a paid request that never left is a plain network error', () => {
   for (const status of [407, 403, 502] as const) {

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { isProviderError } from '../../../src/core/errors';
-import type { ProviderError } from '../../../src/core/errors';
 import { validateRequest } from '../../../src/core/request';
 import { createProvider } from '../../../src/providers/registry';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import { testContext } from './openAiTestSupport';
+import { providerFailure as failure } from '../core/fixtures';
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isProviderError(error), String(error));
-    return error;
-  }
-  assert.fail('expected a failure');
-}
 
 /** A loopback port with nothing listening. */
 async function closedPort(): Promise<number> {
