@@ -1,4 +1,4 @@
-import { isAbortError, isInputError, isProviderError } from './errors';
+import { isAbortError, isProviderError } from './errors';
 import type { ProviderId } from './ids';
 import type { JobRecord, JobState } from './journal';
 import type { JobProgress, JobResult } from './runner';
@@ -93,7 +93,6 @@ export class JobHandle {
   private readonly seenWarnings = new Set<string>();
   private ending: JobEnd | undefined;
   private stopping = false;
-  private decisionPending = false;
   private watchers = 0;
   /** Settles with the outcome once the job ended, whatever it was; never rejects. */
   readonly ended: Promise<JobEnd>;
@@ -208,18 +207,16 @@ export class JobHandle {
       this.controller.abort(new Error('Cancelled by the user.'));
       return 'cancelled';
     }
-    this.decisionPending = true;
     return 'decide';
   }
 
   /** "Keep it": the job goes on (in the background if no view watches it any more). */
   keep(): void {
-    this.decisionPending = false;
+    // Nothing to undo: cancel() stopped nothing. Views decide what "in the background" looks like.
   }
 
   /** "Stop waiting": abort, and mark the job abandoned in the journal; the provider may still charge for it. */
   async stop(): Promise<void> {
-    this.decisionPending = false;
     if (this.ending) return;
     this.stopping = true;
     this.controller.abort(new Error('Stopped waiting.'));
@@ -241,10 +238,6 @@ export class JobHandle {
     await this.ended;
   }
 
-  /** Whether Cancel was answered with 'decide' and neither keep() nor stop() has settled it yet. */
-  get awaitingDecision(): boolean {
-    return this.decisionPending && !this.ending;
-  }
 
   private receiveProgress(progress: JobProgress): void {
     if (this.ending) return;
@@ -299,7 +292,6 @@ export class JobHandle {
     if (end.result) this.announceWarnings(end.result.warnings);
     this.ending = end;
     this.current = end.state;
-    this.decisionPending = false;
     for (const listener of [...this.endListeners]) listener(end);
     this.endListeners.clear();
     this.progressListeners.clear();
@@ -322,10 +314,9 @@ function rank(state: JobHandleState): number {
 /** How a run that threw ended: the journal's word first, then what the error says. */
 function endStateOf(error: unknown, recorded: JobState | undefined, stopping: boolean): JobEndState {
   if (recorded === 'unknown' || (isProviderError(error) && error.kind === 'unknownOutcome')) return 'unknown';
-  if ((recorded as string | undefined) === 'needsAttention') return 'needsAttention';
-  if (stopping || isAbortError(error) || recorded === 'cancelled') return 'cancelled';
-  if (recorded === 'polling' || recorded === 'downloading') return 'cancelled';
-  if (isInputError(error)) return 'failed';
+  if (recorded === 'needsAttention') return 'needsAttention';
+  // A job left polling or downloading was only stopped waiting for here (a window closing, a CLI quitting).
+  if (stopping || isAbortError(error) || recorded === 'cancelled' || recorded === 'polling' || recorded === 'downloading') return 'cancelled';
   return 'failed';
 }
 
