@@ -82,6 +82,17 @@ describe('OpenAI streaming (partial images) against the fake Images API', () => 
     assert.equal(rig.fake.apiRequests().length, 1);
   });
 
+  it('an error event that quotes the API key is reported without it', async () => {
+    rig.fake.enqueue({ streamError: true, code: 'invalid_value', type: 'invalid_request_error', message: `Bad value for key ${key}.` });
+    const provider = createOpenAiProvider(rig.test.context);
+    const error = await rejectsWith(provider.submit(resolve({ provider: 'openai', partialImages: 1 }), new AbortController().signal), 'badRequest');
+    assert.doesNotMatch(error.message, new RegExp(key));
+    rig.fake.enqueue({ streamError: true, code: 'server_error', type: 'server_error', message: `Upstream saw ${key}.` });
+    const midway = await rejectsWith(provider.submit(resolve({ provider: 'openai', partialImages: 1 }), new AbortController().signal), 'unknownOutcome');
+    assert.doesNotMatch(midway.message, new RegExp(key));
+    assert.match(midway.message, /Upstream saw/);
+  });
+
   it('a server error event midway is an unknown outcome, never resent', async () => {
     rig.fake.enqueue({ streamError: true, code: 'server_error', type: 'server_error', message: 'The server had an error.' }, { streamError: true });
     const provider = createOpenAiProvider(rig.test.context);
