@@ -240,7 +240,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': requestId() });
     const partials = fault && ('streamError' in fault || 'streamCutAfterPartial' in fault) ? 1 : call.partialImages;
     for (let index = 0; index < partials; index++) {
-      const preview = makePng({ width: 16, height: 16, seed: seedOf(call.prompt) + 1000 + index });
+      // With large fixtures (the bench) a partial is as big as a real one: a whole image of that size.
+      const large = options.largeImages && options.largeImages.length > 0 ? images[0] : undefined;
+      const preview = large ?? makePng({ width: 16, height: 16, seed: seedOf(call.prompt) + 1000 + index });
       partialsServed.push(preview);
       response.write(event(`${prefix}.partial_image`, { b64_json: preview.toString('base64'), ...echo, partial_image_index: index }));
     }
