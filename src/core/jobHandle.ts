@@ -260,7 +260,8 @@ export class JobHandle {
     const next = progressStates[progress.phase];
     // Never back to an earlier phase: task 2 being sent while task 1 polls is still "polling" overall.
     if (next !== undefined && rank(next) >= rank(this.current)) this.current = next;
-    this.latestProgress = progress;
+    // A partial image is handed to listeners, not kept: `latest` holding it would keep its base64 alive.
+    this.latestProgress = progress.partialImage ? { ...progress, partialImage: undefined } : progress;
     for (const listener of [...this.progressListeners]) listener(progress);
     const partial = progress.partialImage;
     if (partial) for (const listener of [...this.partialListeners]) listener(partial, progress);

@@ -38,6 +38,9 @@ describe('partial images through the runner and the job handle (real runner, fak
     const handle = owner.run({ request, output: output() });
     const seen: { index: number; bytes: Buffer; paidOut: boolean; cancel: CancelOutcome }[] = [];
     handle.onPartialImage((partial) => {
+      // The handle passes a partial on and does not keep it (its base64 would stay alive).
+      assert.equal(handle.latest?.partialImage, undefined);
+      assert.equal(handle.latest?.requestSent, true);
       const cancel = handle.cancel();
       handle.keep();
       seen.push({ index: partial.index, bytes: Buffer.from(partial.bytes()), paidOut: handle.paidOut, cancel });
