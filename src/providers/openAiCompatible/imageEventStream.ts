@@ -75,10 +75,14 @@ export async function readImageEventStream(body: AsyncIterable<Uint8Array>, hand
       const index = event.partial_image_index ?? partials;
       partials += 1;
       let decoded: Uint8Array | undefined;
-      handlers.onPartialImage?.({
-        index,
-        bytes: () => (decoded ??= decodeBase64(text)),
-      });
+      try {
+        handlers.onPartialImage?.({
+          index,
+          bytes: () => (decoded ??= decodeBase64(text)),
+        });
+      } catch {
+        // A preview is only a view: a listener that fails must not cost the paid image still arriving.
+      }
       return;
     }
     if (type.endsWith('.completed')) {

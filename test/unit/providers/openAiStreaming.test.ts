@@ -40,6 +40,19 @@ describe('OpenAI streaming (partial images) against the fake Images API', () => 
     assert.ok((outcome.usage?.outputImageTokens ?? 0) > 0, 'usage comes from the completed event');
   });
 
+  it('a partial-image listener that throws does not cost the final image', async () => {
+    const provider = createOpenAiProvider(rig.test.context);
+    const outcome = images(
+      await provider.submit(resolve({ provider: 'openai', partialImages: 2 }), new AbortController().signal, {
+        onPartialImage: () => {
+          throw new Error('a broken view');
+        },
+      }),
+    );
+    assert.deepEqual(Buffer.from(outcome.images[0]?.bytes ?? []), rig.fake.served[0]?.bytes);
+    assert.equal(rig.fake.apiRequests().length, 1);
+  });
+
   it('sends stream and partial_images as form fields in a multipart edit', async () => {
     const provider = createOpenAiProvider(rig.test.context);
     const png = makePng({ width: 32, height: 32, seed: 5 });
