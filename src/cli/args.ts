@@ -19,6 +19,8 @@ export interface ImageCommand {
   readonly baseUrl: string | undefined;
   readonly pollIntervalMs: number | undefined;
   readonly quiet: boolean;
+  /** Streamed previews before the final image (0–3, default 0: no streaming). */
+  readonly partialImages: number;
 }
 
 export type CliCommand =
@@ -38,6 +40,7 @@ const options = {
   out: { type: 'string' },
   'base-url': { type: 'string' },
   'poll-interval': { type: 'string' },
+  'partial-images': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -79,6 +82,10 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   }
   const n = values.n === undefined ? 1 : Number(values.n);
   if (!Number.isInteger(n) || n < 1) issues.push(`--n must be a whole number of images, at least 1 (got "${values.n}").`);
+  const partialImages = values['partial-images'] === undefined ? 0 : Number(values['partial-images']);
+  if (!Number.isInteger(partialImages) || partialImages < 0 || partialImages > 3 || values['partial-images']?.trim() === '') {
+    issues.push(`--partial-images must be a whole number from 0 to 3 (got "${values['partial-images']}").`);
+  }
   const images = values.image ?? [];
   if (command === 'edit' && images.length === 0) issues.push('edit needs at least one --image.');
   if (command === 'generate' && (images.length > 0 || values.mask !== undefined)) {
@@ -99,6 +106,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     baseUrl: values['base-url'],
     pollIntervalMs,
     quiet,
+    partialImages,
   };
 }
 

@@ -23,6 +23,9 @@ Options for generate and edit:
                            mapped to what the provider offers, with a warning when that changes it
   --quality <q>            low, medium, high or auto
   --n <count>              number of images (default 1); Modellix and APIXO make one paid task per image
+  --partial-images <0-3>   OpenAI: stream that many partial previews before the final image (default 0,
+                           no streaming; one image only); each partial can add output tokens (~100 each,
+                           per OpenAI's guide); only the final image is written
   --out <dir>              output folder, relative to the current directory; created if missing, and
                            checked (a folder, writable) before anything is sent.
                            Default: ./images for generate; for edit, the folder of the first input file

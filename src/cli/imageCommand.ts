@@ -44,6 +44,10 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, interrup
   };
   const handle = owner.run({ request, output });
   handle.onProgress(progress);
+  // A note per preview; only the final image is written (the preview stays in the journal's storage).
+  handle.onPartialImage((partial) => {
+    if (!command.quiet) io.stderr(`gpt-image: partial image ${partial.index + 1} of ${command.partialImages} received`);
+  });
   handle.onWarnings(warn);
   interrupt.follow(handle);
   try {
@@ -92,6 +96,7 @@ async function buildRequest(command: ImageCommand, cwd: string): Promise<Generat
     size: command.size,
     quality: command.quality,
     n: command.n,
+    ...(command.partialImages > 0 ? { partialImages: command.partialImages } : {}),
     inputImages: images.filter((image): image is InputImage => image !== undefined),
     mask,
   };
@@ -135,6 +140,8 @@ export function progressPrinter(io: CliIo, quiet: boolean): (progress: JobProgre
   return (progress) => {
     // Failures are reported once, by the final error line.
     if (quiet || ['saving', 'downloading', 'failed', 'unknown'].includes(progress.phase)) return;
+    // Partial images have their own line (imageCommand's onPartialImage).
+    if (progress.partialImage) return;
     if (last.get(progress.taskIndex) === progress.message) return;
     last.set(progress.taskIndex, progress.message);
     io.stderr(`gpt-image: ${progress.message}`);

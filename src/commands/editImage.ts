@@ -76,7 +76,7 @@ async function editImage(services: Services, args: readonly unknown[]): Promise<
     void vscode.window.showWarningMessage(`${choice.label} does not support masks; ${baseName(maskBeside)} is not used.`);
   }
 
-  const request = buildEditRequest({ provider, model, prompt, size, quality }, images, mask);
+  const request = { ...buildEditRequest({ provider, model, prompt, size, quality }, images, mask), partialImages: services.settings.partialImages() };
   const issues = issuesOf(request);
   if (issues.length > 0) throw new InputError(issues);
   services.checkProvider(provider);

@@ -150,7 +150,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   };
   await services.context.globalState.update(lastChoicesKey, remembered);
 
-  const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1 };
+  const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1, partialImages: services.settings.partialImages() };
   return runJobWithNotification(services, {
     request,
     output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },

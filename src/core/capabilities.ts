@@ -46,6 +46,12 @@ export interface EditCapability {
   readonly inputFidelity: boolean;
 }
 
+/**
+ * Whether a row streams partial images (stream + partial_images, docs/providers.md §7.1); a row
+ * without it does not, and one that is off says why so the Studio can show it.
+ */
+export type StreamingCapability = { readonly partialImages: true } | { readonly partialImages: false; readonly reason: string };
+
 export interface ModelCapability {
   readonly provider: ProviderId;
   readonly model: ModelId;
@@ -66,6 +72,7 @@ export interface ModelCapability {
   /** Submit-then-poll providers. */
   readonly async: boolean;
   readonly edit: EditCapability;
+  readonly streaming?: StreamingCapability | undefined;
   /** Price per image in USD by tier when the provider publishes one (APIXO, docs/providers.md §6.8). */
   readonly pricePerImageUsd?: Readonly<Partial<Record<ResolutionTier, number>>>;
 }
@@ -125,6 +132,7 @@ const rows: readonly ModelCapability[] = [
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
+    streaming: { partialImages: true },
   },
   {
     provider: 'openai',
@@ -140,6 +148,7 @@ const rows: readonly ModelCapability[] = [
     maxPromptLength: 32000,
     async: false,
     edit: { ...openAiStyleEdit, inputFidelity: true },
+    streaming: { partialImages: true },
   },
   {
     provider: 'gravitex',
@@ -156,6 +165,8 @@ const rows: readonly ModelCapability[] = [
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
+    // Unverified there: the relay forwards `stream` but strips `partial_images` (docs/providers.md §4.2).
+    streaming: { partialImages: false, reason: "Gravitex's relay strips partial_images (docs/providers.md)" },
   },
   {
     provider: 'modellix',

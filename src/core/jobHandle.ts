@@ -1,6 +1,7 @@
 import { isAbortError, isProviderError } from './errors';
 import type { ProviderId } from './ids';
 import type { JobRecord, JobState } from './journal';
+import type { PartialImage } from './provider';
 import type { JobProgress, JobResult } from './runner';
 
 /**
@@ -90,6 +91,7 @@ export class JobHandle {
   private readonly warningListeners = new Set<(warnings: readonly string[]) => void>();
   private readonly endListeners = new Set<(end: JobEnd) => void>();
   private readonly jobIdListeners = new Set<(jobId: string) => void>();
+  private readonly partialListeners = new Set<(partial: PartialImage, progress: JobProgress) => void>();
   private readonly seenWarnings = new Set<string>();
   private ending: JobEnd | undefined;
   private stopping = false;
@@ -172,6 +174,11 @@ export class JobHandle {
     return subscribe(this.progressListeners, listener);
   }
 
+  /** A streamed preview arrived (never a result); `partial.bytes()` decodes it when a view wants it. */
+  onPartialImage(listener: (partial: PartialImage, progress: JobProgress) => void): Disposable {
+    return subscribe(this.partialListeners, listener);
+  }
+
   onWarnings(listener: (warnings: readonly string[]) => void): Disposable {
     return subscribe(this.warningListeners, listener);
   }
@@ -246,8 +253,11 @@ export class JobHandle {
     const next = progressStates[progress.phase];
     // Never back to an earlier phase: task 2 being sent while task 1 polls is still "polling" overall.
     if (next !== undefined && rank(next) >= rank(this.current)) this.current = next;
-    this.latestProgress = progress;
+    // A partial image is handed to listeners, not kept: `latest` holding it would keep its base64 alive.
+    this.latestProgress = progress.partialImage ? { ...progress, partialImage: undefined } : progress;
     for (const listener of [...this.progressListeners]) listener(progress);
+    const partial = progress.partialImage;
+    if (partial) for (const listener of [...this.partialListeners]) listener(partial, progress);
   }
 
   /**
@@ -295,6 +305,7 @@ export class JobHandle {
     for (const listener of [...this.endListeners]) listener(end);
     this.endListeners.clear();
     this.progressListeners.clear();
+    this.partialListeners.clear();
     this.warningListeners.clear();
     return end;
   }

@@ -13,7 +13,8 @@ import type { CallFacts } from './resultSaver';
 import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
 import type { ImageSource, PassProblems } from './taskImages';
 import type { JobProgress, RunnerDependencies } from './runner';
-import type { ImageProvider } from './provider';
+import type { ImageProvider, PartialImage } from './provider';
+import { fileExtensions, isSupportedImageFormat, sniffImageFormat } from './imageFormat';
 
 export interface SessionOptions {
   readonly deps: RunnerDependencies;
@@ -37,6 +38,8 @@ export class JobSession {
   private readonly facts = new Map<number, CallFacts>();
   /** Result URLs as the provider gave them, signatures included; the journal keeps them without (core/signedUrl.ts). */
   private readonly liveResultUrls = new Map<number, readonly string[]>();
+  /** Partial-image previews being kept, in order. */
+  private previews: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SessionOptions) {
     this.started = options.deps.now();
@@ -68,7 +71,7 @@ export class JobSession {
     return true;
   }
 
-  progress(phase: JobProgress['phase'], taskIndex: number, message: string, requestSent?: true): void {
+  progress(phase: JobProgress['phase'], taskIndex: number, message: string, requestSent?: true, partialImage?: PartialImage): void {
     this.options.onProgress?.({
       jobId: this.job.id,
       phase,
@@ -77,7 +80,42 @@ export class JobSession {
       elapsedMs: this.options.deps.now() - this.started,
       message,
       ...(requestSent ? { requestSent } : {}),
+      ...(partialImage ? { partialImage } : {}),
     });
+  }
+
+  /**
+   * A partial image of task `index`: reported (still 'submitting' and sent, so a cancel still asks)
+   * and kept as the task's preview, the newest replacing the last. Keeps run one after another;
+   * `previews` settles when the last one is recorded.
+   */
+  private partial(index: number, partial: PartialImage, asked: number | undefined): void {
+    const label = providerLabels[this.job.provider];
+    const of = asked === undefined ? '' : ` of ${asked}`;
+    this.progress('submitting', index, `Partial image ${partial.index + 1}${of} received from ${label}; waiting for the final image…`, true, partial);
+    this.previews = this.previews.then(() => this.keepPreview(index, partial));
+  }
+
+  private async keepPreview(index: number, partial: PartialImage): Promise<void> {
+    const { deps } = this.options;
+    const task = this.task(index);
+    try {
+      const bytes = partial.bytes();
+      const format = sniffImageFormat(bytes);
+      task.preview = await deps.rescue.keep(this.job.id, `preview-${index + 1}.${isSupportedImageFormat(format) ? fileExtensions[format] : 'bin'}`, bytes);
+      await this.save();
+    } catch (error) {
+      deps.log.warn(`Could not keep the partial image of job ${this.job.id}: ${errorMessage(error)}`);
+    }
+  }
+
+  /** The preview is not needed once the task's images are saved (best effort, like any kept copy). */
+  private async dropPreview(task: JobTask): Promise<void> {
+    const location = task.preview;
+    if (location === undefined) return;
+    task.preview = undefined;
+    await this.save();
+    await this.removeCopy(location);
   }
 
   /**
@@ -93,9 +131,11 @@ export class JobSession {
     const onSent = (): void => this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} sent to ${label}; waiting for its answer…`, true);
     const onRetryWait = (delayMs: number): void =>
       this.progress('submitting', index, `Request ${index + 1} of ${this.job.tasks.length} was not taken by ${label} (nothing charged); trying again in ${Math.ceil(delayMs / 1000)} s…`);
+    const onPartialImage = (partial: PartialImage): void => this.partial(index, partial, call.partialImages);
     try {
-      outcome = await provider.submit(call, signal, { onSent, onRetryWait });
+      outcome = await provider.submit(call, signal, { onSent, onRetryWait, onPartialImage });
     } catch (error) {
+      await this.previews;
       if (isProviderError(error) && error.kind === 'aborted') {
         // The provider layer reports 'aborted' only when nothing was sent (an abort while a paid
         // request is in flight is 'unknownOutcome'): nothing can have been charged.
@@ -110,6 +150,7 @@ export class JobSession {
       this.progress(task.state === 'unknown' ? 'unknown' : 'failed', index, task.error.message);
       throw error;
     }
+    await this.previews;
     addWarnings(this.job, outcome.warnings);
     task.submittedAt = deps.now();
     if (outcome.kind === 'task') {
@@ -372,6 +413,7 @@ export class JobSession {
       task.state = 'saved';
       task.error = undefined;
       await this.save();
+      await this.dropPreview(task);
       this.progress('saved', index, `Saved ${task.files.length} image${task.files.length === 1 ? '' : 's'}.`);
       return;
     }

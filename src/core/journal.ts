@@ -68,6 +68,11 @@ export interface JobTask {
    * before it was kept: then the first `files.length` images are saved and the rest pending.
    */
   images?: TaskImage[] | undefined;
+  /**
+   * The last streamed partial image, kept in the journal's storage as a labelled preview (never a
+   * result): shown for a job whose stream broke, removed once the task is saved.
+   */
+  preview?: string | undefined;
   error?: JobError | undefined;
 }
 

@@ -89,6 +89,14 @@ export interface PollSchedule {
   readonly deadlineMs: number;
 }
 
+/** A streamed preview of the image being made (OpenAI's partial_images); never a result. */
+export interface PartialImage {
+  /** 0-based, as the provider numbers it. */
+  readonly index: number;
+  /** Decodes the base64 on first call, so a partial nobody looks at costs no decode. */
+  bytes(): Uint8Array;
+}
+
 /** What the runner hears from a paid submit while it runs. */
 export interface SubmitHooks {
   /**
@@ -101,6 +109,8 @@ export interface SubmitHooks {
    * and the next one waits `delayMs`: nothing is in flight meanwhile, so a cancel is free again.
    */
   readonly onRetryWait?: ((delayMs: number) => void) | undefined;
+  /** A streamed partial image arrived (only when the request asked for partial images). */
+  readonly onPartialImage?: ((partial: PartialImage) => void) | undefined;
 }
 
 /**

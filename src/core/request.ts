@@ -33,6 +33,8 @@ export interface GenerationRequest {
   background?: Background | undefined;
   outputFormat?: OutputFormat | undefined;
   outputCompression?: number | undefined;
+  /** Streamed previews before the final image, 0–3 (0 or absent: no streaming, today's request). */
+  partialImages?: number | undefined;
   inputImages?: readonly InputImage[] | undefined;
   mask?: InputImage | undefined;
 }
@@ -57,6 +59,11 @@ export interface ResolvedRequest {
   readonly background: Background | undefined;
   readonly outputFormat: OutputFormat | undefined;
   readonly outputCompression: number | undefined;
+  /**
+   * Partial images to stream (1–3); undefined sends no `stream` field at all. Optional (unlike the
+   * rest) because only rows with streaming set it: validation drops it with a warning elsewhere.
+   */
+  readonly partialImages?: number | undefined;
   readonly inputImages: readonly CheckedInputImage[];
   readonly mask: CheckedInputImage | undefined;
 }
@@ -93,6 +100,12 @@ const requestShape = z.object({
   background: z.enum(backgrounds).optional(),
   outputFormat: z.enum(outputFormats).optional(),
   outputCompression: z.number().int().min(0).max(100, { error: 'Compression is a percentage from 0 to 100.' }).optional(),
+  partialImages: z
+    .number()
+    .int({ error: 'Partial images must be a whole number from 0 to 3.' })
+    .min(0, { error: 'Partial images must be a whole number from 0 to 3.' })
+    .max(3, { error: 'Partial images must be a whole number from 0 to 3.' })
+    .optional(),
   inputImages: z.array(inputImageSchema).optional(),
   mask: inputImageSchema.optional(),
 });
@@ -145,6 +158,8 @@ export function validateRequest(request: GenerationRequest): ValidatedPlan {
   const total = input.n ?? 1;
   if (total > capability.maxN) issues.push(`${label} makes at most ${capability.maxN} images per request; you asked for ${total}.`);
 
+  const partialImages = pickPartialImages(input.partialImages, capability, total, label, warnings);
+
   const inputImages = checkInputImages(input.inputImages ?? [], capability, label, issues, warnings);
   const mask = input.mask ? checkMask(input.mask, inputImages[0], capability, label, issues) : undefined;
 
@@ -162,11 +177,27 @@ export function validateRequest(request: GenerationRequest): ValidatedPlan {
       background,
       outputFormat,
       outputCompression,
+      ...(partialImages !== undefined ? { partialImages } : {}),
       inputImages,
       mask,
     });
   }
   return { calls, totalImages: total, capability, warnings };
+}
+
+/** Partial images only where the row streams, and only for one image (events carry no image index). */
+function pickPartialImages(asked: number | undefined, capability: ModelCapability, total: number, label: string, warnings: string[]): number | undefined {
+  if (asked === undefined || asked === 0) return undefined;
+  const streaming = capability.streaming;
+  if (!streaming?.partialImages) {
+    warnings.push(`${label} does not stream partial images with ${capability.model}${streaming ? ` (${streaming.reason})` : ''}; only the final image is sent back.`);
+    return undefined;
+  }
+  if (total > 1) {
+    warnings.push('Partial images are streamed only when one image is asked for; only the final images are sent back.');
+    return undefined;
+  }
+  return asked;
 }
 
 function pickSupported<T extends string>(

@@ -2,7 +2,7 @@ import type { ProviderId } from './ids';
 import type { ImageWriter, RescueStore } from './output';
 import type { GenerationRequest } from './request';
 import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
-import type { ImageProvider } from './provider';
+import type { ImageProvider, PartialImage } from './provider';
 import type { Logger } from './logger';
 
 /** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
@@ -19,6 +19,11 @@ export interface JobProgress {
    * be charged from now on. Stopping then loses what it paid for, so the CLI's first Ctrl-C waits.
    */
   readonly requestSent?: boolean | undefined;
+  /**
+   * A streamed preview of the image being made ('submitting', requestSent): show it, never save
+   * it as a result. Decoded only if a view calls bytes().
+   */
+  readonly partialImage?: PartialImage | undefined;
 }
 
 /** What `resumable()` found: the jobs to resume here (oldest first), and those another owner is finishing. */

@@ -10,6 +10,7 @@ import {
   parseProxy,
   parseQuality,
   parseSizeSetting,
+  partialImagesSetting,
   journalRetentionMs,
   pollIntervalOverrideMs,
   requestTimeoutMs,
@@ -31,6 +32,8 @@ export interface SettingsReader {
   fileNameTemplate(): string;
   afterGeneration(): AfterGeneration;
   pollIntervalOverrideMs(): number | undefined;
+  /** Streamed partial images per request (`gptImage.partialImages`, 0–3; 0 = no streaming). */
+  partialImages(): number;
   requestTimeoutMs(): number;
   /** How long finished jobs stay in the journal (`gptImage.journalRetentionDays`). */
   journalRetentionMs(): number;
@@ -51,6 +54,7 @@ export function createSettingsReader(log: Logger): SettingsReader {
     fileNameTemplate: () => parseFileNameTemplate(section().get('fileNameTemplate')),
     afterGeneration: () => parseAfterGeneration(section().get('afterGeneration')),
     pollIntervalOverrideMs: () => pollIntervalOverrideMs(section().get('pollIntervalSeconds')),
+    partialImages: () => partialImagesSetting(section().get('partialImages')),
     requestTimeoutMs: () => requestTimeoutMs(section().get('requestTimeoutSeconds')),
     journalRetentionMs: () => journalRetentionMs(section().get('journalRetentionDays')),
     baseUrl: (provider) => {

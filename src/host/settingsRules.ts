@@ -81,6 +81,12 @@ export function requestTimeoutMs(seconds: unknown): number {
   return Math.round(Math.min(3600, Math.max(5, value)) * 1000);
 }
 
+/** `gptImage.partialImages`: a whole number 0–3 (rounded and clamped); anything else is 0, no streaming. */
+export function partialImagesSetting(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
+  return Math.min(3, Math.max(0, Math.round(value)));
+}
+
 /** 0 (or nonsense) means "the provider's own schedule"; tests use 0.05 s. */
 export function pollIntervalOverrideMs(seconds: unknown): number | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;

@@ -40,6 +40,7 @@ function createStudioServices(services: Services): StudioServices {
     readProvenance,
     keyStatus: () => services.keys.status(),
     defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
+    partialImages: () => services.settings.partialImages(),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
     outputFolders: () => allOutputTargets().map((target) => target.uri),
     jobOutput: async () => ({

@@ -49,6 +49,7 @@ export class StudioJobs {
         background: form.background,
         outputFormat: form.outputFormat,
         outputCompression: form.outputCompression,
+        partialImages: this.services.partialImages?.() ?? 0,
         inputImages: await this.references.resolve(form.references),
       };
       const output = await this.services.jobOutput();

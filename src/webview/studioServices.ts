@@ -24,6 +24,8 @@ export interface StudioServices {
   defaults(): { readonly provider: ProviderId; readonly model: ModelId };
   /** OpenAI token rates (setting `gptImage.openaiPricing`, else core/cost.ts defaults). */
   tokenRates(): TokenRates;
+  /** Streamed partial images per request (setting `gptImage.partialImages`); absent means 0. */
+  partialImages?(): number;
   /** Output folders of the open workspace folders (URIs); history and thumbnails come from these. */
   outputFolders(): readonly vscode.Uri[];
   /** Where a new job writes (checked on disk); rejects with a user-facing message when there is nowhere. */

@@ -10,6 +10,7 @@ import { benchActivation } from './activation/activationBench';
 import { historyPageSize } from '../../src/webview/formModel';
 import { benchHistory } from './history/historyBench';
 import { benchLargeImages } from './largeImages/largeImagesBench';
+import { benchStreaming } from './streaming/streamingBench';
 import { benchPolling } from './polling/pollingBench';
 import { renderTable } from './shared/report';
 import type { SectionResult } from './shared/report';
@@ -64,6 +65,17 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
         cacheDir: args.cacheDir,
         scratchDir,
         runs: args.quick ? 2 : 7,
+      }),
+  },
+  {
+    name: 'streaming',
+    run: (args, scratchDir) =>
+      benchStreaming({
+        cliScript: join(args.distDir, 'cli.js'),
+        rssProbe: join(args.binDir, 'rssProbe.js'),
+        cacheDir: args.cacheDir,
+        scratchDir,
+        runs: args.quick ? 2 : 5,
       }),
   },
   {

@@ -18,7 +18,12 @@ import { errorBody, generationUsage } from './openAiErrors';
  *   the first half of its PNG (a gateway that cut the string);
  * - `{delayMs}`: waits, then answers normally;
  * - `{redirect:url}`: 307 to that URL;
- * - `{garbageAt:i}`: answers normally, but image `i` (0-based) of the answer is base64 of bytes that are no image.
+ * - `{garbageAt:i}`: answers normally, but image `i` (0-based) of the answer is base64 of bytes that are no image;
+ * - `{streamError:true}`: a streamed answer (stream:true) sends one partial image, then an `error` event
+ *   (moderation_blocked, or `code`/`type`/`message`);
+ * - `{streamCutAfterPartial:true}`: a streamed answer sends one partial image, then drops the connection.
+ * A request with `stream: true` is answered as `text/event-stream` (docs/providers.md §7.1): `partial_images`
+ * partial events (smaller PNGs), then one completed event per image with its usage.
  */
 export type FakeOpenAiFault =
   | {
@@ -38,7 +43,9 @@ export type FakeOpenAiFault =
   | { readonly truncatedImage: true; readonly index?: number }
   | { readonly delayMs: number }
   | { readonly redirect: string }
-  | { readonly garbageAt: number };
+  | { readonly garbageAt: number }
+  | { readonly streamError: true; readonly code?: string; readonly type?: string; readonly message?: string }
+  | { readonly streamCutAfterPartial: true };
 
 export type FakeOpenAiFlavour = 'openai' | 'gravitex';
 
@@ -89,6 +96,8 @@ export interface FakeOpenAi {
   apiRequests(): RecordedRequest[];
   /** Every image served, in order. */
   readonly served: ServedImage[];
+  /** Every partial image streamed, in order (never results). */
+  readonly partialsServed: Buffer[];
   enqueue(...faults: FakeOpenAiFault[]): void;
   configure(knobs: FakeOpenAiKnobs): void;
   /** Forgets requests, served images and queued faults; restores the start options. */
@@ -104,10 +113,14 @@ interface ParsedCall {
   readonly background: string | undefined;
   readonly outputFormat: string | undefined;
   readonly imageCount: number;
+  readonly stream: boolean;
+  readonly partialImages: number;
 }
 
 /** An images call as it arrived, before the documented checks. */
-type CallFields = Omit<ParsedCall, 'n' | 'prompt' | 'size'> & {
+type CallFields = Omit<ParsedCall, 'n' | 'prompt' | 'size' | 'stream' | 'partialImages'> & {
+  stream?: string | undefined;
+  partialImages?: string | undefined;
   model?: string | undefined;
   prompt?: string | undefined;
   n: unknown;
@@ -123,6 +136,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   let knobs: FakeOpenAiKnobs = { ...options };
   const queue: FakeOpenAiFault[] = [...(options.queue ?? [])];
   const served: ServedImage[] = [];
+  const partialsServed: Buffer[] = [];
   let apiCount = 0;
   let largeIndex = 0;
 
@@ -208,7 +222,42 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       const whole = images[index];
       if (whole) images[index] = whole.subarray(0, Math.floor(whole.length / 2));
     }
+    if (call.stream && flavour === 'openai') return writeStream(response, kind, call, images, fault);
     writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
+  }
+
+  /** SSE as OpenAI sends it: partials (each a whole, smaller image), then one completed event per image. */
+  function writeStream(response: ServerResponse, kind: 'generations' | 'edits', call: ParsedCall, images: readonly Buffer[], fault: FakeOpenAiFault | undefined): void {
+    const prefix = kind === 'generations' ? 'image_generation' : 'image_edit';
+    const echo = {
+      created_at: Math.floor(Date.now() / 1000),
+      size: call.size === 'auto' ? '1024x1024' : call.size,
+      quality: call.quality ?? 'auto',
+      background: call.background ?? 'opaque',
+      output_format: call.outputFormat ?? 'png',
+    };
+    const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': requestId() });
+    const partials = fault && ('streamError' in fault || 'streamCutAfterPartial' in fault) ? 1 : call.partialImages;
+    for (let index = 0; index < partials; index++) {
+      // With large fixtures (the bench) a partial is as big as a real one: a whole image of that size.
+      const large = options.largeImages && options.largeImages.length > 0 ? images[0] : undefined;
+      const preview = large ?? makePng({ width: 16, height: 16, seed: seedOf(call.prompt) + 1000 + index });
+      partialsServed.push(preview);
+      response.write(event(`${prefix}.partial_image`, { b64_json: preview.toString('base64'), ...echo, partial_image_index: index }));
+    }
+    if (fault && 'streamCutAfterPartial' in fault) {
+      response.write('', () => resetConnection(response));
+      return;
+    }
+    if (fault && 'streamError' in fault) {
+      const error = { message: fault.message ?? 'Your request was rejected by the safety system.', type: fault.type ?? 'image_generation_user_error', param: null, code: fault.code ?? 'moderation_blocked' };
+      response.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`);
+      return;
+    }
+    const usage = generationUsage(call);
+    for (const image of images) response.write(event(`${prefix}.completed`, { b64_json: image.toString('base64'), ...echo, usage }));
+    response.end();
   }
 
   function authorized(header: string | undefined): boolean {
@@ -263,6 +312,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       outputFormat: field('output_format'),
       responseFormat: field('response_format'),
       inputFidelity: field('input_fidelity'),
+      stream: field('stream'),
+      partialImages: field('partial_images'),
       imageCount,
     };
   }
@@ -285,7 +336,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     if (!Number.isInteger(n) || n < 1 || n > 10) return refuse(`Invalid 'n': ${String(call.n)}. Expected 1 to 10.`, 'n');
     const size = call.size ?? 'auto';
     if (size !== 'auto' && !/^\d+x\d+$/.test(size)) return refuse(`Invalid size '${size}'.`, 'size');
-    return { ...call, prompt: call.prompt, n, size };
+    const partialImages = call.partialImages === undefined ? 0 : Number(call.partialImages);
+    if (!Number.isInteger(partialImages) || partialImages < 0 || partialImages > 3) {
+      return refuse(`Invalid 'partial_images': ${call.partialImages}. Expected 0 to 3.`, 'partial_images');
+    }
+    if (call.stream !== undefined && call.stream !== 'true' && call.stream !== 'false') return refuse(`Invalid 'stream': ${call.stream}.`, 'stream');
+    return { ...call, prompt: call.prompt, n, size, stream: call.stream === 'true', partialImages };
   }
 
   function makeImages(call: ParsedCall, requestIndex: number): Buffer[] {
@@ -360,6 +416,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     baseUrl: `${server.origin}/v1`,
     requests: server.requests,
     served,
+    partialsServed,
     apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
     enqueue: (...faults) => void queue.push(...faults),
     configure: (changes) => {
@@ -368,6 +425,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     reset: () => {
       server.requests.length = 0;
       served.length = 0;
+      partialsServed.length = 0;
       queue.length = 0;
       queue.push(...(options.queue ?? []));
       knobs = { ...options };

@@ -4,13 +4,15 @@ import { withRetry } from '../../core/retry';
 import { authorizationFor, discardBody, readText } from '../http';
 import type { HttpResponse } from '../../core/httpClient';
 import { encodeMultipart, multipartContentType, pickBoundary } from '../multipart';
-import type { GeneratedImage, ImageProvider, ImagesOutcome, ProviderContext } from '../../core/provider';
-import { mapErrorResponse } from './errorMapping';
+import type { GeneratedImage, ImageProvider, ImagesOutcome, ProviderContext, SubmitHooks } from '../../core/provider';
+import { mapErrorResponse, parseErrorBody } from './errorMapping';
+import { scrubSecret } from '../../core/secrets';
 import { userAgent } from './flavour';
 import type { OpenAiCompatibleFlavour } from './flavour';
 import { buildEditParts, buildGenerationBody } from './requestBody';
 import { imagesResponseSchema, mapUsage } from './responseSchema';
 import { parseImagesStream } from './streamingImagesParser';
+import { readImageEventStream } from './imageEventStream';
 
 /**
  * Attempts after the first (so at most three requests in all) for a 429 or a connection that never
@@ -58,7 +60,7 @@ export function createOpenAiCompatibleProvider(context: ProviderContext, flavour
     async submit(request, signal, hooks) {
       const call = prepare(context, flavour, request);
       const started = context.now();
-      const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal, hooks?.onSent), {
+      const outcome = await withRetry((attempt) => attemptOnce(context, flavour, request, call, attempt, signal, hooks), {
         retries: submitRetries,
         signal,
         // A 429 is a definite rejection (nothing made, nothing charged) and a refused connection
@@ -85,13 +87,13 @@ async function attemptOnce(
   call: PreparedCall,
   attempt: number,
   signal: AbortSignal,
-  onSent: (() => void) | undefined,
+  hooks: SubmitHooks | undefined,
 ): Promise<ImagesOutcome> {
   const apiKey = await context.getApiKey();
   const headers = {
     ...authorizationFor(context.baseUrl, call.url, apiKey),
     'content-type': call.contentType,
-    accept: 'application/json',
+    accept: request.partialImages === undefined ? 'application/json' : 'text/event-stream, application/json',
     'user-agent': userAgent,
   };
   context.log.debug(`${flavour.label}: ${request.n} image(s) of ${request.model}, attempt ${attempt}.`);
@@ -104,7 +106,7 @@ async function attemptOnce(
     signal,
     paid: true,
     provider: flavour.label,
-    onSent,
+    onSent: hooks?.onSent,
   });
   const requestId = response.headers['x-request-id'] || undefined;
   if (response.status >= 300 && response.status < 400) {
@@ -122,7 +124,92 @@ async function attemptOnce(
     const text = await readText(response, 1024 * 1024).catch(() => '');
     throw mapErrorResponse(response.status, response.headers, text, flavour, apiKey);
   }
+  if (/^text\/event-stream\b/i.test(response.headers['content-type'] ?? '')) {
+    return readEventStream(response, flavour, request, call.warnings, requestId, signal, hooks, apiKey);
+  }
   return readImages(response, flavour, request, call.warnings, requestId, signal);
+}
+
+/** After the headers the image is being made (and charged): every failure here is final, never resent. */
+function brokenAnswer(response: HttpResponse, flavour: OpenAiCompatibleFlavour, requestId: string | undefined, signal: AbortSignal, error: unknown): ProviderError {
+  // A listener first: a destroyed undici body emits an abort error that would otherwise be uncaught.
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+  if (isProviderError(error)) return withRequestId(error, requestId);
+  // A cancel midway: the images were being sent, so they were made (and charged).
+  if (signal.aborted) return withRequestId(response.bodyError(error), requestId);
+  return new ProviderError({
+    kind: 'unknownOutcome',
+    provider: flavour.id,
+    status: response.status,
+    requestId,
+    retryable: false,
+    message: `The connection to ${flavour.label} broke while the images were arriving; they were probably made and charged, so the request is not resent automatically.`,
+    cause: error,
+  });
+}
+
+async function readEventStream(
+  response: HttpResponse,
+  flavour: OpenAiCompatibleFlavour,
+  request: ResolvedRequest,
+  callWarnings: readonly string[],
+  requestId: string | undefined,
+  signal: AbortSignal,
+  hooks: SubmitHooks | undefined,
+  apiKey: string,
+): Promise<ImagesOutcome> {
+  let streamed;
+  try {
+    streamed = await readImageEventStream(response.body, {
+      provider: flavour.label,
+      onPartialImage: hooks?.onPartialImage,
+      errorFor: (body) => streamErrorFor(body, response.headers, flavour, apiKey),
+      truncated: (partials) =>
+        new ProviderError({
+          kind: 'unknownOutcome',
+          provider: flavour.id,
+          status: response.status,
+          requestId,
+          retryable: false,
+          message: `${flavour.label}'s image stream ended before the final image${partials > 0 ? ` (after ${partials} partial image${partials === 1 ? '' : 's'})` : ''}; it was probably made and charged, so the request is not resent automatically.`,
+        }),
+    });
+  } catch (error) {
+    throw brokenAnswer(response, flavour, requestId, signal, error);
+  }
+  const warnings = [...callWarnings];
+  if (streamed.images.length < request.n) warnings.push(`${flavour.label} returned ${streamed.images.length} of the ${request.n} images asked for.`);
+  return {
+    kind: 'images',
+    images: streamed.images.map((bytes) => ({ bytes })),
+    warnings,
+    usage: mapUsage(streamed.usage),
+    response: { requestId, model: request.model },
+  };
+}
+
+/**
+ * An `error` event, mapped like the HTTP error it stands for: a moderation block or a refused
+ * parameter as a 400 would be; anything else (a server error midway) leaves the outcome open. Never
+ * retryable either way: the request was accepted and the stream had started.
+ */
+function streamErrorFor(body: string, headers: Readonly<Record<string, string | undefined>>, flavour: OpenAiCompatibleFlavour, apiKey: string): ProviderError {
+  const details = parseErrorBody(body);
+  const serverSide = details.type === 'server_error' || details.code === 'server_error' || (details.type === undefined && details.code === undefined);
+  const mapped = mapErrorResponse(serverSide ? 500 : 400, headers, body, flavour, apiKey);
+  if (mapped.kind === 'unknownOutcome') {
+    return new ProviderError({
+      kind: 'unknownOutcome',
+      provider: flavour.id,
+      requestId: mapped.requestId,
+      code: details.code,
+      retryable: false,
+      message: `${flavour.label} reported an error in the middle of the image stream${details.message ? ` ("${scrubSecret(details.message, apiKey)}")` : ''}; the image may have been made and charged. Check your account, then resubmit by hand.`,
+    });
+  }
+  // Mapped as a 400 (never retryable) or as the unknown outcome above, so nothing here is resent.
+  return mapped;
 }
 
 async function readImages(
@@ -137,22 +224,8 @@ async function readImages(
   try {
     streamed = await parseImagesStream(response.body, { provider: flavour.label });
   } catch (error) {
-    // A listener first: a destroyed undici body emits an abort error that would otherwise be uncaught.
-    response.body.on('error', () => undefined);
-    response.body.destroy();
-    if (isProviderError(error)) throw withRequestId(error, requestId);
-    // A cancel midway: the images were being sent, so they were made (and charged).
-    if (signal.aborted) throw withRequestId(response.bodyError(error), requestId);
     // The answer had started: the images were made (and charged) before the connection broke.
-    throw new ProviderError({
-      kind: 'unknownOutcome',
-      provider: flavour.id,
-      status: response.status,
-      requestId,
-      retryable: false,
-      message: `The connection to ${flavour.label} broke while the images were arriving; they were probably made and charged, so the request is not resent automatically.`,
-      cause: error,
-    });
+    throw brokenAnswer(response, flavour, requestId, signal, error);
   }
   const parsed = imagesResponseSchema.safeParse(streamed.json);
   if (!parsed.success) {

@@ -18,6 +18,9 @@ export interface GenerationBody {
   background?: string;
   output_format?: string;
   output_compression?: number;
+  /** Only with partial images (docs/providers.md §7.1); absent otherwise, so the answer is plain JSON. */
+  stream?: true;
+  partial_images?: number;
 }
 
 export interface BuiltBody<T> {
@@ -42,7 +45,8 @@ export function buildGenerationBody(request: ResolvedRequest, flavour: OpenAiCom
   if (request.quality !== undefined) body.quality = request.quality;
   const warnings: string[] = [];
   const output = outputOptions(request, flavour, warnings);
-  return { body: { ...body, ...output }, warnings };
+  const stream = request.partialImages === undefined ? {} : { stream: true as const, partial_images: request.partialImages };
+  return { body: { ...body, ...output, ...stream }, warnings };
 }
 
 function outputOptions(

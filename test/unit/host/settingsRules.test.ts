@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultBaseUrls } from '../../../src/core/ids';
 import {
@@ -9,6 +11,7 @@ import {
   parseProvider,
   parseQuality,
   parseSizeSetting,
+  partialImagesSetting,
   journalRetentionMs,
   pollIntervalOverrideMs,
   requestTimeoutMs,
@@ -104,5 +107,26 @@ describe('setting values', () => {
     assert.deepEqual(parseNoProxy(['internal.example', ' ', 'localhost']), ['internal.example', 'localhost']);
     assert.deepEqual(parseNoProxy('a.example, b.example'), ['a.example', 'b.example']);
     assert.deepEqual(parseNoProxy(undefined), []);
+  });
+});
+
+describe('partialImagesSetting', () => {
+  it('is a whole number from 0 to 3; anything else streams nothing', () => {
+    assert.equal(partialImagesSetting(2), 2);
+    assert.equal(partialImagesSetting(7), 3);
+    assert.equal(partialImagesSetting(-1), 0);
+    assert.equal(partialImagesSetting(1.6), 2);
+    assert.equal(partialImagesSetting('2'), 0);
+    assert.equal(partialImagesSetting(undefined), 0);
+  });
+
+  it('is declared in package.json with the output-token cost note', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; maximum: number; markdownDescription: string }> } };
+    };
+    const setting = manifest.contributes.configuration.properties['gptImage.partialImages'];
+    assert.equal(setting?.default, 0);
+    assert.equal(setting?.maximum, 3);
+    assert.match(setting?.markdownDescription ?? '', /output tokens \(about 100 each/);
   });
 });
