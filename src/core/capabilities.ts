@@ -62,6 +62,8 @@ export interface ModelCapability {
   /** Empty when the output format cannot be chosen; results are sniffed from bytes either way. */
   readonly outputFormats: readonly OutputFormat[];
   readonly outputCompression: boolean;
+  /** Whether `moderation` may be sent (OpenAI generations; the Gravitex relay strips it, U-G1). */
+  readonly moderation: boolean;
   readonly maxPromptLength: number;
   /** Submit-then-poll providers. */
   readonly async: boolean;
@@ -122,6 +124,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque'],
     outputFormats: ['png', 'jpeg', 'webp'],
     outputCompression: true,
+    moderation: true,
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
@@ -137,10 +140,12 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque', 'transparent'],
     outputFormats: ['png', 'jpeg', 'webp'],
     outputCompression: true,
+    moderation: true,
     maxPromptLength: 32000,
     async: false,
     edit: { ...openAiStyleEdit, inputFidelity: true },
   },
+  ...newerOpenAiRows(),
   {
     provider: 'gravitex',
     model: 'gpt-image-2',
@@ -153,6 +158,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
@@ -169,6 +175,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: true,
     edit: modellixEdit,
@@ -184,6 +191,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque', 'transparent'],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: true,
     edit: { ...modellixEdit, inputFidelity: true },
@@ -203,6 +211,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 20000,
     async: true,
     edit: {
@@ -218,6 +227,37 @@ const rows: readonly ModelCapability[] = [
     pricePerImageUsd: { '1k': 0.02, '2k': 0.03, '4k': 0.04 },
   },
 ];
+
+/**
+ * gpt-image-2.5 and 2.6 (docs/providers.md §3.1): free sizes as gpt-image-2, and quality `xhigh`/`max`
+ * (the SDK names them for 2.5, third parties for 2.6). Transparent backgrounds are documented for 2.5
+ * only; for 2.6 they are unverified and not offered. complexity, markup, SVG and GIF are left out.
+ */
+function newerOpenAiRows(): ModelCapability[] {
+  const models = [
+    ['gpt-image-2.5-flare', true],
+    ['gpt-image-2.5-sunburst', true],
+    ['gpt-image-2.6-flare', false],
+    ['gpt-image-2.6-sunburst', false],
+  ] as const;
+  return models.map(([model, transparent]) => ({
+    provider: 'openai',
+    model,
+    size: { kind: 'free', presets: popularGptImage2Sizes },
+    qualities: ['auto', 'low', 'medium', 'high', 'xhigh', 'max'],
+    defaultQuality: 'auto',
+    maxNPerCall: 10,
+    maxN: 10,
+    backgrounds: transparent ? ['auto', 'opaque', 'transparent'] : ['auto', 'opaque'],
+    outputFormats: ['png', 'jpeg', 'webp'],
+    outputCompression: true,
+    moderation: true,
+    maxPromptLength: 32000,
+    async: false,
+    // input_fidelity is unverified for these models: never sent (docs/providers.md §3.1).
+    edit: openAiStyleEdit,
+  }));
+}
 
 export function allCapabilities(): readonly ModelCapability[] {
   return rows;

@@ -18,6 +18,7 @@ export interface GenerationBody {
   background?: string;
   output_format?: string;
   output_compression?: number;
+  moderation?: string;
 }
 
 export interface BuiltBody<T> {
@@ -38,10 +39,15 @@ function wireSize(request: ResolvedRequest, flavour: OpenAiCompatibleFlavour): s
 }
 
 export function buildGenerationBody(request: ResolvedRequest, flavour: OpenAiCompatibleFlavour): BuiltBody<GenerationBody> {
-  const body: GenerationBody = { model: request.model, prompt: request.prompt, n: request.n, size: wireSize(request, flavour) };
+  // A custom model is validated by its row (request.model) and sent under its own id.
+  const body: GenerationBody = { model: request.customModel ?? request.model, prompt: request.prompt, n: request.n, size: wireSize(request, flavour) };
   if (request.quality !== undefined) body.quality = request.quality;
   const warnings: string[] = [];
   const output = outputOptions(request, flavour, warnings);
+  if (request.moderation !== undefined) {
+    if (flavour.sendsOutputOptions) output.moderation = request.moderation;
+    else warnings.push(`${flavour.label} ignores moderation; "${request.moderation}" was not sent.`);
+  }
   return { body: { ...body, ...output }, warnings };
 }
 
@@ -49,13 +55,13 @@ function outputOptions(
   request: ResolvedRequest,
   flavour: OpenAiCompatibleFlavour,
   warnings: string[],
-): Pick<GenerationBody, 'background' | 'output_format' | 'output_compression'> {
+): Pick<GenerationBody, 'background' | 'output_format' | 'output_compression' | 'moderation'> {
   const asked = {
     background: request.background,
     output_format: request.outputFormat,
     output_compression: request.outputCompression,
   };
-  const result: Pick<GenerationBody, 'background' | 'output_format' | 'output_compression'> = {};
+  const result: Pick<GenerationBody, 'background' | 'output_format' | 'output_compression' | 'moderation'> = {};
   for (const [name, value] of Object.entries(asked) as [keyof typeof asked, string | number | undefined][]) {
     if (value === undefined) continue;
     if (!flavour.sendsOutputOptions) {
