@@ -99,6 +99,19 @@ describe('gpt-image options, models and refusals (built CLI against the fake Ope
     assert.ok((provenance.warnings ?? []).some((warning) => warning.includes('capabilities assumed from gpt-image-1.5')), JSON.stringify(provenance));
   });
 
+  it('warns when an image asked to be transparent has no transparent pixels, and not when it has', async () => {
+    const box = sandbox();
+    const args = generate(openai, 'openai', ['--model', 'gpt-image-1.5', '--background', 'transparent']);
+    const honest = await runCli(args, box);
+    assert.equal(honest.code, 0, honest.stderr);
+    assert.doesNotMatch(honest.stderr, /no transparent pixels/);
+    openai.configure({ opaqueDespiteTransparent: true });
+    const opaque = await runCli(args, box);
+    assert.equal(opaque.code, 0, opaque.stderr);
+    assert.match(opaque.stderr, /warning: .*\.png was asked with a transparent background but has no transparent pixels\./);
+    assert.equal(lines(opaque.stdout).length, 1);
+  });
+
   it('--help lists every option', async () => {
     const result = await runCli(['--help'], sandbox());
     assert.equal(result.code, 0);

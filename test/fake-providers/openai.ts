@@ -55,6 +55,8 @@ export interface FakeOpenAiOptions {
   readonly fullSize?: boolean;
   /** Gravitex: prefix b64_json with `data:image/png;base64,` (U-G4). */
   readonly dataUriPrefix?: boolean;
+  /** A model that accepts `background: transparent` but draws opaque pixels anyway (issue 12). */
+  readonly opaqueDespiteTransparent?: boolean;
   /** Benchmarks: serve these PNGs (in turn) instead of synthetic ones. */
   readonly largeImages?: readonly Buffer[];
   /** Added before every API answer. */
@@ -69,7 +71,7 @@ export interface FakeOpenAiOptions {
 }
 
 /** Settable through POST /__control {"options": {...}}; the JSON-safe subset of FakeOpenAiOptions. */
-export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization'>;
+export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization' | 'opaqueDespiteTransparent'>;
 
 export interface ServedImage {
   /** Index of the API request (in apiRequests()) that got this image. */
@@ -301,6 +303,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
               width: Math.max(16, Math.round(width / scale)),
               height: Math.max(16, Math.round(height / scale)),
               seed: seedOf(call.prompt) + index,
+              // Asked for transparency, an RGBA image with a transparent centre, as the real API would draw.
+              alpha: call.background === 'transparent' && !knobs.opaqueDespiteTransparent,
             });
       images.push(bytes);
       served.push({ requestIndex, bytes });
