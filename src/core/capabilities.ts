@@ -271,6 +271,21 @@ export function modelsFor(provider: ProviderId): ModelId[] {
   return rows.filter((row) => row.provider === provider).map((row) => row.model);
 }
 
+/** The models of a provider that can make a transparent background (issue 12: offered, never swapped silently). */
+export function transparentModels(provider: ProviderId): ModelId[] {
+  return rows.filter((row) => row.provider === provider && row.backgrounds.includes('transparent')).map((row) => row.model);
+}
+
+/** Where a row has no transparent background: which model of the same provider to switch to. */
+export function transparencySwitch(provider: ProviderId, model: ModelId): string | undefined {
+  const able = transparentModels(provider);
+  if (able.includes(model)) return undefined;
+  const label = providerLabels[provider];
+  return able.length > 0
+    ? `${model} on ${label} cannot make a transparent background: switch to ${able.join(', ')}, which can`
+    : `${model} on ${label} cannot make a transparent background: no ${label} model can`;
+}
+
 /** Why a provider that takes only URLs refuses a workspace file, naming those that would take it. */
 export function localFileRefusal(label: string, model: ModelId, source: string): string {
   const others = rows.filter((row) => row.model === model && row.edit.acceptsLocalFile).map((row) => providerLabels[row.provider]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allCapabilities, capabilityFor, localFileRefusal } from './capabilities';
+import { capabilityFor, localFileRefusal, transparencySwitch } from './capabilities';
 import type { ModelCapability } from './capabilities';
 import { InputError } from './errors';
 import { backgrounds, modelIds, moderations, outputFormats, providerIds, providerLabels, qualities } from './ids';
@@ -220,12 +220,7 @@ export function assumedWarning(customModel: string, like: ModelId): string {
 }
 
 function refuseTransparent(provider: ProviderId, capability: ModelCapability, issues: string[]): undefined {
-  const label = providerLabels[provider];
-  const able = allCapabilities()
-    .filter((row) => row.provider === provider && row.backgrounds.includes('transparent'))
-    .map((row) => row.model);
-  const switchTo = able.length > 0 ? `switch to ${able.join(', ')}, which can` : `no ${label} model can`;
-  issues.push(`${capability.model} on ${label} cannot make a transparent background: ${switchTo}, or choose auto or opaque.`);
+  issues.push(`${transparencySwitch(provider, capability.model) ?? 'No transparent background'}, or choose auto or opaque.`);
   return undefined;
 }
 

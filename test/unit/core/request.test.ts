@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { transparencySwitch } from '../../../src/core/capabilities';
 import { isInputError } from '../../../src/core/errors';
 import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest } from '../../../src/core/request';
@@ -90,6 +91,12 @@ describe('request validation', () => {
     assert.match(issuesOf({ ...base, provider: 'modellix', model: 'gpt-image-2', size: '1024x1024', background: 'transparent' })[0] ?? '', /switch to gpt-image-1\.5, which can/);
     // Gravitex strips background altogether, so the image would come back opaque: refused too.
     assert.match(issuesOf({ ...base, provider: 'gravitex', background: 'transparent' })[0] ?? '', /no Gravitex model can, or choose auto or opaque/);
+  });
+
+  it('names the switch the Studio offers for a row without transparency', () => {
+    assert.equal(transparencySwitch('openai', 'gpt-image-1.5'), undefined);
+    assert.equal(transparencySwitch('modellix', 'gpt-image-2'), 'gpt-image-2 on Modellix cannot make a transparent background: switch to gpt-image-1.5, which can');
+    assert.equal(transparencySwitch('apixo', 'gpt-image-2'), 'gpt-image-2 on APIXO cannot make a transparent background: no APIXO model can');
   });
 
   it('refuses transparent JPEG even where the format is not sent', () => {
