@@ -112,6 +112,22 @@ describe('gpt-image options, models and refusals (built CLI against the fake Ope
     assert.equal(lines(opaque.stdout).length, 1);
   });
 
+  it('warns when OpenAI reports a size or quality other than the one asked (asked vs got), and keeps it in provenance', async () => {
+    const box = sandbox();
+    const same = await runCli(generate(openai, 'openai', ['--quality', 'high']), box);
+    assert.equal(same.code, 0, same.stderr);
+    assert.doesNotMatch(same.stderr, /reports/);
+    openai.configure({ reportedInstead: { size: '1024x1536', quality: 'medium' } });
+    const result = await runCli(generate(openai, 'openai', ['--quality', 'high']), box);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /warning: OpenAI reports size "1024x1536" where "1024x1024" was asked\./);
+    assert.match(result.stderr, /warning: OpenAI reports quality "medium" where "high" was asked\./);
+    const file = lines(result.stdout)[0] ?? '';
+    const { readFileSync } = await import('node:fs');
+    const provenance = JSON.parse(readFileSync(join(box.cwd, 'images', '.gpt-image', `${file.split('/').pop() ?? ''}.json`), 'utf8')) as { warnings?: string[] };
+    assert.ok((provenance.warnings ?? []).some((warning) => warning.includes('reports size "1024x1536"')), JSON.stringify(provenance));
+  });
+
   it('--help lists every option', async () => {
     const result = await runCli(['--help'], sandbox());
     assert.equal(result.code, 0);

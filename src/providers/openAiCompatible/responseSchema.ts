@@ -12,6 +12,11 @@ const count = z.number().nonnegative().nullish();
 export const imagesResponseSchema = z.object({
   created: z.number().nullish(),
   model: z.string().nullish(),
+  // What the provider says it made (asked vs got, reportedDifferences): loose strings, never enums.
+  size: z.string().nullish(),
+  quality: z.string().nullish(),
+  background: z.string().nullish(),
+  output_format: z.string().nullish(),
   data: z
     .array(
       z.object({
