@@ -5,9 +5,9 @@ const count = z.number().nonnegative().nullish();
 
 /**
  * The JSON that remains once StreamingImagesParser has taken the base64 out: `b64_json` holds the
- * image's index. Only what we read is parsed (after vercel/ai's openai-image-api.ts); echo fields
- * such as size, quality or background are left alone, since gpt-image-2 echoes values the spec's
- * enums do not list.
+ * image's index. Only what we read is parsed (after vercel/ai's openai-image-api.ts); the echo fields
+ * (size, quality, background, output_format) are loose strings, since gpt-image-2 echoes values the
+ * spec's enums do not list.
  */
 export const imagesResponseSchema = z.object({
   created: z.number().nullish(),
