@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
-import { isModelId, isProviderId, providerIds } from '../core/ids';
-import type { ModelId, ProviderId, Quality } from '../core/ids';
+import { modelsFor } from '../core/capabilities';
+import { backgrounds, isModelId, isProviderId, moderations, outputFormats, providerIds } from '../core/ids';
+import type { Background, ModelId, Moderation, OutputFormat, ProviderId, Quality } from '../core/ids';
 import { qualities } from '../core/ids';
+import { customModelPattern } from '../core/request';
 
 /** A parsed `generate` or `edit`; values are checked for shape here and for meaning by validateRequest. */
 export interface ImageCommand {
@@ -12,6 +14,12 @@ export interface ImageCommand {
   readonly model: ModelId;
   readonly size: string;
   readonly quality: Quality | undefined;
+  /** `--model <id> --like <listed model>`: the id sent, validated by the row of `model`. */
+  readonly customModel: string | undefined;
+  readonly background: Background | undefined;
+  readonly outputFormat: OutputFormat | undefined;
+  readonly outputCompression: number | undefined;
+  readonly moderation: Moderation | undefined;
   readonly n: number;
   readonly images: readonly string[];
   readonly mask: string | undefined;
@@ -34,6 +42,11 @@ const options = {
   model: { type: 'string' },
   size: { type: 'string' },
   quality: { type: 'string' },
+  like: { type: 'string' },
+  background: { type: 'string' },
+  format: { type: 'string' },
+  compression: { type: 'string' },
+  moderation: { type: 'string' },
   n: { type: 'string' },
   image: { type: 'string', multiple: true },
   mask: { type: 'string' },
@@ -62,7 +75,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const quiet = values.quiet ?? false;
   const pollIntervalMs = parsePollInterval(values['poll-interval']);
   if (command === 'jobs' || command === 'resume') {
-    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality'] as const).find((name) => values[name] !== undefined);
+    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation'] as const).find((name) => values[name] !== undefined);
     if (stray) throw new InputError([`gpt-image ${command} takes no --${stray} (see gpt-image --help).`]);
     return { command, quiet, pollIntervalMs };
   }
@@ -74,11 +87,14 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (provider === undefined) issues.push(`--provider is required: one of ${providerIds.join(', ')}.`);
   else if (!isProviderId(provider)) issues.push(`Unknown provider "${provider}": use one of ${providerIds.join(', ')}.`);
   if (values.prompt === undefined) issues.push('--prompt is required.');
-  const model = values.model ?? 'gpt-image-2';
-  if (!isModelId(model)) issues.push(`Unknown model "${model}": use gpt-image-2 or gpt-image-1.5.`);
-  const quality = values.quality;
-  if (quality !== undefined && !(qualities as readonly string[]).includes(quality)) {
-    issues.push(`Unknown quality "${quality}": use ${qualities.join(', ')}.`);
+  const { model, customModel } = parseModel(values.model, values.like, provider, issues);
+  const quality = oneOf(values.quality, qualities, 'quality', issues);
+  const background = oneOf(values.background, backgrounds, 'background', issues);
+  const outputFormat = oneOf(values.format, outputFormats, 'format', issues);
+  const moderation = oneOf(values.moderation, moderations, 'moderation', issues);
+  const outputCompression = values.compression === undefined ? undefined : Number(values.compression);
+  if (outputCompression !== undefined && (values.compression?.trim() === '' || !Number.isInteger(outputCompression) || outputCompression < 0 || outputCompression > 100)) {
+    issues.push(`--compression is a whole percentage from 0 to 100 (got "${values.compression}").`);
   }
   const n = values.n === undefined ? 1 : Number(values.n);
   if (!Number.isInteger(n) || n < 1) issues.push(`--n must be a whole number of images, at least 1 (got "${values.n}").`);
@@ -96,9 +112,14 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     command,
     provider: provider as ProviderId,
     prompt: values.prompt as string,
-    model: model as ModelId,
+    model,
+    customModel,
     size: values.size ?? 'auto',
-    quality: quality as Quality | undefined,
+    quality,
+    background,
+    outputFormat,
+    outputCompression,
+    moderation,
     n,
     images,
     mask: values.mask,
@@ -108,6 +129,41 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     quiet,
     partialImages,
   };
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, issues: string[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  issues.push(`Unknown ${name} "${value}": use ${allowed.join(', ')}.`);
+  return undefined;
+}
+
+/**
+ * A listed model, or an unlisted id with `--like <listed model>` (validated by that row, issue 12).
+ * An unlisted id alone is refused: guessing its options could send a paid request it cannot honour.
+ */
+function parseModel(
+  given: string | undefined,
+  like: string | undefined,
+  provider: string | undefined,
+  issues: string[],
+): { model: ModelId; customModel: string | undefined } {
+  const known = provider !== undefined && isProviderId(provider) ? modelsFor(provider) : undefined;
+  const listed = `the models${provider !== undefined && known ? ` of ${provider}` : ''} are ${(known ?? []).join(', ') || 'listed in gpt-image --help'}`;
+  const value = given ?? 'gpt-image-2';
+  if (like === undefined) {
+    if (!isModelId(value) || (known !== undefined && !known.includes(value))) {
+      issues.push(`Unknown model "${value}": ${listed}. For a newer model add --like <one of those> to assume its capabilities.`);
+    }
+    return { model: isModelId(value) ? value : 'gpt-image-2', customModel: undefined };
+  }
+  if (given === undefined) issues.push('--like needs --model <id>: the model to send, which behaves like the --like model.');
+  if (!customModelPattern.test(value)) issues.push(`--model "${value}" is not a model id (letters, digits, ".", "_" and "-").`);
+  if (!isModelId(like) || (known !== undefined && !known.includes(like))) {
+    issues.push(`--like "${like}" is not a listed model: ${listed}.`);
+    return { model: 'gpt-image-2', customModel: value };
+  }
+  return { model: like, customModel: value === like ? undefined : value };
 }
 
 /**

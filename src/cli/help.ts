@@ -18,10 +18,18 @@ Usage:
 Options for generate and edit:
   --provider <id>          openai, gravitex, modellix or apixo (required)
   --prompt <text>          what to draw, or what to change (required)
-  --model <id>             gpt-image-2 (default) or gpt-image-1.5
+  --model <id>             gpt-image-2 (default), gpt-image-1.5 (OpenAI, Modellix), or with OpenAI
+                           gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2.6-flare, gpt-image-2.6-sunburst
+  --like <model>           with --model <newer id>: send that id, assuming the capabilities of this listed
+                           model (OpenAI, Gravitex); each result warns "capabilities assumed from <model>"
   --size <WxH>             e.g. 1536x1024, auto (default), or an aspect ratio such as 16:9@4k;
                            mapped to what the provider offers, with a warning when that changes it
-  --quality <q>            low, medium, high or auto
+  --quality <q>            low, medium, high or auto; xhigh and max on gpt-image-2.5/2.6
+  --background <b>         auto, opaque or transparent (transparent: gpt-image-1.5 and gpt-image-2.5
+                           through OpenAI or Modellix, not gpt-image-2; needs png or webp)
+  --format <f>             png, jpeg or webp (OpenAI only; Gravitex, Modellix and APIXO ignore it, with a warning)
+  --compression <0-100>    jpeg/webp quality (OpenAI only); refused with png
+  --moderation <m>         auto or low (OpenAI generations only; ignored elsewhere, with a warning)
   --n <count>              number of images (default 1); Modellix and APIXO make one paid task per image
   --partial-images <0-3>   OpenAI: stream that many partial previews before the final image (default 0,
                            no streaming; one image only); each partial can add output tokens (~100 each,

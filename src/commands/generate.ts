@@ -47,7 +47,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   let size = '';
   let quality: Quality | undefined;
   const row = (): ModelCapability => {
-    const capability = capabilityFor(provider, modelForProvider(provider, settingModel));
+    const capability = capabilityFor(provider, services.settings.customModel(provider)?.like ?? modelForProvider(provider, settingModel));
     if (!capability) throw new Error(`${providerLabels[provider]} has no model to offer.`);
     return capability;
   };
@@ -141,7 +141,9 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   ];
   if (!(await runSteps(steps))) return undefined;
 
-  const model = modelForProvider(provider, settingModel);
+  // A custom model (gptImage.customModels named by gptImage.model) is validated by the row it is like.
+  const custom = services.settings.customModel(provider);
+  const model = custom?.like ?? modelForProvider(provider, settingModel);
   const remembered: LastGenerateChoices = {
     prompt,
     provider,
@@ -150,7 +152,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   };
   await services.context.globalState.update(lastChoicesKey, remembered);
 
-  const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1, partialImages: services.settings.partialImages() };
+  const request: GenerationRequest = { provider, model, prompt, size, quality, n: 1, partialImages: services.settings.partialImages(), customModel: custom?.id };
   return runJobWithNotification(services, {
     request,
     output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },

@@ -68,6 +68,8 @@ export interface ModelCapability {
   /** Empty when the output format cannot be chosen; results are sniffed from bytes either way. */
   readonly outputFormats: readonly OutputFormat[];
   readonly outputCompression: boolean;
+  /** Whether `moderation` may be sent (OpenAI generations; the Gravitex relay strips it, U-G1). */
+  readonly moderation: boolean;
   readonly maxPromptLength: number;
   /** Submit-then-poll providers. */
   readonly async: boolean;
@@ -129,6 +131,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque'],
     outputFormats: ['png', 'jpeg', 'webp'],
     outputCompression: true,
+    moderation: true,
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
@@ -145,11 +148,13 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque', 'transparent'],
     outputFormats: ['png', 'jpeg', 'webp'],
     outputCompression: true,
+    moderation: true,
     maxPromptLength: 32000,
     async: false,
     edit: { ...openAiStyleEdit, inputFidelity: true },
     streaming: { partialImages: true },
   },
+  ...newerOpenAiRows(),
   {
     provider: 'gravitex',
     model: 'gpt-image-2',
@@ -162,6 +167,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: false,
     edit: openAiStyleEdit,
@@ -180,6 +186,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: true,
     edit: modellixEdit,
@@ -195,6 +202,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: ['auto', 'opaque', 'transparent'],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 32000,
     async: true,
     edit: { ...modellixEdit, inputFidelity: true },
@@ -214,6 +222,7 @@ const rows: readonly ModelCapability[] = [
     backgrounds: [],
     outputFormats: [],
     outputCompression: false,
+    moderation: false,
     maxPromptLength: 20000,
     async: true,
     edit: {
@@ -230,6 +239,37 @@ const rows: readonly ModelCapability[] = [
   },
 ];
 
+/**
+ * gpt-image-2.5 and 2.6 (docs/providers.md §3.1): free sizes as gpt-image-2, and quality `xhigh`/`max`
+ * (the SDK names them for 2.5, third parties for 2.6). Transparent backgrounds are documented for 2.5
+ * only; for 2.6 they are unverified and not offered. complexity, markup, SVG and GIF are left out.
+ */
+function newerOpenAiRows(): ModelCapability[] {
+  const models = [
+    ['gpt-image-2.5-flare', true],
+    ['gpt-image-2.5-sunburst', true],
+    ['gpt-image-2.6-flare', false],
+    ['gpt-image-2.6-sunburst', false],
+  ] as const;
+  return models.map(([model, transparent]) => ({
+    provider: 'openai',
+    model,
+    size: { kind: 'free', presets: popularGptImage2Sizes },
+    qualities: ['auto', 'low', 'medium', 'high', 'xhigh', 'max'],
+    defaultQuality: 'auto',
+    maxNPerCall: 10,
+    maxN: 10,
+    backgrounds: transparent ? ['auto', 'opaque', 'transparent'] : ['auto', 'opaque'],
+    outputFormats: ['png', 'jpeg', 'webp'],
+    outputCompression: true,
+    moderation: true,
+    maxPromptLength: 32000,
+    async: false,
+    // input_fidelity is unverified for these models: never sent (docs/providers.md §3.1).
+    edit: openAiStyleEdit,
+  }));
+}
+
 export function allCapabilities(): readonly ModelCapability[] {
   return rows;
 }
@@ -240,6 +280,21 @@ export function capabilityFor(provider: ProviderId, model: ModelId): ModelCapabi
 
 export function modelsFor(provider: ProviderId): ModelId[] {
   return rows.filter((row) => row.provider === provider).map((row) => row.model);
+}
+
+/** The models of a provider that can make a transparent background (issue 12: offered, never swapped silently). */
+export function transparentModels(provider: ProviderId): ModelId[] {
+  return rows.filter((row) => row.provider === provider && row.backgrounds.includes('transparent')).map((row) => row.model);
+}
+
+/** Where a row has no transparent background: which model of the same provider to switch to. */
+export function transparencySwitch(provider: ProviderId, model: ModelId): string | undefined {
+  const able = transparentModels(provider);
+  if (able.includes(model)) return undefined;
+  const label = providerLabels[provider];
+  return able.length > 0
+    ? `${model} on ${label} cannot make a transparent background: switch to ${able.join(', ')}, which can`
+    : `${model} on ${label} cannot make a transparent background: no ${label} model can`;
 }
 
 /** Why a provider that takes only URLs refuses a workspace file, naming those that would take it. */

@@ -86,7 +86,7 @@ export function perImageUsd(estimate: CostEstimate, images: number): number | un
  * Output image tokens for a 1024×1024 image. gpt-image-1.5: OpenAI's table (272/1056/4160).
  * gpt-image-2: back-computed from the quoted per-image prices ($0.006/$0.053/$0.211 at $30/M).
  */
-const outputTokens1024: Readonly<Record<string, Readonly<Record<Exclude<Quality, 'auto'>, number>>>> = {
+const outputTokens1024: Readonly<Record<string, Readonly<Partial<Record<Exclude<Quality, 'auto'>, number>>>>> = {
   'gpt-image-2': { low: 200, medium: 1767, high: 7033 },
   'gpt-image-1.5': { low: 272, medium: 1056, high: 4160 },
 };
@@ -117,7 +117,9 @@ export function previewCost(input: CostInput): CostPreview {
   if (!table) return { kind: 'unknown', basis: 'no token figures for this model' };
   const quality = input.quality === undefined || input.quality === 'auto' ? 'medium' : input.quality;
   const area = areaOf(input.size);
-  const perImageTokens = table[quality] * (area / (1024 * 1024));
+  const tokens = table[quality];
+  if (tokens === undefined) return { kind: 'unknown', basis: `no token figures for quality ${quality}` };
+  const perImageTokens = tokens * (area / (1024 * 1024));
   const promptTokens = Math.ceil(input.promptLength / 4);
   const usd =
     (perImageTokens * n * pricing.imageOutputPerMillion) / 1_000_000 + (promptTokens * pricing.textInputPerMillion) / 1_000_000;

@@ -2,10 +2,22 @@
 export const providerIds = ['openai', 'gravitex', 'modellix', 'apixo'] as const;
 export type ProviderId = (typeof providerIds)[number];
 
-export const modelIds = ['gpt-image-2', 'gpt-image-1.5'] as const;
+/**
+ * The models we have rows for (docs/providers.md §3.1). `gpt-image-1` is shut down and never offered;
+ * a newer id can be used as a custom model that behaves like one of these (core/customModel.ts).
+ */
+export const modelIds = [
+  'gpt-image-2',
+  'gpt-image-1.5',
+  'gpt-image-2.5-flare',
+  'gpt-image-2.5-sunburst',
+  'gpt-image-2.6-flare',
+  'gpt-image-2.6-sunburst',
+] as const;
 export type ModelId = (typeof modelIds)[number];
 
-export const qualities = ['low', 'medium', 'high', 'auto'] as const;
+/** `xhigh` and `max` exist only on the gpt-image-2.5/2.6 rows; gpt-image-2 answers them with a 400. */
+export const qualities = ['low', 'medium', 'high', 'auto', 'xhigh', 'max'] as const;
 export type Quality = (typeof qualities)[number];
 
 export const backgrounds = ['auto', 'opaque', 'transparent'] as const;
@@ -13,6 +25,10 @@ export type Background = (typeof backgrounds)[number];
 
 export const outputFormats = ['png', 'jpeg', 'webp'] as const;
 export type OutputFormat = (typeof outputFormats)[number];
+
+/** OpenAI's `moderation`: `low` is less restrictive filtering (generations only, docs/providers.md §3.2). */
+export const moderations = ['auto', 'low'] as const;
+export type Moderation = (typeof moderations)[number];
 
 /** APIXO describes size as an aspect ratio and a resolution tier instead of pixels. */
 export const aspectRatios = ['auto', '1:1', '4:3', '3:4', '16:9', '9:16'] as const;

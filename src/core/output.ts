@@ -27,6 +27,11 @@ export interface ImageWriter {
    * it in the journal does not leave the image twice.
    */
   findExisting?(dir: string, fileName: string, bytes: Uint8Array): Promise<string | undefined>;
+  /**
+   * Optional: whether the image has at least one transparent pixel (undefined: cannot tell). Asked
+   * after a transparent background was requested; it needs inflate, which core/ does not have.
+   */
+  hasTransparentPixels?(bytes: Uint8Array): boolean | undefined;
   /** Stores the provenance sidecar for a written image. */
   writeProvenance(imageLocation: string, provenance: Provenance): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { capabilityFor, localFileRefusal } from './capabilities';
+import { capabilityFor, localFileRefusal, transparencySwitch } from './capabilities';
 import type { ModelCapability } from './capabilities';
 import { InputError } from './errors';
-import { backgrounds, modelIds, outputFormats, providerIds, providerLabels, qualities } from './ids';
-import type { Background, ModelId, OutputFormat, ProviderId, Quality } from './ids';
+import { backgrounds, modelIds, moderations, outputFormats, providerIds, providerLabels, qualities } from './ids';
+import type { Background, ModelId, Moderation, OutputFormat, ProviderId, Quality } from './ids';
 import { readImageInfo, sniffImageFormat } from './imageFormat';
 import type { ImageInfo } from './imageFormat';
 import { parseSizeIntent, resolveSize } from './size';
@@ -35,6 +35,12 @@ export interface GenerationRequest {
   outputCompression?: number | undefined;
   /** Streamed previews before the final image, 0–3 (0 or absent: no streaming, today's request). */
   partialImages?: number | undefined;
+  moderation?: Moderation | undefined;
+  /**
+   * A model id without a row of its own (gptImage.customModels, `--model <id> --like <model>`): sent on
+   * the wire instead of `model`, while `model` names the listed row whose capabilities it is assumed to have.
+   */
+  customModel?: string | undefined;
   inputImages?: readonly InputImage[] | undefined;
   mask?: InputImage | undefined;
 }
@@ -64,6 +70,10 @@ export interface ResolvedRequest {
    * rest) because only rows with streaming set it: validation drops it with a warning elsewhere.
    */
   readonly partialImages?: number | undefined;
+  /** Optional so records journaled before it existed still read; undefined means "not sent". */
+  readonly moderation?: Moderation | undefined;
+  /** The id sent as `model` when it differs from the row's (a custom model); see GenerationRequest. */
+  readonly customModel?: string | undefined;
   readonly inputImages: readonly CheckedInputImage[];
   readonly mask: CheckedInputImage | undefined;
 }
@@ -86,6 +96,9 @@ const inputImageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('url'), url: z.string() }),
 ]);
 
+/** What a model id may look like; it goes into a JSON body and, for some providers, a URL path. */
+export const customModelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 const requestShape = z.object({
   provider: z.enum(providerIds, { error: () => `Provider must be one of ${providerIds.join(', ')}.` }),
   model: z.enum(modelIds, { error: () => `Model must be one of ${modelIds.join(', ')}.` }),
@@ -105,6 +118,11 @@ const requestShape = z.object({
     .int({ error: 'Partial images must be a whole number from 0 to 3.' })
     .min(0, { error: 'Partial images must be a whole number from 0 to 3.' })
     .max(3, { error: 'Partial images must be a whole number from 0 to 3.' })
+    .optional(),
+  moderation: z.enum(moderations).optional(),
+  customModel: z
+    .string()
+    .regex(customModelPattern, { error: 'A custom model id is letters, digits, ".", "_" and "-" (up to 100), such as gpt-image-3.' })
     .optional(),
   inputImages: z.array(inputImageSchema).optional(),
   mask: inputImageSchema.optional(),
@@ -144,14 +162,21 @@ export function validateRequest(request: GenerationRequest): ValidatedPlan {
   }
 
   const quality = pickSupported(input.quality, capability.qualities, capability.defaultQuality, 'quality', label, warnings);
-  const background = pickSupported(input.background, capability.backgrounds, undefined, 'background', label, warnings);
+  // A transparent background is never swapped for an opaque one (issue 12), even where background is not
+  // sent at all (the result would be opaque): refused, naming the models of that provider that have it.
+  const background =
+    input.background === 'transparent' && !capability.backgrounds.includes('transparent')
+      ? refuseTransparent(input.provider, capability, issues)
+      : pickSupported(input.background, capability.backgrounds, undefined, 'background', label, warnings);
   const outputFormat = pickSupported(input.outputFormat, capability.outputFormats, undefined, 'output format', label, warnings);
   let outputCompression = input.outputCompression;
-  if (outputCompression !== undefined && (!capability.outputCompression || outputFormat === undefined || outputFormat === 'png')) {
+  if (outputCompression !== undefined && input.outputFormat === 'png') {
+    issues.push('Compression applies only to JPEG and WebP output, not PNG: choose jpeg or webp, or leave compression out.');
+  } else if (outputCompression !== undefined && (!capability.outputCompression || outputFormat === undefined || outputFormat === 'png')) {
     warnings.push('Compression applies only to JPEG and WebP output; it is not sent.');
     outputCompression = undefined;
   }
-  if (background === 'transparent' && outputFormat === 'jpeg') {
+  if ((background === 'transparent' || input.background === 'transparent') && (outputFormat === 'jpeg' || input.outputFormat === 'jpeg')) {
     issues.push('A transparent background needs PNG or WebP output, not JPEG.');
   }
 
@@ -159,6 +184,23 @@ export function validateRequest(request: GenerationRequest): ValidatedPlan {
   if (total > capability.maxN) issues.push(`${label} makes at most ${capability.maxN} images per request; you asked for ${total}.`);
 
   const partialImages = pickPartialImages(input.partialImages, capability, total, label, warnings);
+  let moderation = input.moderation;
+  if (moderation !== undefined && !capability.moderation) {
+    warnings.push(`${label} does not let you choose moderation; "${moderation}" is not sent.`);
+    moderation = undefined;
+  } else if (moderation !== undefined && (input.inputImages ?? []).length > 0) {
+    // Edits travel as multipart, where OpenAI takes no moderation field (docs/providers.md §3.3).
+    warnings.push(`Moderation is not sent with edits (OpenAI takes it only for generations); "${moderation}" is not sent.`);
+    moderation = undefined;
+  }
+
+  const customModel = input.customModel === input.model ? undefined : input.customModel;
+  if (customModel !== undefined) {
+    if (input.provider !== 'openai' && input.provider !== 'gravitex') {
+      issues.push(`Custom models work with OpenAI and Gravitex only; ${label} puts the model in its URL and offers only its listed models.`);
+    }
+    warnings.push(assumedWarning(customModel, input.model));
+  }
 
   const inputImages = checkInputImages(input.inputImages ?? [], capability, label, issues, warnings);
   const mask = input.mask ? checkMask(input.mask, inputImages[0], capability, label, issues) : undefined;
@@ -178,6 +220,8 @@ export function validateRequest(request: GenerationRequest): ValidatedPlan {
       outputFormat,
       outputCompression,
       ...(partialImages !== undefined ? { partialImages } : {}),
+      ...(moderation === undefined ? {} : { moderation }),
+      ...(customModel === undefined ? {} : { customModel }),
       inputImages,
       mask,
     });
@@ -198,6 +242,16 @@ function pickPartialImages(asked: number | undefined, capability: ModelCapabilit
     return undefined;
   }
   return asked;
+}
+
+/** The warning every result made under an assumed row carries (stderr, notification, provenance). */
+export function assumedWarning(customModel: string, like: ModelId): string {
+  return `${customModel}: capabilities assumed from ${like} (a custom model; options the real model lacks may be refused by the provider).`;
+}
+
+function refuseTransparent(provider: ProviderId, capability: ModelCapability, issues: string[]): undefined {
+  issues.push(`${transparencySwitch(provider, capability.model) ?? 'No transparent background'}, or choose auto or opaque.`);
+  return undefined;
 }
 
 function pickSupported<T extends string>(

@@ -75,6 +75,10 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     usage: options.call.usage,
     rates: options.rates,
   });
+  // The provider accepted "transparent" but may still draw an opaque picture: say so rather than assume.
+  if (job.request.background === 'transparent' && options.writer.hasTransparentPixels?.(bytes) === false) {
+    addWarnings(job, [`${baseName(location)} was asked with a transparent background but has no transparent pixels.`]);
+  }
   const provenance: Provenance = {
     version: 1,
     file: baseName(location),

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
 import type { Logger } from '../core/logger';
 import {
+  customModelFor,
   parseAfterGeneration,
+  parseCustomModels,
   parseFileNameTemplate,
   parseModel,
   parseNoProxy,
@@ -16,7 +18,7 @@ import {
   requestTimeoutMs,
   trustedBaseUrl,
 } from './settingsRules';
-import type { AfterGeneration, TrustedBaseUrl } from './settingsRules';
+import type { AfterGeneration, CustomModel, TrustedBaseUrl } from './settingsRules';
 
 /**
  * Settings, read at the moment they are used so a change applies without a reload.
@@ -25,6 +27,12 @@ import type { AfterGeneration, TrustedBaseUrl } from './settingsRules';
 export interface SettingsReader {
   defaultProvider(): ProviderId;
   model(): ModelId;
+  /**
+   * The `gptImage.customModels` entry that `gptImage.model` names for this provider. Any scope is read:
+   * a custom model changes only the model id sent to the configured base URL, never where a key goes
+   * (base URLs stay user-only), and every result made with one says its capabilities were assumed.
+   */
+  customModel(provider: ProviderId): CustomModel | undefined;
   size(): string;
   quality(): Quality | undefined;
   /** The raw `gptImage.outputFolder` value; outputFolder.ts confines it to the workspace folder. */
@@ -48,6 +56,14 @@ export function createSettingsReader(log: Logger): SettingsReader {
   return {
     defaultProvider: () => parseProvider(section().get('defaultProvider')),
     model: () => parseModel(section().get('model')),
+    customModel: (provider) => {
+      const { models, problems } = parseCustomModels(section().get('customModels'));
+      for (const problem of problems) {
+        if (!warned.has(problem)) log.warn(problem);
+        warned.add(problem);
+      }
+      return customModelFor(models, provider, section().get('model'));
+    },
     size: () => parseSizeSetting(section().get('size')),
     quality: () => parseQuality(section().get('quality')),
     outputFolder: () => section().get('outputFolder'),

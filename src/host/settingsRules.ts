@@ -1,5 +1,7 @@
 import { normalizeBaseUrl } from '../core/baseUrl';
 import { defaultFileNameTemplate } from '../core/naming';
+import { modelsFor } from '../core/capabilities';
+import { customModelPattern } from '../core/request';
 import { defaultBaseUrls, isModelId, isProviderId, providerLabels, qualities } from '../core/ids';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
 import { dayMs, defaultJournalRetentionDays } from '../core/journal';
@@ -59,6 +61,41 @@ export function parseProvider(value: unknown): ProviderId {
 
 export function parseModel(value: unknown): ModelId {
   return typeof value === 'string' && isModelId(value) ? value : 'gpt-image-2';
+}
+
+/** A `gptImage.customModels` entry: a model id without a row, validated by the listed model it is like. */
+export interface CustomModel {
+  readonly id: string;
+  readonly provider: ProviderId;
+  readonly like: ModelId;
+}
+
+/**
+ * `gptImage.customModels`, each entry checked; a bad entry is left out with a sentence saying why.
+ * Only OpenAI and Gravitex carry the model in the body (Modellix and APIXO put it in the URL path).
+ */
+export function parseCustomModels(value: unknown): { models: CustomModel[]; problems: string[] } {
+  const models: CustomModel[] = [];
+  const problems: string[] = [];
+  for (const entry of Array.isArray(value) ? (value as unknown[]) : []) {
+    const { id, provider, like } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const shown = typeof id === 'string' ? id : JSON.stringify(entry);
+    if (typeof id !== 'string' || !customModelPattern.test(id) || isModelId(id)) {
+      problems.push(`gptImage.customModels: "${shown}" is not a new model id (letters, digits, ".", "_" and "-", not a listed model).`);
+    } else if (provider !== 'openai' && provider !== 'gravitex') {
+      problems.push(`gptImage.customModels: ${shown} needs "provider": "openai" or "gravitex".`);
+    } else if (typeof like !== 'string' || !isModelId(like) || !modelsFor(provider).includes(like)) {
+      problems.push(`gptImage.customModels: ${shown} needs "like": one of ${modelsFor(provider).join(', ')}.`);
+    } else {
+      models.push({ id, provider, like });
+    }
+  }
+  return { models, problems };
+}
+
+/** The custom model `gptImage.model` names for this provider, if it names one. */
+export function customModelFor(models: readonly CustomModel[], provider: ProviderId, modelSetting: unknown): CustomModel | undefined {
+  return models.find((model) => model.provider === provider && model.id === modelSetting);
 }
 
 export function parseQuality(value: unknown): Quality | undefined {

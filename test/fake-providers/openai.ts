@@ -62,6 +62,10 @@ export interface FakeOpenAiOptions {
   readonly fullSize?: boolean;
   /** Gravitex: prefix b64_json with `data:image/png;base64,` (U-G4). */
   readonly dataUriPrefix?: boolean;
+  /** A model that accepts `background: transparent` but draws opaque pixels anyway (issue 12). */
+  readonly opaqueDespiteTransparent?: boolean;
+  /** Report this size and quality back instead of the asked ones (a model that changed them, issue 12). */
+  readonly reportedInstead?: { readonly size?: string; readonly quality?: string };
   /** Benchmarks: serve these PNGs (in turn) instead of synthetic ones. */
   readonly largeImages?: readonly Buffer[];
   /** Added before every API answer. */
@@ -76,7 +80,7 @@ export interface FakeOpenAiOptions {
 }
 
 /** Settable through POST /__control {"options": {...}}; the JSON-safe subset of FakeOpenAiOptions. */
-export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization'>;
+export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization' | 'opaqueDespiteTransparent' | 'reportedInstead'>;
 
 export interface ServedImage {
   /** Index of the API request (in apiRequests()) that got this image. */
@@ -357,6 +361,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
               width: Math.max(16, Math.round(width / scale)),
               height: Math.max(16, Math.round(height / scale)),
               seed: seedOf(call.prompt) + index,
+              // Asked for transparency, an RGBA image with a transparent centre, as the real API would draw.
+              alpha: call.background === 'transparent' && !knobs.opaqueDespiteTransparent,
             });
       images.push(bytes);
       served.push({ requestIndex, bytes });
@@ -371,7 +377,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     if (flavour === 'openai') {
       pieces.push(
         `"background":${JSON.stringify(call.background ?? 'opaque')},"output_format":${JSON.stringify(call.outputFormat ?? 'png')},` +
-          `"quality":${JSON.stringify(call.quality ?? 'auto')},"size":${JSON.stringify(call.size === 'auto' ? '1024x1024' : call.size)},`,
+          `"quality":${JSON.stringify(knobs.reportedInstead?.quality ?? call.quality ?? 'auto')},` +
+          `"size":${JSON.stringify(knobs.reportedInstead?.size ?? (call.size === 'auto' ? '1024x1024' : call.size))},`,
       );
     }
     pieces.push('"data":[');

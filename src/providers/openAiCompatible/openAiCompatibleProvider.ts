@@ -13,6 +13,7 @@ import { buildEditParts, buildGenerationBody } from './requestBody';
 import { imagesResponseSchema, mapUsage } from './responseSchema';
 import { parseImagesStream } from './streamingImagesParser';
 import { readImageEventStream } from './imageEventStream';
+import { reportedDifferences } from './reportedOptions';
 
 /**
  * Attempts after the first (so at most three requests in all) for a 429 or a connection that never
@@ -257,7 +258,7 @@ async function readImages(
       message: `${flavour.label} answered without any image data${said}.`,
     });
   }
-  const warnings = [...callWarnings];
+  const warnings = [...callWarnings, ...reportedDifferences(request, parsed.data, flavour.label)];
   if (urlsOnly > 0) warnings.push(`${flavour.label} returned ${urlsOnly} image(s) as URLs instead of data; those were not downloaded.`);
   if (images.length < request.n) warnings.push(`${flavour.label} returned ${images.length} of the ${request.n} images asked for.`);
   return {

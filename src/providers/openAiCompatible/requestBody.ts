@@ -21,6 +21,7 @@ export interface GenerationBody {
   /** Only with partial images (docs/providers.md §7.1); absent otherwise, so the answer is plain JSON. */
   stream?: true;
   partial_images?: number;
+  moderation?: string;
 }
 
 export interface BuiltBody<T> {
@@ -41,10 +42,15 @@ function wireSize(request: ResolvedRequest, flavour: OpenAiCompatibleFlavour): s
 }
 
 export function buildGenerationBody(request: ResolvedRequest, flavour: OpenAiCompatibleFlavour): BuiltBody<GenerationBody> {
-  const body: GenerationBody = { model: request.model, prompt: request.prompt, n: request.n, size: wireSize(request, flavour) };
+  // A custom model is validated by its row (request.model) and sent under its own id.
+  const body: GenerationBody = { model: request.customModel ?? request.model, prompt: request.prompt, n: request.n, size: wireSize(request, flavour) };
   if (request.quality !== undefined) body.quality = request.quality;
   const warnings: string[] = [];
   const output = outputOptions(request, flavour, warnings);
+  if (request.moderation !== undefined) {
+    if (flavour.sendsOutputOptions) output.moderation = request.moderation;
+    else warnings.push(`${flavour.label} ignores moderation; "${request.moderation}" was not sent.`);
+  }
   const stream = request.partialImages === undefined ? {} : { stream: true as const, partial_images: request.partialImages };
   return { body: { ...body, ...output, ...stream }, warnings };
 }
@@ -53,13 +59,13 @@ function outputOptions(
   request: ResolvedRequest,
   flavour: OpenAiCompatibleFlavour,
   warnings: string[],
-): Pick<GenerationBody, 'background' | 'output_format' | 'output_compression'> {
+): Pick<GenerationBody, 'background' | 'output_format' | 'output_compression' | 'moderation'> {
   const asked = {
     background: request.background,
     output_format: request.outputFormat,
     output_compression: request.outputCompression,
   };
-  const result: Pick<GenerationBody, 'background' | 'output_format' | 'output_compression'> = {};
+  const result: Pick<GenerationBody, 'background' | 'output_format' | 'output_compression' | 'moderation'> = {};
   for (const [name, value] of Object.entries(asked) as [keyof typeof asked, string | number | undefined][]) {
     if (value === undefined) continue;
     if (!flavour.sendsOutputOptions) {

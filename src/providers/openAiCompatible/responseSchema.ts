@@ -5,13 +5,18 @@ const count = z.number().nonnegative().nullish();
 
 /**
  * The JSON that remains once StreamingImagesParser has taken the base64 out: `b64_json` holds the
- * image's index. Only what we read is parsed (after vercel/ai's openai-image-api.ts); echo fields
- * such as size, quality or background are left alone, since gpt-image-2 echoes values the spec's
- * enums do not list.
+ * image's index. Only what we read is parsed (after vercel/ai's openai-image-api.ts); the echo fields
+ * (size, quality, background, output_format) are loose strings, since gpt-image-2 echoes values the
+ * spec's enums do not list.
  */
 export const imagesResponseSchema = z.object({
   created: z.number().nullish(),
   model: z.string().nullish(),
+  // What the provider says it made (asked vs got, reportedDifferences): loose strings, never enums.
+  size: z.string().nullish(),
+  quality: z.string().nullish(),
+  background: z.string().nullish(),
+  output_format: z.string().nullish(),
   data: z
     .array(
       z.object({

@@ -1,4 +1,5 @@
 import type { ModelCapability } from '../../core/capabilities';
+import { transparencySwitch } from '../../core/capabilities';
 import { providerIds, providerLabels } from '../../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../../core/ids';
 import { formatUsd, previewCost } from '../../core/cost';
@@ -145,6 +146,9 @@ function optionFields(context: StudioContext, capability: ModelCapability, refre
     background.addEventListener('change', () => change(context, refresh, () => (state.background = background.value as Background | '')));
     fields.push(field('Background', background));
   }
+  // No transparent background here: say which model of this provider has one, rather than leave it out unexplained.
+  const switchHint = transparencySwitch(capability.provider, capability.model);
+  if (switchHint) fields.push(h('div', { class: 'hint', 'data-testid': 'transparency-hint', text: `${switchHint}.` }));
   if (capability.outputFormats.length > 0) {
     const format = h('select', { 'data-testid': 'output-format' });
     format.append(option('', 'Default (PNG)', state.outputFormat === ''));

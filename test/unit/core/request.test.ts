@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { transparencySwitch } from '../../../src/core/capabilities';
 import { isInputError } from '../../../src/core/errors';
 import { validateRequest } from '../../../src/core/request';
 import type { GenerationRequest } from '../../../src/core/request';
@@ -75,12 +76,63 @@ describe('request validation', () => {
     ]);
   });
 
-  it('drops compression for PNG output with a warning and refuses transparent JPEG', () => {
-    const plan = validateRequest({ ...base, outputFormat: 'png', outputCompression: 50 });
-    assert.equal(plan.calls[0]?.outputCompression, undefined);
-    assert.match(plan.warnings[0] ?? '', /Compression applies only to JPEG and WebP/);
+  it('refuses compression with PNG output and transparent JPEG', () => {
+    assert.deepEqual(issuesOf({ ...base, outputFormat: 'png', outputCompression: 50 }), [
+      'Compression applies only to JPEG and WebP output, not PNG: choose jpeg or webp, or leave compression out.',
+    ]);
     const issues = issuesOf({ ...base, model: 'gpt-image-1.5', size: '1024x1024', background: 'transparent', outputFormat: 'jpeg' });
     assert.deepEqual(issues, ['A transparent background needs PNG or WebP output, not JPEG.']);
+  });
+
+  it('refuses transparent with gpt-image-2, naming the models of that provider that can (issue 12)', () => {
+    assert.deepEqual(issuesOf({ ...base, background: 'transparent' }), [
+      'gpt-image-2 on OpenAI cannot make a transparent background: switch to gpt-image-1.5, gpt-image-2.5-flare, gpt-image-2.5-sunburst, which can, or choose auto or opaque.',
+    ]);
+    assert.match(issuesOf({ ...base, provider: 'modellix', model: 'gpt-image-2', size: '1024x1024', background: 'transparent' })[0] ?? '', /switch to gpt-image-1\.5, which can/);
+    // Gravitex strips background altogether, so the image would come back opaque: refused too.
+    assert.match(issuesOf({ ...base, provider: 'gravitex', background: 'transparent' })[0] ?? '', /no Gravitex model can, or choose auto or opaque/);
+  });
+
+  it('names the switch the Studio offers for a row without transparency', () => {
+    assert.equal(transparencySwitch('openai', 'gpt-image-1.5'), undefined);
+    assert.equal(transparencySwitch('modellix', 'gpt-image-2'), 'gpt-image-2 on Modellix cannot make a transparent background: switch to gpt-image-1.5, which can');
+    assert.equal(transparencySwitch('apixo', 'gpt-image-2'), 'gpt-image-2 on APIXO cannot make a transparent background: no APIXO model can');
+  });
+
+  it('refuses transparent JPEG even where the format is not sent', () => {
+    assert.deepEqual(issuesOf({ ...base, model: 'gpt-image-2.5-flare', background: 'transparent', outputFormat: 'jpeg' }), [
+      'A transparent background needs PNG or WebP output, not JPEG.',
+    ]);
+  });
+
+  it('offers xhigh and transparent on gpt-image-2.5 and sends them', () => {
+    const plan = validateRequest({ ...base, model: 'gpt-image-2.5-sunburst', quality: 'xhigh', background: 'transparent', outputFormat: 'webp' });
+    assert.deepEqual(plan.warnings, []);
+    assert.equal(plan.calls[0]?.quality, 'xhigh');
+    assert.equal(plan.calls[0]?.background, 'transparent');
+    assert.match(issuesOf({ ...base, model: 'gpt-image-2.6-flare', background: 'transparent' })[0] ?? '', /gpt-image-2\.6-flare on OpenAI cannot make a transparent background/);
+    assert.deepEqual(validateRequest({ ...base, quality: 'max' }).warnings, ['OpenAI does not offer quality "max"; using "auto".']);
+  });
+
+  it('sends moderation where the row allows it and warns where it is not sent', () => {
+    assert.equal(validateRequest({ ...base, moderation: 'low' }).calls[0]?.moderation, 'low');
+    const gravitex = validateRequest({ ...base, provider: 'gravitex', moderation: 'low' });
+    assert.equal(gravitex.calls[0]?.moderation, undefined);
+    assert.deepEqual(gravitex.warnings, ['Gravitex does not let you choose moderation; "low" is not sent.']);
+  });
+
+  it('validates a custom model by the row it is like and warns that its capabilities are assumed', () => {
+    const plan = validateRequest({ ...base, model: 'gpt-image-1.5', customModel: 'gpt-image-3', size: '1536x1024', background: 'transparent' });
+    assert.equal(plan.calls[0]?.customModel, 'gpt-image-3');
+    assert.equal(plan.calls[0]?.model, 'gpt-image-1.5');
+    assert.equal(plan.calls[0]?.background, 'transparent');
+    assert.deepEqual(plan.warnings, [
+      'gpt-image-3: capabilities assumed from gpt-image-1.5 (a custom model; options the real model lacks may be refused by the provider).',
+    ]);
+    // The inherited row's limits apply: gpt-image-2 cannot be transparent, so neither can a model like it.
+    assert.match(issuesOf({ ...base, customModel: 'gpt-image-3', background: 'transparent' })[0] ?? '', /cannot make a transparent background/);
+    assert.match(issuesOf({ ...base, provider: 'modellix', size: '1024x1024', customModel: 'gpt-image-3' })[0] ?? '', /Custom models work with OpenAI and Gravitex only/);
+    assert.match(issuesOf({ ...base, customModel: 'bad id/../x' })[0] ?? '', /custom model id/);
   });
 
   it('refuses a model the provider does not offer', () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultBaseUrls } from '../../../src/core/ids';
 import {
+  customModelFor,
+  parseCustomModels,
   parseAfterGeneration,
   parseFileNameTemplate,
   parseModel,
@@ -128,5 +130,30 @@ describe('partialImagesSetting', () => {
     assert.equal(setting?.default, 0);
     assert.equal(setting?.maximum, 3);
     assert.match(setting?.markdownDescription ?? '', /output tokens \(about 100 each/);
+  });
+});
+
+describe('gptImage.customModels (issue 12)', () => {
+  it('keeps valid entries and names each bad one', () => {
+    const { models, problems } = parseCustomModels([
+      { id: 'gpt-image-3', provider: 'openai', like: 'gpt-image-2.5-flare' },
+      { id: 'gpt-image-2', provider: 'openai', like: 'gpt-image-2' },
+      { id: 'gpt-image-3', provider: 'modellix', like: 'gpt-image-2' },
+      { id: 'gpt-image-3', provider: 'gravitex', like: 'gpt-image-1.5' },
+      { id: '../x', provider: 'openai', like: 'gpt-image-2' },
+      'nonsense',
+    ]);
+    assert.deepEqual(models, [{ id: 'gpt-image-3', provider: 'openai', like: 'gpt-image-2.5-flare' }]);
+    assert.deepEqual(problems, [
+      'gptImage.customModels: "gpt-image-2" is not a new model id (letters, digits, ".", "_" and "-", not a listed model).',
+      'gptImage.customModels: gpt-image-3 needs "provider": "openai" or "gravitex".',
+      'gptImage.customModels: gpt-image-3 needs "like": one of gpt-image-2.',
+      'gptImage.customModels: "../x" is not a new model id (letters, digits, ".", "_" and "-", not a listed model).',
+      'gptImage.customModels: ""nonsense"" is not a new model id (letters, digits, ".", "_" and "-", not a listed model).',
+    ]);
+    assert.deepEqual(customModelFor(models, 'openai', 'gpt-image-3'), models[0]);
+    assert.equal(customModelFor(models, 'gravitex', 'gpt-image-3'), undefined);
+    assert.equal(customModelFor(models, 'openai', 'gpt-image-2'), undefined);
+    assert.deepEqual(parseCustomModels(undefined), { models: [], problems: [] });
   });
 });
