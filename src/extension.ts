@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
       studio.reveal();
       return undefined;
     }
-    const panel = trackStudio(createStudioPanel(context.extensionUri));
+    const panel = trackStudio(createStudioPanel(context.extensionUri, context.globalStorageUri));
     return run('gptImage.openStudio', [panel], () => disposed.has(panel));
   };
 
@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(studioViewType, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
-        showStudioPage(trackStudio(panel).webview, context.extensionUri);
+        showStudioPage(trackStudio(panel).webview, context.extensionUri, context.globalStorageUri);
         const loaded = await loadEngine();
         if (disposed.has(panel)) return;
         return loaded.restoreStudio(panel, state);

@@ -25,13 +25,15 @@ export interface StudioState {
   background: Background | '';
   outputFormat: OutputFormat | '';
   outputCompression: number;
+  /** Streamed previews (0–3) where the row streams; absent in states saved before the option: the setting applies. */
+  partialImages?: number | undefined;
   references: ReferenceView[];
   query: string;
   /** Recent jobs so a reload still shows how the last runs ended. */
   jobs: JobView[];
 }
 
-export function initialState(provider: ProviderId, model: ModelId): StudioState {
+export function initialState(provider: ProviderId, model: ModelId, partialImages = 0): StudioState {
   return {
     version: 1,
     provider,
@@ -46,6 +48,7 @@ export function initialState(provider: ProviderId, model: ModelId): StudioState 
     background: '',
     outputFormat: '',
     outputCompression: 100,
+    partialImages,
     references: [],
     query: '',
     jobs: [],
@@ -186,6 +189,8 @@ export function generateForm(state: StudioState, capability: ModelCapability): G
     outputFormat:
       state.outputFormat !== '' && capability.outputFormats.includes(state.outputFormat) ? state.outputFormat : undefined,
     outputCompression: compression,
+    // 0 where the row does not stream: the form already said why, so no setting sneaks a warning in.
+    partialImages: capability.streaming?.partialImages ? Math.min(3, Math.max(0, Math.round(state.partialImages ?? 0))) : 0,
     references: state.references.map((reference) => reference.spec),
   };
 }

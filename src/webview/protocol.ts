@@ -33,6 +33,8 @@ export const generateFormSchema = z.object({
   background: z.enum(backgrounds).optional(),
   outputFormat: z.enum(outputFormats).optional(),
   outputCompression: z.number().int().min(0).max(100).optional(),
+  /** Streamed previews before the final image (0–3); absent: the `gptImage.partialImages` setting. */
+  partialImages: z.number().int().min(0).max(3).optional(),
   references: z.array(referenceSpecSchema).max(32),
 });
 export type GenerateForm = z.infer<typeof generateFormSchema>;
@@ -128,6 +130,17 @@ export interface JobView {
   readonly usage?: Readonly<Record<string, number | undefined>> | undefined;
   readonly error?: string | undefined;
   readonly cancellable: boolean;
+  /** The latest streamed partial image (a webview URI of a temporary file), until the final image replaces it. */
+  readonly partial?: PartialView | undefined;
+}
+
+/** A streamed preview as the job card shows it: "Preview (partial image index of count)". */
+export interface PartialView {
+  readonly src: string;
+  /** 1-based. */
+  readonly index: number;
+  /** How many were asked for; undefined when not known. */
+  readonly count?: number | undefined;
 }
 
 /** Form values the host asks the webview to load (vary / run on another provider). */
@@ -155,7 +168,7 @@ export type ToWebview =
       readonly keys: Readonly<Record<ProviderId, boolean>>;
       /** OpenAI token rates (setting `gptImage.openaiPricing` or core/cost.ts defaults). */
       readonly pricing: TokenRates;
-      readonly defaults: { readonly provider: ProviderId; readonly model: ModelId };
+      readonly defaults: { readonly provider: ProviderId; readonly model: ModelId; readonly partialImages?: number | undefined };
       readonly hasWorkspace: boolean;
     }
   | { readonly type: 'keys'; readonly keys: Readonly<Record<ProviderId, boolean>> }

@@ -7,7 +7,8 @@ import { provenanceUri } from '../host/imageUris';
 import { askKeepOrStop } from '../host/jobViews';
 import { allOutputTargets, outputTargetWithoutAsking } from '../host/outputFolder';
 import type { Services } from '../host/services';
-import type { StudioServices } from './studioServices';
+import type { StudioPreviewFiles, StudioServices } from './studioServices';
+import { studioPreviewFolder } from './studioShell';
 
 const cache = new WeakMap<Services, StudioServices>();
 
@@ -31,6 +32,8 @@ function createStudioServices(services: Services): StudioServices {
   );
   return {
     extensionUri: services.context.extensionUri,
+    storageUri: services.context.globalStorageUri,
+    previews: previewFiles(studioPreviewFolder(services.context.globalStorageUri)),
     log: services.log,
     scrub: (text) => services.scrubber.scrub(text),
     runner: services.runner,
@@ -39,7 +42,7 @@ function createStudioServices(services: Services): StudioServices {
     describeError: (error, jobId) => services.scrubber.scrub(describeError(error, { jobId }).message),
     readProvenance,
     keyStatus: () => services.keys.status(),
-    defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model() }),
+    defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model(), partialImages: services.settings.partialImages() }),
     partialImages: () => services.settings.partialImages(),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),
     outputFolders: () => allOutputTargets().map((target) => target.uri),
@@ -48,6 +51,20 @@ function createStudioServices(services: Services): StudioServices {
       template: services.settings.fileNameTemplate(),
     }),
     lastTextEditor: () => (lastEditor && !lastEditor.document.isClosed ? lastEditor : undefined),
+  };
+}
+
+function previewFiles(folder: vscode.Uri): StudioPreviewFiles {
+  return {
+    folder,
+    write: async (name, bytes) => {
+      const uri = vscode.Uri.joinPath(folder, name);
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      return uri;
+    },
+    remove: async (uri) => {
+      await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
+    },
   };
 }
 

@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
-import { isAbortError } from '../core/errors';
+import { errorMessage, isAbortError } from '../core/errors';
+import { fileExtensions, isSupportedImageFormat, sniffImageFormat } from '../core/imageFormat';
 import { providerLabels } from '../core/ids';
 import { cancelJob } from '../core/jobHandle';
 import type { Disposable, JobEnd, JobHandle } from '../core/jobHandle';
+import type { Logger } from '../core/logger';
+import type { PartialImage } from '../core/provider';
 import type { GenerationRequest } from '../core/request';
 import type { JobProgress, JobResult } from '../core/runner';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
-import type { StudioServices } from './studioServices';
+import type { StudioPreviewFiles, StudioServices } from './studioServices';
 
 interface StudioJob {
   readonly handle: JobHandle;
@@ -38,6 +41,8 @@ export class StudioJobs {
   /** Starts a job; answers `done` (with the error, if any) once it ended. */
   async generate(requestId: string, form: GenerateForm): Promise<void> {
     let handle: JobHandle;
+    // The form's choice; a page from before the option existed sends none, and the setting applies.
+    const partialImages = form.partialImages ?? this.services.partialImages?.() ?? 0;
     try {
       const request: GenerationRequest = {
         provider: form.provider,
@@ -49,7 +54,7 @@ export class StudioJobs {
         background: form.background,
         outputFormat: form.outputFormat,
         outputCompression: form.outputCompression,
-        partialImages: this.services.partialImages?.() ?? 0,
+        partialImages,
         inputImages: await this.references.resolve(form.references),
       };
       const output = await this.services.jobOutput();
@@ -61,7 +66,11 @@ export class StudioJobs {
       return;
     }
     const watching = handle.watch();
-    const subscriptions = [handle.onProgress((progress) => this.progress(handle, progress))];
+    const preview = this.services.previews ? new PartialPreview(this.services.previews, this.services.log) : undefined;
+    const subscriptions = [
+      handle.onProgress((progress) => this.progress(handle, progress)),
+      handle.onPartialImage((partial) => void this.showPartial(handle, preview, partial, partialImages)),
+    ];
     handle.onJobId((jobId) => {
       if (this.jobs.has(jobId)) return;
       const view: JobView = {
@@ -89,6 +98,8 @@ export class StudioJobs {
       }),
     );
     const end = await handle.ended;
+    // The final image (or the end) replaces the preview; its file goes, kept or not by the journal.
+    await preview?.clear();
     if (end.result) await this.finished(handle, end.result);
     else this.ended(handle, end);
     const error = end.result || isAbortError(end.error) || end.stopped ? undefined : this.services.describeError(end.error, handle.jobId);
@@ -143,6 +154,16 @@ export class StudioJobs {
     this.jobs.clear();
   }
 
+  /** Writes the newest partial where the page can load it (asWebviewUri, never base64 over postMessage). */
+  private async showPartial(handle: JobHandle, preview: PartialPreview | undefined, partial: PartialImage, count: number): Promise<void> {
+    const jobId = handle.jobId;
+    if (!preview || jobId === undefined) return;
+    const uri = await preview.show(jobId, partial, () => handle.isEnded);
+    const src = uri === undefined ? undefined : this.thumbnail(uri);
+    if (src === undefined || handle.isEnded) return;
+    this.update(handle, { partial: { src, index: partial.index + 1, count: count > 0 ? count : undefined } });
+  }
+
   private progress(handle: JobHandle, progress: JobProgress): void {
     const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
     if (!job) return;
@@ -187,6 +208,8 @@ export class StudioJobs {
     const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
     if (!job) return;
     job.view = { ...job.view, ...change };
+    // Once a job ended (or was stopped) only its final images show, never a stale preview.
+    if (handle.isEnded || change.phase === 'cancelled') job.view = { ...job.view, partial: undefined };
     this.post({ type: 'job', job: job.view });
     if (handle.isEnded || change.phase === 'cancelled') this.remember(job.view);
   }
@@ -207,5 +230,50 @@ export class StudioJobs {
     job.watching?.dispose();
     for (const subscription of job.subscriptions) subscription.dispose();
     this.jobs.delete(handle.jobId);
+  }
+}
+
+/**
+ * One job's latest partial image as a temporary file: each partial gets a new name (the page would
+ * show a cached copy of a reused one), the previous file goes once the next is written, and
+ * `clear()` removes the last after any write still under way.
+ */
+class PartialPreview {
+  private current: vscode.Uri | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+  private sequence = 0;
+
+  constructor(
+    private readonly files: StudioPreviewFiles,
+    private readonly log: Logger,
+  ) {}
+
+  /** The new file's URI, or undefined when it could not be written or the job ended meanwhile. */
+  show(jobId: string, partial: PartialImage, ended: () => boolean): Promise<vscode.Uri | undefined> {
+    const written = this.writes.then(async () => {
+      if (ended()) return undefined;
+      try {
+        const bytes = partial.bytes();
+        const format = sniffImageFormat(bytes);
+        const name = `${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}-${++this.sequence}-partial-${partial.index + 1}.${isSupportedImageFormat(format) ? fileExtensions[format] : 'png'}`;
+        const uri = await this.files.write(name, bytes);
+        const previous = this.current;
+        this.current = uri;
+        if (previous) await this.files.remove(previous);
+        return uri;
+      } catch (error) {
+        this.log.warn(`Studio: could not show the partial image of job ${jobId}: ${errorMessage(error)}`);
+        return undefined;
+      }
+    });
+    this.writes = written;
+    return written;
+  }
+
+  async clear(): Promise<void> {
+    await this.writes;
+    const last = this.current;
+    this.current = undefined;
+    if (last) await this.files.remove(last).catch(() => undefined);
   }
 }

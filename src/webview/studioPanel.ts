@@ -53,9 +53,9 @@ export class StudioPanel {
       }),
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('gptImage.outputFolder')) refreshStudioRoots(webview, services.extensionUri);
+        if (event.affectsConfiguration('gptImage.outputFolder')) refreshStudioRoots(webview, services.extensionUri, services.storageUri);
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => refreshStudioRoots(webview, services.extensionUri)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => refreshStudioRoots(webview, services.extensionUri, services.storageUri)),
     );
   }
 
@@ -134,7 +134,8 @@ export class StudioPanel {
   }
 
   private inRoots(uri: vscode.Uri): boolean {
-    return this.services.outputFolders().some((root) => isInside(uri, root));
+    const previews = this.services.previews?.folder;
+    return this.services.outputFolders().some((root) => isInside(uri, root)) || (previews !== undefined && isInside(uri, previews));
   }
 
   private dispose(): void {

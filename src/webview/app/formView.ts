@@ -170,7 +170,28 @@ function optionFields(context: StudioContext, capability: ModelCapability, refre
       fields.push(field('Compression (%)', compression));
     }
   }
+  fields.push(...partialImageFields(context, capability, refresh));
   return fields;
+}
+
+/** Streamed previews where the row streams (with what they cost); where it does not, the reason. */
+function partialImageFields(context: StudioContext, capability: ModelCapability, refresh: () => void): HTMLElement[] {
+  const { state } = context;
+  const streaming = capability.streaming;
+  if (!streaming) return [];
+  if (!streaming.partialImages) {
+    return [h('div', { class: 'hint', 'data-testid': 'partial-images-off', text: `No partial-image previews here: ${streaming.reason}.` })];
+  }
+  const partial = h('select', { 'data-testid': 'partial-images', 'aria-describedby': 'partial-images-note' });
+  for (const value of [0, 1, 2, 3]) partial.append(option(String(value), value === 0 ? 'None' : String(value), value === (state.partialImages ?? 0)));
+  partial.addEventListener('change', () => change(context, refresh, () => (state.partialImages = Number(partial.value))));
+  const note = h('div', {
+    id: 'partial-images-note',
+    class: 'hint',
+    'data-testid': 'partial-images-note',
+    text: 'Previews while the image is made (one image only); each partial adds about 100 output tokens.',
+  });
+  return [field('Partial images', partial), note];
 }
 
 function renderFooter(context: StudioContext, footer: HTMLElement): void {

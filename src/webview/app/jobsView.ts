@@ -78,6 +78,16 @@ export class JobsView {
     if (job.error) children.push(h('div', { class: 'error', 'data-testid': 'job-error', text: job.error }));
     for (const warning of job.warnings) children.push(h('div', { class: 'warning', 'data-testid': 'job-warning', text: `⚠ ${warning}` }));
     if (job.phase === 'saved') children.push(h('div', { class: 'usage', 'data-testid': 'job-usage', text: usageText(job) }));
+    // The latest streamed partial, until the final image replaces it (the host drops it when the job ends).
+    if (job.partial && job.thumbnails.length === 0) {
+      const label = `Preview (partial image ${job.partial.index}${job.partial.count !== undefined ? ` of ${job.partial.count}` : ''})`;
+      children.push(
+        h('figure', { class: 'job-partial', 'data-testid': 'job-partial' }, [
+          h('img', { src: job.partial.src, alt: `${label}: ${job.prompt.slice(0, 100)}` }),
+          h('figcaption', { class: 'hint', text: label }),
+        ]),
+      );
+    }
     if (job.thumbnails.length > 0) {
       children.push(
         h('div', { class: 'job-thumbs' }, job.thumbnails.map((src) => h('img', { src, alt: job.prompt.slice(0, 125), loading: 'lazy' }))),

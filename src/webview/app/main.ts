@@ -45,7 +45,9 @@ function start(init: InitMessage): void {
     context.renderForm();
     return;
   }
-  const state = saved ?? initialState(init.defaults.provider, init.defaults.model);
+  const state = saved ?? initialState(init.defaults.provider, init.defaults.model, init.defaults.partialImages);
+  // A state saved before the option existed starts from the setting.
+  state.partialImages ??= init.defaults.partialImages ?? 0;
   const formContainer = h('div', { class: 'form', 'data-testid': 'form' });
   const created: StudioContext = {
     state,

@@ -20,6 +20,7 @@ const samples: Record<ToHostType, ToHost> = {
     background: 'opaque',
     outputFormat: 'webp',
     outputCompression: 80,
+    partialImages: 2,
     references: [{ kind: 'file', uri: 'file:///work/images/a.png' }],
   }),
   cancel: outgoing.cancel('r2', 'job-123'),
@@ -126,6 +127,10 @@ describe('protocol: malformed messages are rejected', () => {
     rejects(with_({ quality: 'ultra' }), /form\.quality/);
     rejects(with_({ outputCompression: 101 }), /form\.outputCompression/);
     rejects(with_({ prompt: 7 }), /form\.prompt/);
+    rejects(with_({ partialImages: 4 }), /form\.partialImages/);
+    rejects(with_({ partialImages: -1 }), /form\.partialImages/);
+    rejects(with_({ partialImages: 1.5 }), /form\.partialImages/);
+    rejects(with_({ partialImages: '2' }), /form\.partialImages/);
     rejects(with_({ references: [{ kind: 'path', path: '/etc/passwd' }] }), /form\.references/);
     rejects(with_({ references: 'file:///a.png' }), /form\.references/);
     rejects({ type: 'generate', requestId: 'r' }, /form/);
@@ -138,5 +143,24 @@ describe('protocol: malformed messages are rejected', () => {
     rejects({ type: 'historyAction', requestId: 'r', action: 'open' }, /itemId/);
     rejects({ type: 'dropReferences', requestId: 'r', uris: [] }, /uris/);
     rejects({ type: 'log', level: 'debug', message: 'x' }, /level/);
+  });
+
+  it('partial images: the chosen count goes with Generate where the row streams, 0 where it does not', () => {
+    for (const capability of allCapabilities()) {
+      const state = initialState(capability.provider, capability.model, 3);
+      state.prompt = 'a fox';
+      fitStateToCapability(state, capability);
+      const form = generateForm(state, capability);
+      accepts(outgoing.generate('r', form));
+      assert.equal(form.partialImages, capability.streaming?.partialImages ? 3 : 0, `${capability.provider} ${capability.model}`);
+    }
+    const gravitex = allCapabilities().find((row) => row.provider === 'gravitex');
+    assert.ok(gravitex && gravitex.streaming && !gravitex.streaming.partialImages, 'Gravitex does not stream partials');
+    const openai = allCapabilities().find((row) => row.provider === 'openai' && row.model === 'gpt-image-2');
+    assert.ok(openai);
+    const state = initialState('openai', 'gpt-image-2');
+    state.partialImages = 9;
+    assert.equal(generateForm(state, openai).partialImages, 3, 'clamped to what the schema accepts');
+    assert.equal(initialState('openai', 'gpt-image-2').partialImages, 0, 'defaults to none');
   });
 });

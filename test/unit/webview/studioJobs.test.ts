@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
 import type { JobRecord } from '../../../src/core/journal';
 import { JobOwner } from '../../../src/core/jobOwner';
@@ -6,7 +9,7 @@ import type { JobProgress, JobResult, JobRunner, RunOptions } from '../../../src
 import type { GenerateForm, JobView, ToWebview } from '../../../src/webview/protocol';
 import type * as StudioJobsModule from '../../../src/webview/studioJobs';
 import type { StudioJobs as StudioJobsClass } from '../../../src/webview/studioJobs';
-import type { StudioServices } from '../../../src/webview/studioServices';
+import type { StudioPreviewFiles, StudioServices } from '../../../src/webview/studioServices';
 import { journalRequest } from '../core/fixtures';
 import { installFakeVscode } from './fakeVscode';
 
@@ -85,6 +88,24 @@ class ScriptedRunner {
     this.options?.onProgress?.({ jobId: 'job-1', phase, taskIndex, taskCount: 2, elapsedMs: 0, message: `${phase} ${taskIndex}`, requestSent });
   }
 
+  /** A streamed partial image of task 0, as jobSession reports it (still submitting, request sent). */
+  partial(index: number, bytes: Uint8Array): void {
+    this.options?.onProgress?.({
+      jobId: 'job-1',
+      phase: 'submitting',
+      taskIndex: 0,
+      taskCount: 2,
+      elapsedMs: 0,
+      message: `Partial image ${index + 1}`,
+      requestSent: true,
+      partialImage: { index, bytes: () => bytes },
+    });
+  }
+
+  fail(error: unknown): void {
+    this.settle?.reject(error);
+  }
+
   finish(): void {
     this.settle?.resolve({ job: { ...jobRecord('job-1'), state: 'saved' }, files: [], warnings: [] });
   }
@@ -102,7 +123,30 @@ interface Rig {
 
 const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function startJob(): Promise<Rig> {
+interface RigOptions {
+  readonly form?: GenerateForm;
+  /** The `gptImage.partialImages` setting. */
+  readonly setting?: number;
+  readonly previews?: StudioPreviewFiles;
+}
+
+/** Preview files in a real folder on disk, as URIs the fake vscode understands. */
+function diskPreviews(folder: string): StudioPreviewFiles {
+  const uri = (path: string): ReturnType<StudioPreviewFiles['write']> extends Promise<infer U> ? U : never =>
+    ({ path, fsPath: path, toString: () => `file://${path}` }) as never;
+  return {
+    folder: uri(folder),
+    write: async (name, bytes) => {
+      writeFileSync(join(folder, name), bytes);
+      return uri(join(folder, name));
+    },
+    remove: async (file) => rmSync(file.path, { force: true }),
+  };
+}
+
+const pngHeader = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+async function startJob(rigOptions: RigOptions = {}): Promise<Rig> {
   const runner = new ScriptedRunner();
   // The real owner over a runner the test drives step by step: the Studio view is what is under test.
   const owner = new JobOwner({ run: runner.run, abandon: runner.abandon, get: runner.get } as Partial<JobRunner> as JobRunner, silent);
@@ -123,12 +167,14 @@ async function startJob(): Promise<Rig> {
     defaults: () => ({ provider: 'modellix', model: 'gpt-image-2' }),
     tokenRates: () => ({ textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 30 }),
     outputFolders: () => [],
+    ...(rigOptions.setting !== undefined ? { partialImages: () => rigOptions.setting ?? 0 } : {}),
+    ...(rigOptions.previews ? { previews: rigOptions.previews } : {}),
     jobOutput: async () => ({ dir: 'file:///w/images', template: '{slug}.{ext}' }),
     lastTextEditor: () => undefined,
   };
   const references = { resolve: async () => [] } as unknown as ConstructorParameters<typeof StudioJobsClass>[1];
-  const jobs = new StudioJobs(services, references, (message) => posted.push(message), () => undefined);
-  const generated = jobs.generate('r1', form);
+  const jobs = new StudioJobs(services, references, (message) => posted.push(message), (uri) => `vscode-webview://panel${uri.path}`);
+  const generated = jobs.generate('r1', rigOptions.form ?? form);
   // Let references resolve and the job be created.
   while (!posted.some((message) => message.type === 'job')) await new Promise((resolve) => setImmediate(resolve));
   const lastView = (): JobView | undefined =>
@@ -235,5 +281,70 @@ describe('StudioJobs (the Studio panel runs a job through the owner)', () => {
     assert.match(doneFor(rig.posted, 'r1')?.error ?? '', /already started/);
     rig.runner.finish();
     await rig.generated;
+  });
+
+  it("Generate sends the form's partial images, and the setting only when the form has none", async () => {
+    const chosen = await startJob({ form: { ...form, provider: 'openai', n: 1, partialImages: 2 }, setting: 3 });
+    assert.equal(chosen.runner.options?.request.partialImages, 2, 'the form wins over the setting');
+    chosen.runner.finish();
+    await chosen.generated;
+    const none = await startJob({ form: { ...form, provider: 'openai', n: 1, partialImages: 0 }, setting: 3 });
+    assert.equal(none.runner.options?.request.partialImages, 0, 'None in the form means no streaming');
+    none.runner.finish();
+    await none.generated;
+    const old = await startJob({ form: { ...form, provider: 'openai', n: 1 }, setting: 3 });
+    assert.equal(old.runner.options?.request.partialImages, 3, 'a page without the field: the setting');
+    old.runner.finish();
+    await old.generated;
+  });
+
+  it('a streamed partial shows as a file the page loads (no base64 posted), replaced by the next and removed when the job ends', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'studio-previews-'));
+    try {
+      const rig = await startJob({ form: { ...form, provider: 'openai', n: 1, partialImages: 2 }, previews: diskPreviews(folder) });
+      rig.runner.progress('submitting', 0, true);
+      const first = Uint8Array.from([...pngHeader, 1]);
+      rig.runner.partial(0, first);
+      while (rig.lastView()?.partial === undefined) await new Promise((resolve) => setImmediate(resolve));
+      const shown = rig.lastView()?.partial;
+      assert.equal(shown?.index, 1);
+      assert.equal(shown?.count, 2);
+      assert.match(shown?.src ?? '', /^vscode-webview:\/\/panel\/.+\.png$/, 'a webview URI of a file in the preview folder');
+      const files = readdirSync(folder);
+      assert.equal(files.length, 1);
+      assert.deepEqual([...readFileSync(join(folder, files[0] ?? ''))], [...first], 'the partial bytes on disk');
+      const message = JSON.stringify(rig.posted);
+      assert.ok(!message.includes(Buffer.from(first).toString('base64')), 'no image bytes over postMessage');
+
+      rig.runner.partial(1, Uint8Array.from([...pngHeader, 2]));
+      while (rig.lastView()?.partial?.index !== 2) await new Promise((resolve) => setImmediate(resolve));
+      assert.notEqual(rig.lastView()?.partial?.src, shown?.src, 'a new name, so the page never shows a cached copy');
+      assert.deepEqual(readdirSync(folder).length, 1, 'the previous partial file is gone');
+
+      rig.runner.finish();
+      await rig.generated;
+      assert.equal(rig.lastView()?.phase, 'saved');
+      assert.equal(rig.lastView()?.partial, undefined, 'the final view has no preview');
+      assert.deepEqual(readdirSync(folder), [], 'the preview file is removed when the job ends');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a job that fails after a partial drops the preview from its card and its file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'studio-previews-'));
+    try {
+      const rig = await startJob({ form: { ...form, provider: 'openai', n: 1, partialImages: 1 }, previews: diskPreviews(folder) });
+      rig.runner.progress('submitting', 0, true);
+      rig.runner.partial(0, Uint8Array.from([...pngHeader, 3]));
+      while (rig.lastView()?.partial === undefined) await new Promise((resolve) => setImmediate(resolve));
+      rig.runner.fail(new Error('stream cut'));
+      await rig.generated;
+      assert.equal(rig.lastView()?.phase, 'failed');
+      assert.equal(rig.lastView()?.partial, undefined);
+      assert.deepEqual(readdirSync(folder), []);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
