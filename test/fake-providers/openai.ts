@@ -70,6 +70,8 @@ export interface FakeOpenAiOptions {
   readonly largeImages?: readonly Buffer[];
   /** Added before every API answer. */
   readonly latencyMs?: number;
+  /** A streamed answer waits this long after each partial image (so a view can be seen showing it). */
+  readonly partialDelayMs?: number;
   /** Faults for the first API requests. */
   readonly queue?: readonly FakeOpenAiFault[];
   /**
@@ -80,7 +82,7 @@ export interface FakeOpenAiOptions {
 }
 
 /** Settable through POST /__control {"options": {...}}; the JSON-safe subset of FakeOpenAiOptions. */
-export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'echoAuthorization' | 'opaqueDespiteTransparent' | 'reportedInstead'>;
+export type FakeOpenAiKnobs = Pick<FakeOpenAiOptions, 'expectedKey' | 'fullSize' | 'dataUriPrefix' | 'latencyMs' | 'partialDelayMs' | 'echoAuthorization' | 'opaqueDespiteTransparent' | 'reportedInstead'>;
 
 export interface ServedImage {
   /** Index of the API request (in apiRequests()) that got this image. */
@@ -226,12 +228,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       const whole = images[index];
       if (whole) images[index] = whole.subarray(0, Math.floor(whole.length / 2));
     }
-    if (call.stream && flavour === 'openai') return writeStream(response, kind, call, images, fault);
+    if (call.stream && flavour === 'openai') return await writeStream(response, kind, call, images, fault);
     writeImages(response, call, images, fault !== undefined && 'resetMidBody' in fault);
   }
 
   /** SSE as OpenAI sends it: partials (each a whole, smaller image), then one completed event per image. */
-  function writeStream(response: ServerResponse, kind: 'generations' | 'edits', call: ParsedCall, images: readonly Buffer[], fault: FakeOpenAiFault | undefined): void {
+  async function writeStream(response: ServerResponse, kind: 'generations' | 'edits', call: ParsedCall, images: readonly Buffer[], fault: FakeOpenAiFault | undefined): Promise<void> {
     const prefix = kind === 'generations' ? 'image_generation' : 'image_edit';
     const echo = {
       created_at: Math.floor(Date.now() / 1000),
@@ -249,6 +251,10 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       const preview = large ?? makePng({ width: 16, height: 16, seed: seedOf(call.prompt) + 1000 + index });
       partialsServed.push(preview);
       response.write(event(`${prefix}.partial_image`, { b64_json: preview.toString('base64'), ...echo, partial_image_index: index }));
+      if (knobs.partialDelayMs) {
+        await waitUnlessClosed(knobs.partialDelayMs, response);
+        if (response.destroyed) return;
+      }
     }
     if (fault && 'streamCutAfterPartial' in fault) {
       response.write('', () => resetConnection(response));

@@ -150,7 +150,7 @@ async function openWorkspaceFile(page: Page, name: string): Promise<void> {
 }
 
 /** A new user has no key: the panel says so and its Set Key button asks for it in a password box. */
-async function setKeyFromPanel(page: Page, studio: Frame): Promise<void> {
+export async function setKeyFromPanel(page: Page, studio: Frame): Promise<void> {
   const status = studio.locator('[data-testid="key-status"]');
   await status.waitFor({ timeout: 15000 });
   if ((await status.textContent())?.trim() === 'Key set') return;

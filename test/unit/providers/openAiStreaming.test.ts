@@ -40,6 +40,23 @@ describe('OpenAI streaming (partial images) against the fake Images API', () => 
     assert.ok((outcome.usage?.outputImageTokens ?? 0) > 0, 'usage comes from the completed event');
   });
 
+  it('the fake waits partialDelayMs after each partial (so the editor test can see a preview before the final image)', async () => {
+    rig.fake.configure({ partialDelayMs: 150 });
+    const provider = createOpenAiProvider(rig.test.context);
+    const seenAt: number[] = [];
+    const started = Date.now();
+    const outcome = images(
+      await provider.submit(resolve({ provider: 'openai', partialImages: 2 }), new AbortController().signal, {
+        onPartialImage: () => void seenAt.push(Date.now()),
+      }),
+    );
+    const finished = Date.now();
+    assert.equal(seenAt.length, 2);
+    assert.ok((seenAt[1] ?? 0) - (seenAt[0] ?? 0) >= 140, `partials ${(seenAt[1] ?? 0) - (seenAt[0] ?? 0)} ms apart`);
+    assert.ok(finished - (seenAt[1] ?? started) >= 140, 'the final image comes after the delay');
+    assert.deepEqual(Buffer.from(outcome.images[0]?.bytes ?? []), rig.fake.served[0]?.bytes);
+  });
+
   it('a partial-image listener that throws does not cost the final image', async () => {
     const provider = createOpenAiProvider(rig.test.context);
     const outcome = images(
