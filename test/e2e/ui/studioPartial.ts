@@ -48,9 +48,13 @@ export const studioPartialScenario: Scenario = {
     await preview.waitFor({ timeout: 60000 });
     assert.match((await preview.innerText()).trim(), /^Preview \(partial image [12] of 2\)$/);
     const image = preview.locator('img');
-    assert.match((await image.getAttribute('src')) ?? '', /studio-previews/, 'loaded from the preview folder, not inlined');
+    const src = (await image.getAttribute('src')) ?? '';
+    context.log(`preview src: ${src}`);
+    assert.match(src, /studio-previews/, 'loaded from the preview folder, not inlined');
     await waitForLoaded(image);
     assert.equal((await studio.locator('[data-testid="job"][data-phase="saved"]').count()), 0, 'the preview shows before the final image');
+    // The caption under the preview in view, for the screenshot.
+    await preview.locator('figcaption').scrollIntoViewIfNeeded({ timeout: 5000 });
     await context.screenshot('preview');
 
     await studio.locator('[data-testid="job"][data-phase="saved"]').first().waitFor({ timeout: 60000 });
@@ -75,11 +79,16 @@ export const studioPartialScenario: Scenario = {
 async function waitForLoaded(image: Locator): Promise<void> {
   const deadline = Date.now() + 20000;
   for (;;) {
-    // A string: the project compiles without DOM types.
-    const width = (await image.evaluate('(element) => element.complete ? element.naturalWidth : 0').catch(() => 0)) as number;
-    if (width > 0) return;
+    const loaded = await image
+      .evaluate((img) => {
+        // Runs in the page (no DOM types here): an <img> that has loaded real pixels.
+        const element = img as unknown as { readonly complete: boolean; readonly naturalWidth: number };
+        return element.complete && element.naturalWidth > 0;
+      }, undefined, { timeout: 2000 })
+      .catch(() => false);
+    if (loaded) return;
     assert.ok(Date.now() < deadline, 'the preview image did not load in the webview');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
