@@ -12,6 +12,9 @@ import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
 import type { StudioPreviewFiles, StudioServices } from './studioServices';
 
+/** Phases after which a streamed preview is stale: the final image (or the end) replaces it. */
+const finalPhases: ReadonlySet<JobView['phase']> = new Set(['saving', 'saved', 'failed', 'unknown', 'cancelled']);
+
 interface StudioJob {
   readonly handle: JobHandle;
   view: JobView;
@@ -208,8 +211,8 @@ export class StudioJobs {
     const job = handle.jobId === undefined ? undefined : this.jobs.get(handle.jobId);
     if (!job) return;
     job.view = { ...job.view, ...change };
-    // Once a job ended (or was stopped) only its final images show, never a stale preview.
-    if (handle.isEnded || change.phase === 'cancelled') job.view = { ...job.view, partial: undefined };
+    // Once the images are saved (or the job ended, or was stopped) only the final images show, never a stale preview.
+    if (handle.isEnded || (change.phase !== undefined && finalPhases.has(change.phase))) job.view = { ...job.view, partial: undefined };
     this.post({ type: 'job', job: job.view });
     if (handle.isEnded || change.phase === 'cancelled') this.remember(job.view);
   }

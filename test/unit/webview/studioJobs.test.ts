@@ -321,6 +321,10 @@ describe('StudioJobs (the Studio panel runs a job through the owner)', () => {
       assert.notEqual(rig.lastView()?.partial?.src, shown?.src, 'a new name, so the page never shows a cached copy');
       assert.deepEqual(readdirSync(folder).length, 1, 'the previous partial file is gone');
 
+      // The runner reports 'saved' before the job ends: from then on the card shows no preview.
+      rig.runner.progress('saved', 0);
+      assert.equal(rig.lastView()?.phase, 'saved');
+      assert.equal(rig.lastView()?.partial, undefined, 'no preview once the images are saved');
       rig.runner.finish();
       await rig.generated;
       assert.equal(rig.lastView()?.phase, 'saved');
