@@ -162,7 +162,7 @@ export class JobSession {
       return;
     }
     task.state = 'downloading';
-    this.facts.set(index, { requestId: outcome.response.requestId, usage: outcome.usage, images: outcome.images.length });
+    this.facts.set(index, { requestId: outcome.response.requestId, usage: outcome.usage, reported: outcome.response.reported, images: outcome.images.length });
     // These bytes exist only in memory and are never served again: a durable copy in the journal's
     // storage first, so a crash while writing them costs nothing (a resume writes the copies).
     task.images = await this.keepCopies(index, outcome.images.map((image) => image.bytes));

@@ -1,5 +1,6 @@
 import type { JournalRequest } from './journal';
 import type { ModelId, ProviderId } from './ids';
+import type { ReportedOptions } from './provider';
 
 /**
  * What is kept with every written image so it can be shown and regenerated: a JSON sidecar
@@ -24,6 +25,8 @@ export interface Provenance {
   readonly usage?: Readonly<Record<string, number | undefined>> | undefined;
   readonly costEstimateUsd?: number | undefined;
   readonly warnings: readonly string[];
+  /** What the provider reported using (size, quality, background, format, a revised prompt), beside `request`. */
+  readonly reported?: ReportedOptions | undefined;
 }
 
 export const provenanceFolderName = '.gpt-image';

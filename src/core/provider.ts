@@ -38,6 +38,16 @@ export interface GeneratedImage {
 export interface ResponseMetadata {
   readonly requestId?: string | undefined;
   readonly model?: string | undefined;
+  /** What the provider says it used (OpenAI echoes these), kept beside what was asked in provenance. */
+  readonly reported?: ReportedOptions | undefined;
+}
+
+export interface ReportedOptions {
+  readonly size?: string | undefined;
+  readonly quality?: string | undefined;
+  readonly background?: string | undefined;
+  readonly outputFormat?: string | undefined;
+  readonly revisedPrompt?: string | undefined;
 }
 
 /** Finished images from a synchronous provider (OpenAI, Gravitex). */

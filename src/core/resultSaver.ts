@@ -9,13 +9,15 @@ import { renderFileName } from './naming';
 import { wireSizeText } from './size';
 import type { ImageWriter } from './output';
 import type { Provenance } from './provenance';
-import type { ImageUsage } from './provider';
+import type { ImageUsage, ReportedOptions } from './provider';
 
 /** What the runner knows about the call that produced an image, for its provenance. */
 export interface CallFacts {
   readonly taskId?: string | undefined;
   readonly requestId?: string | undefined;
   readonly usage?: ImageUsage | undefined;
+  /** What the provider says it used, if it says. */
+  readonly reported?: ReportedOptions | undefined;
   /** Images the call produced (its cost is shared between them). */
   readonly images: number;
 }
@@ -96,6 +98,7 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     usage: options.call.usage ? { ...options.call.usage } : undefined,
     costEstimateUsd: perImageUsd(cost, options.call.images),
     warnings: [...job.warnings],
+    reported: options.call.reported,
   };
   try {
     await options.writer.writeProvenance(location, provenance);

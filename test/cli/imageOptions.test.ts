@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeOpenAi } from '../fake-providers/openai';
 import type { FakeOpenAi } from '../fake-providers/openai';
 import { assertNoKeyLeak, imagesIn, lines, runCli, sandbox } from './cliHarness';
+import type { Provenance } from '../../src/core/provenance';
 
 /** Issue 12: every Studio option in the CLI, the newer OpenAI models and custom ones, checked on the wire. */
 describe('gpt-image options, models and refusals (built CLI against the fake OpenAI and Gravitex)', () => {
@@ -95,8 +96,8 @@ describe('gpt-image options, models and refusals (built CLI against the fake Ope
     assert.match(result.stderr, /warning: gpt-image-3: capabilities assumed from gpt-image-1\.5/);
     const file = lines(result.stdout)[0] ?? '';
     const { readFileSync } = await import('node:fs');
-    const provenance = JSON.parse(readFileSync(join(box.cwd, 'images', '.gpt-image', `${file.split('/').pop() ?? ''}.json`), 'utf8')) as { warnings?: string[] };
-    assert.ok((provenance.warnings ?? []).some((warning) => warning.includes('capabilities assumed from gpt-image-1.5')), JSON.stringify(provenance));
+    const provenance = JSON.parse(readFileSync(join(box.cwd, 'images', '.gpt-image', `${file.split('/').pop() ?? ''}.json`), 'utf8')) as Provenance;
+    assert.ok(provenance.warnings.some((warning) => warning.includes('capabilities assumed from gpt-image-1.5')), JSON.stringify(provenance));
   });
 
   it('warns when an image asked to be transparent has no transparent pixels, and not when it has', async () => {
@@ -124,8 +125,11 @@ describe('gpt-image options, models and refusals (built CLI against the fake Ope
     assert.match(result.stderr, /warning: OpenAI reports quality "medium" where "high" was asked\./);
     const file = lines(result.stdout)[0] ?? '';
     const { readFileSync } = await import('node:fs');
-    const provenance = JSON.parse(readFileSync(join(box.cwd, 'images', '.gpt-image', `${file.split('/').pop() ?? ''}.json`), 'utf8')) as { warnings?: string[] };
-    assert.ok((provenance.warnings ?? []).some((warning) => warning.includes('reports size "1024x1536"')), JSON.stringify(provenance));
+    const provenance = JSON.parse(readFileSync(join(box.cwd, 'images', '.gpt-image', `${file.split('/').pop() ?? ''}.json`), 'utf8')) as Provenance;
+    assert.ok(provenance.warnings.some((warning) => warning.includes('reports size "1024x1536"')), JSON.stringify(provenance));
+    assert.equal(provenance.reported?.size, '1024x1536', 'what OpenAI reports is kept beside what was asked');
+    assert.equal(provenance.reported?.quality, 'medium');
+    assert.equal(provenance.request.wireSize.kind === 'wxh' ? provenance.request.wireSize.value : undefined, '1024x1024');
   });
 
   it('--help lists every option', async () => {

@@ -13,7 +13,7 @@ import { buildEditParts, buildGenerationBody } from './requestBody';
 import { imagesResponseSchema, mapUsage } from './responseSchema';
 import { parseImagesStream } from './streamingImagesParser';
 import { readImageEventStream } from './imageEventStream';
-import { reportedDifferences } from './reportedOptions';
+import { reportedDifferences, reportedOptions } from './reportedOptions';
 
 /**
  * Attempts after the first (so at most three requests in all) for a 429 or a connection that never
@@ -266,7 +266,7 @@ async function readImages(
     images,
     warnings,
     usage: mapUsage(parsed.data.usage),
-    response: { requestId, model: parsed.data.model ?? request.model },
+    response: { requestId, model: parsed.data.model ?? request.model, reported: reportedOptions(parsed.data) },
   };
 }
 
