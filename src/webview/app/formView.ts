@@ -1,5 +1,5 @@
 import type { ModelCapability } from '../../core/capabilities';
-import { transparencySwitch } from '../../core/capabilities';
+import { transparencySwitch, transparentModels } from '../../core/capabilities';
 import { providerIds, providerLabels } from '../../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../../core/ids';
 import { formatUsd, previewCost } from '../../core/cost';
@@ -147,8 +147,22 @@ function optionFields(context: StudioContext, capability: ModelCapability, refre
     fields.push(field('Background', background));
   }
   // No transparent background here: say which model of this provider has one, rather than leave it out unexplained.
+  // The offer is explicit: one button that switches the model, never a silent change.
   const switchHint = transparencySwitch(capability.provider, capability.model);
-  if (switchHint) fields.push(h('div', { class: 'hint', 'data-testid': 'transparency-hint', text: `${switchHint}.` }));
+  if (switchHint) {
+    const hint = h('div', { class: 'hint', 'data-testid': 'transparency-hint', text: `${switchHint}.` });
+    const target = transparentModels(capability.provider).find((id) => modelsOf(context, state.provider).includes(id));
+    if (target) {
+      const offer = button(`Use ${target} with a transparent background`, 'transparency-switch');
+      offer.addEventListener('click', () => {
+        state.model = target;
+        state.background = 'transparent';
+        context.renderForm();
+      });
+      hint.append(' ', offer);
+    }
+    fields.push(hint);
+  }
   if (capability.outputFormats.length > 0) {
     const format = h('select', { 'data-testid': 'output-format' });
     format.append(option('', 'Default (PNG)', state.outputFormat === ''));

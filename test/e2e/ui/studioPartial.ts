@@ -72,6 +72,12 @@ export const studioPartialScenario: Scenario = {
     assert.deepEqual(leftovers, [], 'the preview files are removed when the job ends');
     await context.screenshot('final');
     context.log(`saved ${basename(file)}; preview shown, then replaced`);
+
+    // Transparency, honestly: gpt-image-2 has none, and the form offers the switch instead of hiding it.
+    await studio.locator('[data-testid="transparency-switch"]').click({ timeout: 15000 });
+    assert.equal(await studio.locator('[data-testid="model"]').inputValue(), 'gpt-image-1.5', 'the offer switches the model');
+    assert.equal(await studio.locator('[data-testid="background"]').inputValue(), 'transparent', 'and asks for a transparent background');
+    assert.equal(await studio.locator('[data-testid="transparency-hint"]').count(), 0, 'no hint once the model can do it');
   },
 };
 
