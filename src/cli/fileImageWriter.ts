@@ -4,7 +4,7 @@ import { maxNumberedNames, numberedName } from '../core/naming';
 import type { ImageWriter } from '../core/output';
 import { provenanceFileName, provenanceFolderName } from '../core/provenance';
 import { temporaryWriterPid, replaceAtomically, syncDirectory, temporaryPath, writeDurably } from './atomicFile';
-import { pngHasTransparentPixels } from '../providers/pngAlpha';
+import { imageHasTransparentPixels } from '../providers/pngAlpha';
 
 async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean | undefined> {
   try {
@@ -35,7 +35,7 @@ function isGone(pid: number): boolean {
  */
 export function createFileImageWriter(): ImageWriter {
   return {
-    hasTransparentPixels: pngHasTransparentPixels,
+    hasTransparentPixels: imageHasTransparentPixels,
     async prepare(dir) {
       const folder = resolve(dir);
       const existing = await stat(folder).catch(() => undefined);

@@ -46,6 +46,9 @@ export function toJournalRequest(request: GenerationRequest, plan: ValidatedPlan
     outputCompression: first.outputCompression,
     inputImages: (request.inputImages ?? []).map(reference),
     mask: request.mask ? reference(request.mask) : undefined,
+    moderation: first.moderation,
+    customModel: first.customModel,
+    partialImages: first.partialImages,
   };
 }
 
@@ -146,7 +149,9 @@ export function baseName(location: string): string {
  * The options a recorded request runs again with (resubmit, regenerate, vary): one list, so an
  * option added later cannot be dropped by one of those paths.
  */
-export function rerunOptions(request: JournalRequest): Pick<JournalRequest, 'prompt' | 'size' | 'quality' | 'n' | 'background' | 'outputFormat' | 'outputCompression'> {
+export function rerunOptions(
+  request: JournalRequest,
+): Pick<JournalRequest, 'prompt' | 'size' | 'quality' | 'n' | 'background' | 'outputFormat' | 'outputCompression' | 'moderation' | 'customModel' | 'partialImages'> {
   return {
     prompt: request.prompt,
     size: request.size,
@@ -155,6 +160,9 @@ export function rerunOptions(request: JournalRequest): Pick<JournalRequest, 'pro
     background: request.background,
     outputFormat: request.outputFormat,
     outputCompression: request.outputCompression,
+    moderation: request.moderation,
+    customModel: request.customModel,
+    partialImages: request.partialImages,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ProviderErrorKind } from './errors';
-import type { Background, ModelId, OutputFormat, ProviderId, Quality } from './ids';
+import type { Background, ModelId, Moderation, OutputFormat, ProviderId, Quality } from './ids';
 import type { WireSize } from './size';
 
 /**
@@ -41,6 +41,12 @@ export interface JournalRequest {
   readonly outputCompression: number | undefined;
   readonly inputImages: readonly InputReference[];
   readonly mask: InputReference | undefined;
+  /** Optional: records written before these existed still read; absent means "not asked". */
+  readonly moderation?: Moderation | undefined;
+  /** A custom model id sent in place of `model` (whose row it is assumed to behave like). */
+  readonly customModel?: string | undefined;
+  /** Partial images streamed before the final one (0 or absent: none). */
+  readonly partialImages?: number | undefined;
 }
 
 /** One paid call: a synchronous request, or one async task. */

@@ -4,7 +4,7 @@ import { firstFreeName, isTemporaryName, maxNumberedNames, numberedName, tempora
 import type { ImageWriter } from '../core/output';
 import type { Provenance } from '../core/provenance';
 import { baseName, provenanceUri } from './imageUris';
-import { pngHasTransparentPixels } from '../providers/pngAlpha';
+import { imageHasTransparentPixels } from '../providers/pngAlpha';
 
 /**
  * Writes results through `vscode.workspace.fs` only, so Remote-SSH, WSL, containers and
@@ -36,7 +36,7 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
   };
 
   return {
-    hasTransparentPixels: pngHasTransparentPixels,
+    hasTransparentPixels: imageHasTransparentPixels,
     async prepare(dir) {
       const folder = vscode.Uri.parse(dir, true);
       const shown = folder.scheme === 'file' ? folder.fsPath : folder.toString(true);

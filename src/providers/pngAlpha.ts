@@ -87,3 +87,25 @@ function unfilter(filter: number, left: number, up: number, upLeft: number): num
       return 0;
   }
 }
+
+/**
+ * The same question for a WebP, answered only where the container can: a lossy `VP8 ` image, or a
+ * `VP8L`/`VP8X` one whose header says it uses no alpha, has no transparent pixel (false); one that
+ * says it uses alpha is not decoded here (undefined: nothing is claimed).
+ */
+export function webpHasTransparentPixels(bytes: Uint8Array): boolean | undefined {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (data.byteLength < 21 || data.toString('latin1', 0, 4) !== 'RIFF' || data.toString('latin1', 8, 12) !== 'WEBP') return undefined;
+  const chunk = data.toString('latin1', 12, 16);
+  if (chunk === 'VP8 ') return false;
+  // VP8L: signature byte 0x2f, then 14 + 14 bits of size and one alpha_is_used bit (bit 28 of the 32 after it).
+  if (chunk === 'VP8L') return data[20] === 0x2f && data.byteLength >= 25 ? ((data.readUInt32LE(21) >>> 28) & 1) === 1 ? undefined : false : undefined;
+  // VP8X: flags byte, alpha is bit 4.
+  if (chunk === 'VP8X') return ((data[20] ?? 0) & 0x10) !== 0 ? undefined : false;
+  return undefined;
+}
+
+/** PNG or WebP: see the two functions above; any other format: undefined. */
+export function imageHasTransparentPixels(bytes: Uint8Array): boolean | undefined {
+  return pngHasTransparentPixels(bytes) ?? webpHasTransparentPixels(bytes);
+}
