@@ -9,7 +9,7 @@ import { startFakeCdn } from '../../fake-providers/cdn';
 import type { FakeCdn } from '../../fake-providers/cdn';
 import { startFakeModellix } from '../../fake-providers/modellix';
 import type { FakeModellix } from '../../fake-providers/modellix';
-import { runnerRig } from './jobRunnerHarness';
+import { leavePolling, runnerRig } from './jobRunnerHarness';
 import type { RigOptions, RunnerRig } from './jobRunnerHarness';
 
 /**
@@ -32,21 +32,7 @@ describe('job leases: one journal, several runners', () => {
   /** A Modellix job left 'polling' in the journal by `owner` (Ctrl-C while the task was held). */
   async function pollingJob(owner: string): Promise<string> {
     modellix.setKnobs({ hold: true });
-    const rig = rigAs({ ownerId: owner });
-    const controller = new AbortController();
-    let jobId = '';
-    await assert.rejects(
-      rig.runner.run({
-        request: { provider: 'modellix', model: 'gpt-image-2', prompt: 'Shared', size: '1024x1024' },
-        output: { dir: rig.outDir, template: '{slug}-{index}' },
-        signal: controller.signal,
-        onJobCreated: (job) => (jobId = job.id),
-        onProgress: (progress) => {
-          if (progress.phase === 'polling') controller.abort();
-        },
-      }),
-    );
-    return jobId;
+    return leavePolling(rigAs({ ownerId: owner }), 'Shared');
   }
 
   async function setLease(rig: RunnerRig, jobId: string, lease: JobRecord['lease']): Promise<void> {

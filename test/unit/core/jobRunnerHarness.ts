@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,25 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
     download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
   }, rigOptions.staleSubmitMs === undefined ? {} : { staleSubmitMs: rigOptions.staleSubmitMs });
   return { runner, journal, outDir: join(root, 'out'), home: join(root, 'home'), http };
+}
+
+/**
+ * Starts a Modellix job and stops waiting once its task polls, as a Ctrl-C would: the job stays
+ * 'polling' in the journal, leased to the rig's owner. The caller holds the fake's tasks (hold: true).
+ */
+export async function leavePolling(rig: RunnerRig, prompt: string): Promise<string> {
+  const controller = new AbortController();
+  let jobId = '';
+  await assert.rejects(
+    rig.runner.run({
+      request: { provider: 'modellix', model: 'gpt-image-2', prompt, size: '1024x1024' },
+      output: { dir: rig.outDir, template: '{slug}-{index}' },
+      signal: controller.signal,
+      onJobCreated: (job) => (jobId = job.id),
+      onProgress: (progress) => {
+        if (progress.phase === 'polling') controller.abort();
+      },
+    }),
+  );
+  return jobId;
 }

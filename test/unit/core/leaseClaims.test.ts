@@ -11,7 +11,7 @@ import { startFakeCdn } from '../../fake-providers/cdn';
 import type { FakeCdn } from '../../fake-providers/cdn';
 import { startFakeModellix } from '../../fake-providers/modellix';
 import type { FakeModellix } from '../../fake-providers/modellix';
-import { runnerRig } from './jobRunnerHarness';
+import { leavePolling, runnerRig } from './jobRunnerHarness';
 import type { RunnerRig } from './jobRunnerHarness';
 
 const winners = (claims: readonly LeaseClaim[]): number => claims.filter((claim) => claim.ok).length;
@@ -95,19 +95,7 @@ describe('two runners resuming one polling job in the same instant', () => {
       const starter = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'starter' });
       rigs.push(starter);
       modellix.setKnobs({ hold: true });
-      const controller = new AbortController();
-      let jobId = '';
-      await assert.rejects(
-        starter.runner.run({
-          request: { provider: 'modellix', model: 'gpt-image-2', prompt: `Race ${round}`, size: '1024x1024' },
-          output: { dir: starter.outDir, template: '{slug}-{index}' },
-          signal: controller.signal,
-          onJobCreated: (job) => (jobId = job.id),
-          onProgress: (progress) => {
-            if (progress.phase === 'polling') controller.abort();
-          },
-        }),
-      );
+      const jobId = await leavePolling(starter, `Race ${round}`);
       modellix.release();
       modellix.setKnobs({ hold: false });
       cdn.reset();
@@ -133,19 +121,7 @@ describe('two runners resuming one polling job in the same instant', () => {
     const starter = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'starter' });
     rigs.push(starter);
     modellix.setKnobs({ hold: true });
-    const controller = new AbortController();
-    let jobId = '';
-    await assert.rejects(
-      starter.runner.run({
-        request: { provider: 'modellix', model: 'gpt-image-2', prompt: 'Old poller', size: '1024x1024' },
-        output: { dir: starter.outDir, template: '{slug}-{index}' },
-        signal: controller.signal,
-        onJobCreated: (job) => (jobId = job.id),
-        onProgress: (progress) => {
-          if (progress.phase === 'polling') controller.abort();
-        },
-      }),
-    );
+    const jobId = await leavePolling(starter, 'Old poller');
     const record = (await starter.journal.get(jobId)) as JobRecord;
     record.lease = { owner: 'old-version', heartbeatAt: Date.now() };
     await starter.journal.put(record);
@@ -165,19 +141,7 @@ describe('two runners resuming one polling job in the same instant', () => {
     const starter = runnerRig({ modellix: modellix.baseUrl }, root, { ownerId: 'starter' });
     rigs.push(starter);
     modellix.setKnobs({ hold: true });
-    const controller = new AbortController();
-    let jobId = '';
-    await assert.rejects(
-      starter.runner.run({
-        request: { provider: 'modellix', model: 'gpt-image-2', prompt: 'Late claimer', size: '1024x1024' },
-        output: { dir: starter.outDir, template: '{slug}-{index}' },
-        signal: controller.signal,
-        onJobCreated: (job) => (jobId = job.id),
-        onProgress: (progress) => {
-          if (progress.phase === 'polling') controller.abort();
-        },
-      }),
-    );
+    const jobId = await leavePolling(starter, 'Late claimer');
     modellix.release();
     modellix.setKnobs({ hold: false });
     cdn.reset();
