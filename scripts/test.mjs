@@ -1,7 +1,8 @@
 // The README's test command runs this (after `npm ci`): every check and test suite, ending with
 // one summary line `N passed, M failed` that CI reads. `--unit` runs only the fast plain-Node tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const unitOnly = process.argv.includes('--unit');
@@ -44,6 +45,9 @@ function nodeTests(name, dir) {
   mkdirSync('test-results', { recursive: true });
   const tap = join('test-results', `${name.replace(/\W+/g, '-')}.tap`);
   rmSync(tap, { force: true });
+  // The tests make their journals, homes and workspaces under the system temp folder; give each
+  // suite a folder of its own and remove it after, so runs do not pile up thousands of folders.
+  const scratch = mkdtempSync(join(tmpdir(), 'gpt-image-tests-'));
   const outcome = run(process.execPath, [
     '--enable-source-maps',
     '--test',
@@ -53,7 +57,8 @@ function nodeTests(name, dir) {
     '--test-reporter=tap',
     `--test-reporter-destination=${tap}`,
     ...files,
-  ]);
+  ], { env: { ...process.env, TMPDIR: scratch } });
+  rmSync(scratch, { recursive: true, force: true });
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (label) => Number(new RegExp(`^# ${label} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   const passed = count('pass');
