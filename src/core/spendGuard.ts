@@ -100,11 +100,13 @@ export function checkSpend(check: SpendCheck): SpendVerdict {
       const spent = spentIn(check.spent, period, now, provider);
       if (spent.usd + adding <= limit + epsilon) continue;
       const who = provider === undefined ? '' : ` with ${providerLabels[provider]}`;
+      // A batch over several providers: the part this provider's cap counts.
+      const part = covered.length < items.length ? ` (${formatUsd(adding)} of it${who})` : '';
       const when = period === 'day' ? 'today' : 'this month';
       const name = `${limits.source}${provider === undefined ? '' : `.providers.${provider}`}.${period}`;
       return {
         ok: false,
-        message: `${subject} would cost ${cost}, but ${formatUsd(spent.usd)} was already spent${who} ${when} and the ${period === 'day' ? 'daily' : 'monthly'} limit (${name}) is ${formatUsd(limit)}; nothing was sent.`,
+        message: `${subject} would cost ${cost}${part}, but ${formatUsd(spent.usd)} was already spent${who} ${when} and the ${period === 'day' ? 'daily' : 'monthly'} limit (${name}) is ${formatUsd(limit)}; nothing was sent.`,
       };
     }
   }
