@@ -106,7 +106,9 @@ export function checkSpend(check: SpendCheck): SpendVerdict {
       const name = `${limits.source}${provider === undefined ? '' : `.providers.${provider}`}.${period}`;
       return {
         ok: false,
-        message: `${subject} would cost ${cost}${part}, but ${formatUsd(spent.usd)} was already spent${who} ${when} and the ${period === 'day' ? 'daily' : 'monthly'} limit (${name}) is ${formatUsd(limit)}; nothing was sent.`,
+        message:
+          `${subject} would cost ${cost}${part}, but ${formatUsd(spent.usd)} was already spent${who} ${when} and the ${period === 'day' ? 'daily' : 'monthly'} limit (${name}) is ${formatUsd(limit)}; nothing was sent. ` +
+          `Raise the limit to send it, or wait until ${period === 'day' ? 'tomorrow' : 'next month'}.`,
       };
     }
   }

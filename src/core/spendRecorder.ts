@@ -34,6 +34,8 @@ export interface SpendRecorder {
    * starting at once each see the other's reservation: at worst both refuse, never both pass.
    */
   reserve(job: { readonly jobId: string; readonly provider: ProviderId; readonly model: ModelId; readonly estimate: RunEstimate; readonly runCap?: RunCap | undefined }): Promise<void>;
+  /** A reserved job that was never sent after all (its journal record could not be written): counts nothing. */
+  withdraw(job: { readonly jobId: string; readonly provider: ProviderId; readonly model: ModelId }): Promise<void>;
   /** Once a job has ended: records what it cost (first actual entry wins). */
   settle(job: JobRecord, chargeOf: (taskIndex: number) => CallCharge | undefined): Promise<void>;
 }
@@ -79,6 +81,11 @@ export function createSpendRecorder(port: SpendPort | undefined, log: Logger, no
       const work = turn.then(() => reserveNow(job));
       turn = work.catch(() => undefined);
       return work;
+    },
+    async withdraw(job) {
+      if (!port) return;
+      const entry: SpendEntry = { version: 1, jobId: job.jobId, at: now(), provider: job.provider, model: job.model, kind: 'refused', usd: 0, basis: 'none' };
+      await port.ledger.append(entry).catch((error: unknown) => log.warn(`Could not record in the spend ledger that job ${job.jobId} was not sent: ${errorMessage(error)}`));
     },
     async settle(job, chargeOf) {
       if (!port || !isTerminal(job.state) || settled.has(job.id)) return;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -80,6 +80,19 @@ describe('the spend guard in the job runner (every entry point passes it)', () =
     const [spend] = jobSpends(await ledger.read());
     assert.deepEqual([spend?.basis, spend?.pending], ['estimate', false]);
     assert.equal(spend?.usd, 0.006);
+  });
+
+  it('a reserved job whose journal record cannot be written is withdrawn: never sent, it counts nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gpt-image-spend-'));
+    const ledger = createFileSpendLedger(join(root, 'home'));
+    const built = runnerRig({ openai: openai.baseUrl }, root, { spend: { ledger, limits: () => ({ day: 1, source: 's' }) } });
+    mkdirSync(join(root, 'home'), { recursive: true });
+    // A file where the journal's folder should be: the record cannot be written.
+    writeFileSync(join(root, 'home', 'jobs'), 'not a folder');
+    await assert.rejects(new JobOwner(built.runner, silentLog).run({ request: lowRequest('Unjournaled'), output: { dir: built.outDir, template: '{slug}-{index}' } }).done);
+    assert.equal(openai.apiRequests().length, 0);
+    assert.deepEqual((await ledger.read()).map((entry) => entry.kind), ['estimate', 'refused']);
+    assert.deepEqual(jobSpends(await ledger.read()), []);
   });
 
   it('a run cap alone needs no ledger: refused over it, sent under it', async () => {

@@ -82,7 +82,7 @@ describe('spend ledger arithmetic', () => {
     assert.deepEqual(checkSpend({ items: [item(0.05)], spent, limits, now }), { ok: true });
     const verdict = checkSpend({ items: [{ provider: 'openai', estimate: priced(0.050001, true) }], spent, limits, now });
     assert.equal(verdict.ok, false);
-    assert.equal(!verdict.ok && verdict.message, 'This run would cost about $0.050, but $4.950 was already spent today and the daily limit (gptImage.spendLimit.day) is $5.000; nothing was sent.');
+    assert.equal(!verdict.ok && verdict.message, 'This run would cost about $0.050, but $4.950 was already spent today and the daily limit (gptImage.spendLimit.day) is $5.000; nothing was sent. Raise the limit to send it, or wait until tomorrow.');
   });
 
   it('yesterday does not count against today; this month does against the month', () => {
@@ -90,7 +90,7 @@ describe('spend ledger arithmetic', () => {
     const now = at('2026-12-01T20:00:00Z');
     assert.equal(checkSpend({ items: [item(3.5)], spent, limits: { day: 5, source: 's' }, now }).ok, true);
     const monthly = checkSpend({ items: [item(3.5)], spent, limits: { month: 4, source: 's' }, now });
-    assert.equal(!monthly.ok && monthly.message, 'This run would cost $3.500, but $1.000 was already spent this month and the monthly limit (s.month) is $4.000; nothing was sent.');
+    assert.equal(!monthly.ok && monthly.message, 'This run would cost $3.500, but $1.000 was already spent this month and the monthly limit (s.month) is $4.000; nothing was sent. Raise the limit to send it, or wait until next month.');
   });
 
   it('a provider cap counts that provider only; the overall cap counts every one', () => {
@@ -99,7 +99,7 @@ describe('spend ledger arithmetic', () => {
     const limits = { day: 3, providers: { openai: { day: 1 } }, source: 's' };
     assert.equal(checkSpend({ items: [item(0.5)], spent, limits, now }).ok, true);
     const openai = checkSpend({ items: [item(0.6)], spent, limits, now });
-    assert.equal(!openai.ok && openai.message, 'This run would cost $0.600, but $0.500 was already spent with OpenAI today and the daily limit (s.providers.openai.day) is $1.000; nothing was sent.');
+    assert.equal(!openai.ok && openai.message, 'This run would cost $0.600, but $0.500 was already spent with OpenAI today and the daily limit (s.providers.openai.day) is $1.000; nothing was sent. Raise the limit to send it, or wait until tomorrow.');
     assert.equal(checkSpend({ items: [item(1.5, 'apixo')], spent, limits, now }).ok, true, 'another provider is not held to the OpenAI cap');
     const overall = checkSpend({ items: [item(1.6, 'apixo')], spent, limits, now });
     assert.match(!overall.ok ? overall.message : '', /\$1\.500 was already spent today and the daily limit \(s\.day\) is \$3\.000/);
@@ -109,7 +109,7 @@ describe('spend ledger arithmetic', () => {
     const now = at('2026-12-01T20:00:00Z');
     const items = [item(0.3), item(0.3), item(0.3, 'apixo')];
     const verdict = checkSpend({ items, spent: [], limits: { providers: { openai: { day: 0.5 } }, source: 's' }, now });
-    assert.equal(!verdict.ok && verdict.message, 'These 3 jobs would cost $0.900 ($0.600 of it with OpenAI), but $0.0000 was already spent with OpenAI today and the daily limit (s.providers.openai.day) is $0.500; nothing was sent.');
+    assert.equal(!verdict.ok && verdict.message, 'These 3 jobs would cost $0.900 ($0.600 of it with OpenAI), but $0.0000 was already spent with OpenAI today and the daily limit (s.providers.openai.day) is $0.500; nothing was sent. Raise the limit to send it, or wait until tomorrow.');
     const capped = checkSpend({ items, spent: [], limits: undefined, runCap: { usd: 0.8, label: '--max-cost' }, now });
     assert.equal(!capped.ok && capped.message, 'These 3 jobs would cost $0.900, more than --max-cost $0.800; nothing was sent ($0.0000 spent today).');
   });
