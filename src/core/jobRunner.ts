@@ -144,6 +144,8 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
       await current.save();
     } catch (error) {
       await releaseLease(job.id);
+      // Never journaled, so never sent: its reservation must not count against the limits.
+      await spend.withdraw({ jobId, provider, model });
       throw error;
     }
     const work = track(
