@@ -1,7 +1,8 @@
-import { formatUsd, previewCost } from './cost';
+import { defaultTokenRates, formatUsd, previewCost } from './cost';
 import type { TokenRates } from './cost';
 import { providerLabels } from './ids';
 import type { ProviderId } from './ids';
+import { validateRequest } from './request';
 import type { GenerationRequest, ValidatedPlan } from './request';
 import { wireSizeText } from './size';
 import { jobSpends, localMonthStart, roundUsd, spentIn } from './spendLedger';
@@ -28,11 +29,23 @@ export function estimateRun(plan: ValidatedPlan, request: Pick<GenerationRequest
   for (const call of plan.calls) {
     const preview = previewCost({ capability: plan.capability, size: wireSizeText(call.size), quality: call.quality, images: call.n, promptLength: request.prompt.length, rates });
     if (preview.kind === 'unknown') return { usd: undefined, approximate: false, basis: preview.basis };
-    usd += preview.usd;
+    // Each streamed partial image adds about 100 output tokens (docs/providers.md §7.1).
+    const partials = ((call.partialImages ?? 0) * partialImageTokens * (rates ?? defaultTokenRates).imageOutputPerMillion) / 1_000_000;
+    usd += preview.usd + partials;
     approximate ||= preview.approximate;
     bases.push(preview.basis);
   }
   return { usd: roundUsd(usd), approximate, basis: [...new Set(bases)].join('; ') };
+}
+
+const partialImageTokens = 100;
+
+/**
+ * The estimate of a request not validated yet (a batch entry, before anything is sent): throws
+ * validateRequest's InputError for a request that could not be sent anyway.
+ */
+export function estimateRequest(request: GenerationRequest, rates?: TokenRates): RunEstimate {
+  return estimateRun(validateRequest(request), request, rates);
 }
 
 /** One job about to be sent. */

@@ -90,12 +90,20 @@ export function createSpendRecorder(port: SpendPort | undefined, log: Logger, no
     async settle(job, chargeOf) {
       if (!port || !isTerminal(job.state) || settled.has(job.id)) return;
       settled.add(job.id);
+      // Only a guard against writing the same job twice in one pass; the oldest ids are let go.
+      for (const oldest of settled) {
+        if (settled.size <= rememberedJobs) break;
+        settled.delete(oldest);
+      }
       const charge = chargeOfJob(job, chargeOf, rates);
       const entry: SpendEntry = { version: 1, jobId: job.id, at: now(), provider: job.provider, model: job.model, kind: 'actual', usd: charge.usd, basis: charge.basis };
       await port.ledger.append(entry).catch((error: unknown) => log.warn(`Could not record the cost of job ${job.id} in the spend ledger: ${errorMessage(error)}`));
     },
   };
 }
+
+/** Ended jobs remembered per runner (a window runs far fewer between reloads). */
+const rememberedJobs = 1000;
 
 const weakness: Readonly<Record<SpendBasis, number>> = { none: 0, usage: 1, price: 2, estimate: 3, unknown: 4 };
 

@@ -13,6 +13,9 @@ import type { SpendEntry, SpendLedgerStore } from '../core/spendLedger';
  */
 export function createSpendLedgerStore(storage: vscode.Uri, log: Logger, fileSystem: vscode.FileSystem = vscode.workspace.fs): SpendLedgerStore {
   const folder = vscode.Uri.joinPath(storage, 'spend');
+  // An entry's file never changes once renamed into place, so each is read once per window: a
+  // batch checks the ledger before every job, and a busy month holds thousands of entries.
+  const known = new Map<string, SpendEntry>();
   return {
     async append(entry) {
       const month = vscode.Uri.joinPath(folder, utcMonthOf(entry.at));
@@ -42,9 +45,12 @@ export function createSpendLedgerStore(storage: vscode.Uri, log: Logger, fileSys
       ).flat();
       // A bounded number of reads at a time, as for the journal: a busy month has thousands of entries.
       const entries = await mapBounded(files, journalReadConcurrency, async (uri) => {
+        const cached = known.get(uri.toString());
+        if (cached) return cached;
         try {
           const parsed = parseSpendEntry(new TextDecoder().decode(await fileSystem.readFile(uri)));
           if (!parsed) log.warn(`Ignoring the spend entry ${uri.path}: it is not a valid entry.`);
+          else known.set(uri.toString(), parsed);
           return parsed;
         } catch (error) {
           log.warn(`Could not read the spend entry ${uri.path}: ${String(error)}`);

@@ -151,6 +151,23 @@ describe('the spend guard and ledger (built CLI against the fakes)', () => {
     assert.equal((await spendJson(box)).totalUsd, 0.08);
   });
 
+  it('two processes started at once under a limit that fits one: never both sent (each sees the other\'s reservation)', async () => {
+    for (let round = 0; round < 3; round++) {
+      // A fresh journal and ledger each round: nothing spent yet, room for one $0.006 run under $0.010.
+      const box = sandbox({ GPT_IMAGE_SPEND_LIMIT: JSON.stringify({ day: 0.01 }) });
+      const before = openai.apiRequests().length;
+      const runs = await Promise.all(
+        ['First', 'Second'].map((prompt) => runCli(['generate', '--provider', 'openai', '--prompt', prompt, '--size', '1024x1024', '--quality', 'low', '--base-url', openai.baseUrl, '--quiet'], box)),
+      );
+      assert.ok(runs.every((run) => run.code === 0 || run.code === 2), runs.map((run) => run.stderr).join('\n'));
+      const sent = runs.filter((run) => run.code === 0).length;
+      assert.ok(sent <= 1, `both runs were sent in round ${round}`);
+      assert.equal(openai.apiRequests().length - before, sent);
+      for (const refused of runs.filter((run) => run.code === 2)) assert.match(refused.stderr, /the daily limit \(GPT_IMAGE_SPEND_LIMIT\.day\) is \$0\.010; nothing was sent/);
+      assert.equal((await spendJson(box)).rows.reduce((sum, row) => sum + row.jobs, 0), sent);
+    }
+  });
+
   it('a provider that publishes no price is refused under a cap that covers it, and runs where none does', async () => {
     const capped = sandbox({ GPT_IMAGE_SPEND_LIMIT: JSON.stringify({ month: 20 }) });
     const refused = await runCli(['generate', '--provider', 'modellix', '--prompt', 'An otter', '--base-url', modellix.baseUrl, ...poll], capped);

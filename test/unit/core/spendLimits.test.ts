@@ -3,7 +3,7 @@ process.env.TZ = 'America/New_York';
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSpend } from '../../../src/core/spendGuard';
+import { checkSpend, estimateRequest } from '../../../src/core/spendGuard';
 import type { RunEstimate, SpendItem } from '../../../src/core/spendGuard';
 import { jobSpends, localDayKey, localMonthStart, parseSpendLines, spentIn } from '../../../src/core/spendLedger';
 import type { SpendEntry } from '../../../src/core/spendLedger';
@@ -120,6 +120,16 @@ describe('spend ledger arithmetic', () => {
     assert.equal(checkSpend({ items: [item(undefined, 'modellix')], spent: [], limits: { providers: { openai: { day: 1 } }, source: 's' }, now }).ok, true);
     const refused = checkSpend({ items: [item(undefined, 'modellix')], spent: [], limits: { providers: { modellix: { month: 1 } }, source: 's' }, now });
     assert.equal(!refused.ok && refused.message, 'Modellix publishes no price, so it cannot be counted against the monthly limit (s.providers.modellix.month); nothing was sent. To use Modellix, keep the limit to priced providers (s.providers) or remove it.');
+  });
+
+  it('estimates a request as the Studio previews it, partial images and no-price providers included', () => {
+    const request = { provider: 'openai', model: 'gpt-image-2', prompt: 'A kite', size: '1024x1024', quality: 'low', n: 2 } as const;
+    assert.deepEqual(estimateRequest(request), { usd: 0.012, approximate: true, basis: '≈200 output tokens per image at $30/M; reference images not included' });
+    // Two partial images at about 100 output tokens each (docs/providers.md §7.1), $30/M: $0.006 more.
+    assert.equal(estimateRequest({ ...request, n: 1, partialImages: 2 }).usd, 0.012);
+    assert.deepEqual(estimateRequest({ provider: 'apixo', model: 'gpt-image-2', prompt: 'A kite', size: '16:9@4k', n: 3 }), { usd: 0.12, approximate: false, basis: '1 × $0.04 (4k)' });
+    assert.equal(estimateRequest({ provider: 'modellix', model: 'gpt-image-2', prompt: 'A kite', size: '1024x1024' }).usd, undefined);
+    assert.equal(estimateRequest({ ...request, customModel: 'gpt-image-3' }).usd, undefined, 'a custom model has no known price');
   });
 
   it('parses the setting, reporting every value it ignores', () => {

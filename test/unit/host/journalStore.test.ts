@@ -189,6 +189,21 @@ describe('the extension spend ledger (global storage over workspace.fs)', () => 
     assert.equal(log.warnings.filter((warning) => warning.includes('garbage.json')).length, 1);
   });
 
+  it('reads each entry file once per window: a batch checking before every job does not read the month again', async () => {
+    const root = storage();
+    const base = nodeWorkspaceFs().fs as unknown as { readFile: (uri: FakeUri) => Promise<Uint8Array> };
+    let reads = 0;
+    const counting = { ...base, readFile: (uri: FakeUri) => ((reads += 1), base.readFile(uri)) };
+    const ledger = createSpendLedgerStore(root as never, capturing(), counting as unknown as Parameters<typeof createSpendLedgerStore>[2]);
+    const now = Date.UTC(2026, 11, 1, 12);
+    for (let index = 0; index < 5; index++) await ledger.append(entry(`job-${index}`, now + index));
+    assert.equal((await ledger.read()).length, 5);
+    assert.equal(reads, 5);
+    await ledger.append(entry('job-5', now + 5));
+    assert.equal((await ledger.read()).length, 6);
+    assert.equal(reads, 6, 'only the new entry was read');
+  });
+
   it('reads from a date on, opening only the months it needs', async () => {
     const root = storage();
     const ledger = createSpendLedgerStore(root as never, capturing(), ledgerFs());
