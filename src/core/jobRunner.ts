@@ -136,11 +136,12 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const { provider, model } = runOptions.request;
     await spend.reserve({ jobId, provider, model, estimate: estimateRun(plan, runOptions.request, options.rates), runCap: runOptions.runCap });
     const job = createJobRecord(jobId, runOptions.request, plan, runOptions.output, deps.now());
-    job.baseUrl = deps.baseUrlFor?.(job.provider);
-    // Claimed before the record exists: no other process can see the job without its lease.
-    await takeLease(job);
-    const current = session(job, runOptions.signal, runOptions.onProgress, false);
+    let current: JobSession;
     try {
+      job.baseUrl = deps.baseUrlFor?.(job.provider);
+      // Claimed before the record exists: no other process can see the job without its lease.
+      await takeLease(job);
+      current = session(job, runOptions.signal, runOptions.onProgress, false);
       await current.save();
     } catch (error) {
       await releaseLease(job.id);
