@@ -1,6 +1,8 @@
 import { formatUsd } from '../core/cost';
 import { InputError } from '../core/errors';
 import { providerLabels } from '../core/ids';
+import { checkSpendTotal } from '../core/spendGuard';
+import type { SpendItem } from '../core/spendGuard';
 import { jobSpends } from '../core/spendLedger';
 import type { SpendBasis } from '../core/spendLedger';
 import { parseSpendLimits } from '../core/spendLimits';
@@ -30,6 +32,22 @@ export function cliSpendLimits(env: NodeJS.ProcessEnv): SpendLimits | undefined 
   const parsed = parseSpendLimits(value, spendLimitVariable);
   if (parsed.problems.length > 0) throw new InputError([...parsed.problems.map((problem) => problem.replace(/; it is ignored\.$/, '.')), 'Nothing was sent.']);
   return parsed.limits;
+}
+
+/**
+ * For a run of several jobs (`gpt-image batch`): every job's estimate checked as one total against
+ * `--max-cost` and GPT_IMAGE_SPEND_LIMIT before anything is sent. Throws InputError (exit 2) naming
+ * what they would cost and what was spent; each job is still checked again by the runner as it starts.
+ */
+export async function requireSpendTotal(env: NodeJS.ProcessEnv, items: readonly SpendItem[], maxCostUsd: number | undefined, now: number = Date.now()): Promise<void> {
+  const verdict = await checkSpendTotal({
+    ledger: createFileSpendLedger(gptImageHome(env)),
+    limits: cliSpendLimits(env),
+    items,
+    runCap: maxCostUsd === undefined ? undefined : { usd: maxCostUsd, label: '--max-cost' },
+    now,
+  });
+  if (!verdict.ok) throw new InputError([verdict.message]);
 }
 
 const basisWords: Readonly<Record<SpendBasis, string>> = {

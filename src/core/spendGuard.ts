@@ -161,6 +161,8 @@ export async function checkSpendTotal(options: {
   readonly runCap?: RunCap | undefined;
   readonly now: number;
 }): Promise<SpendVerdict> {
-  const spent = options.ledger && options.limits ? jobSpends(await options.ledger.read(guardWindowStart(options.now))) : [];
+  // Read for a run cap too: its refusal says what was spent today.
+  const capped = options.limits !== undefined || options.runCap !== undefined;
+  const spent = options.ledger && capped ? jobSpends(await options.ledger.read(guardWindowStart(options.now))) : [];
   return checkSpend({ items: options.items, spent, limits: options.limits, runCap: options.runCap, now: options.now });
 }
