@@ -29,11 +29,14 @@ export interface ImageCommand {
   readonly quiet: boolean;
   /** Streamed previews before the final image (0–3, default 0: no streaming). */
   readonly partialImages: number;
+  /** `--max-cost <usd>`: refuse the run before sending when its estimate is higher. */
+  readonly maxCostUsd: number | undefined;
 }
 
 export type CliCommand =
   | ImageCommand
   | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
+  | { readonly command: 'spend'; readonly json: boolean }
   | { readonly command: 'help' | 'version' };
 
 const options = {
@@ -54,6 +57,8 @@ const options = {
   'base-url': { type: 'string' },
   'poll-interval': { type: 'string' },
   'partial-images': { type: 'string' },
+  'max-cost': { type: 'string' },
+  json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -74,13 +79,19 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
   const quiet = values.quiet ?? false;
   const pollIntervalMs = parsePollInterval(values['poll-interval']);
+  if (command === 'spend') {
+    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation', 'max-cost', 'poll-interval'] as const).find((name) => values[name] !== undefined);
+    if (stray) throw new InputError([`gpt-image spend takes no --${stray} (see gpt-image --help).`]);
+    return { command, json: values.json ?? false };
+  }
+  if (values.json !== undefined) throw new InputError(['--json belongs to gpt-image spend (see gpt-image --help).']);
   if (command === 'jobs' || command === 'resume') {
-    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation'] as const).find((name) => values[name] !== undefined);
+    const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation', 'max-cost'] as const).find((name) => values[name] !== undefined);
     if (stray) throw new InputError([`gpt-image ${command} takes no --${stray} (see gpt-image --help).`]);
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, jobs or resume (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, jobs, resume or spend (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;
@@ -102,6 +113,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (!Number.isInteger(partialImages) || partialImages < 0 || partialImages > 3 || values['partial-images']?.trim() === '') {
     issues.push(`--partial-images must be a whole number from 0 to 3 (got "${values['partial-images']}").`);
   }
+  const maxCostUsd = parseMaxCost(values['max-cost'], issues);
   const images = values.image ?? [];
   if (command === 'edit' && images.length === 0) issues.push('edit needs at least one --image.');
   if (command === 'generate' && (images.length > 0 || values.mask !== undefined)) {
@@ -128,7 +140,19 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     pollIntervalMs,
     quiet,
     partialImages,
+    maxCostUsd,
   };
+}
+
+/** `--max-cost <usd>`: a plain amount in US dollars (`0.5`, `$0.50`), 0 or more. */
+export function parseMaxCost(text: string | undefined, issues: string[]): number | undefined {
+  if (text === undefined) return undefined;
+  const usd = Number(text.trim().replace(/^\$/, ''));
+  if (text.trim() === '' || !Number.isFinite(usd) || usd < 0) {
+    issues.push(`--max-cost is an amount in US dollars, 0 or more, such as 0.50 (got "${text}").`);
+    return undefined;
+  }
+  return usd;
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, issues: string[]): T | undefined {

@@ -13,6 +13,7 @@ Usage:
                      what each one waits for, and where images that could not be written are kept
   gpt-image resume   finish every unfinished job in the journal, and move kept images into their
                      output folder, printing the files it writes
+  gpt-image spend [--json]  the spend ledger by day (local time) and provider: what each job cost
   gpt-image --help | --version
 
 Options for generate and edit:
@@ -39,6 +40,8 @@ Options for generate and edit:
                            Default: ./images for generate; for edit, the folder of the first input file
   --base-url <url>         the prefix the provider's documented paths are appended to (see below)
   --poll-interval <sec>    Modellix/APIXO: poll every <sec> seconds (0.05 to 3600) instead of the provider's schedule
+  --max-cost <usd>         refuse the run, before anything is sent (exit 2), when its estimate is higher;
+                           a provider that publishes no price (Gravitex, Modellix) is refused under it
   --quiet                  no progress or warnings on stderr (errors are still printed)
 
 Files are named {date}-{slug}-{index}.<ext> (edits: <name>-edit-<n>.<ext>, n after earlier edits), the extension taken
@@ -66,6 +69,8 @@ ${keyLines}
   GPT_IMAGE_<PROVIDER>_BASE_URL  base URL override, e.g. GPT_IMAGE_MODELLIX_BASE_URL (--base-url wins)
   GPT_IMAGE_HOME     journal folder (default $XDG_STATE_HOME/gpt-image, else ~/.local/state/gpt-image)
   GPT_IMAGE_JOURNAL_RETENTION_DAYS  days finished jobs stay in the journal (default 30; unknown ones stay)
+  GPT_IMAGE_SPEND_LIMIT  caps in USD per local calendar day and month, in all or per provider, as JSON:
+                     {"day": 5, "month": 50, "providers": {"openai": {"day": 2}}}
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy settings (loopback never uses the proxy)
 
 Base URLs (defaults):
@@ -84,4 +89,12 @@ Journal:
   by a file), its bytes are kept in $GPT_IMAGE_HOME/rescued/<job>/ and the job "needs attention";
   the path is printed, gpt-image jobs lists it, and gpt-image resume moves it into the output
   folder once that can be written (the kept copy is then removed).
+
+Spend:
+  Every job's estimate is written to $GPT_IMAGE_HOME/spend/ before its paid request is sent, and what it
+  cost once it ends: OpenAI's reported token usage x token rates, APIXO's published price per image,
+  else the estimate (marked so). A run that would pass --max-cost or GPT_IMAGE_SPEND_LIMIT (jobs still
+  under way count at their estimate) stops before anything is sent, naming what it would cost and what
+  was spent (exit 2). Gravitex and Modellix publish no price: under a cap that covers them they are
+  refused rather than guessed; they run freely where no cap applies to them.
 `;

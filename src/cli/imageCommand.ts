@@ -42,7 +42,8 @@ export async function runImageCommand(command: ImageCommand, io: CliIo, interrup
       printed.add(warning);
     }
   };
-  const handle = owner.run({ request, output });
+  const runCap = command.maxCostUsd === undefined ? undefined : { usd: command.maxCostUsd, label: '--max-cost' };
+  const handle = owner.run({ request, output, runCap });
   handle.onProgress(progress);
   // A note per preview; only the final image is written (the preview stays in the journal's storage).
   handle.onPartialImage((partial) => {

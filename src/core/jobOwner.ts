@@ -6,6 +6,7 @@ import type { JobOutput, JobRecord } from './journal';
 import type { GenerationRequest } from './request';
 import type { JobRunner } from './runner';
 import type { Logger } from './logger';
+import type { RunCap } from './spendGuard';
 
 export interface StartRun {
   readonly request: GenerationRequest;
@@ -15,6 +16,8 @@ export interface StartRun {
    * starts at most one paid job per id, however often the request arrives.
    */
   readonly requestId?: string | undefined;
+  /** A cap on this run alone (the CLI's `--max-cost`), checked by the runner's spend guard. */
+  readonly runCap?: RunCap | undefined;
 }
 
 /** How many request ids are remembered: far more than anyone starts in one window or process. */
@@ -54,7 +57,7 @@ export class JobOwner {
       provider: start.request.provider,
       requestId: start.requestId,
       paidOut: false,
-      start: ({ signal, onProgress, onJobCreated }) => this.runner.run({ request: start.request, output: start.output, signal, onProgress, onJobCreated }),
+      start: ({ signal, onProgress, onJobCreated }) => this.runner.run({ request: start.request, output: start.output, signal, onProgress, onJobCreated, runCap: start.runCap }),
     });
     if (start.requestId !== undefined) this.remember(start.requestId, handle);
     return handle;

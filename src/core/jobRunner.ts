@@ -11,6 +11,8 @@ import { abortedError } from './retry';
 import type { CheckedInputImage, ResolvedRequest } from './request';
 import { validateRequest } from './request';
 import { storableUrl } from './signedUrl';
+import { estimateRun } from './spendGuard';
+import { createSpendRecorder } from './spendRecorder';
 import type { JobProgress, JobResult, JobRunner, ResumeSelection, RunOptions, RunnerDependencies } from './runner';
 
 /**
@@ -74,6 +76,9 @@ const defaultStaleSubmitMs = staleSubmitMsFor(300_000);
 export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOptions = {}): JobRunner {
   const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
     new JobSession({ deps, job, provider: deps.provider(job.provider, job.baseUrl), signal, onProgress, resuming, rates: options.rates });
+  const spend = createSpendRecorder(deps.spend, deps.log, () => deps.now(), options.rates);
+  /** Records an ended job's cost; a job still polling or downloading is left to the pass that ends it. */
+  const recordSpend = (current: JobSession): Promise<void> => spend.settle(current.job, (index) => current.chargeOf(index));
 
   /** Work under way per job id, so a second resume joins it instead of polling the same task twice. */
   const active = new Map<string, Promise<JobResult>>();
@@ -126,20 +131,30 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const plan = validateRequest(runOptions.request);
     // Before the job is journaled or anything is sent: a folder that cannot take the images is bad input.
     await prepareOutput(deps.writer, runOptions.output.dir);
-    const job = createJobRecord(newJobId(deps.now()), runOptions.request, plan, runOptions.output, deps.now());
-    job.baseUrl = deps.baseUrlFor?.(job.provider);
-    // Claimed before the record exists: no other process can see the job without its lease.
-    await takeLease(job);
-    const current = session(job, runOptions.signal, runOptions.onProgress, false);
+    const jobId = newJobId(deps.now());
+    // The spend guard, in the one path every entry point takes: a run over a limit stops here, unsent.
+    const { provider, model } = runOptions.request;
+    await spend.reserve({ jobId, provider, model, estimate: estimateRun(plan, runOptions.request, options.rates), runCap: runOptions.runCap });
+    const job = createJobRecord(jobId, runOptions.request, plan, runOptions.output, deps.now());
+    let current: JobSession;
     try {
+      job.baseUrl = deps.baseUrlFor?.(job.provider);
+      // Claimed before the record exists: no other process can see the job without its lease.
+      await takeLease(job);
+      current = session(job, runOptions.signal, runOptions.onProgress, false);
       await current.save();
     } catch (error) {
       await releaseLease(job.id);
+      // Never journaled, so never sent: its reservation must not count against the limits.
+      await spend.withdraw({ jobId, provider, model });
       throw error;
     }
     const work = track(
       job.id,
-      execute(current, plan.calls, runOptions.signal).finally(() => releaseLease(job.id)),
+      execute(current, plan.calls, runOptions.signal).finally(async () => {
+        await recordSpend(current);
+        await releaseLease(job.id);
+      }),
     );
     runOptions.onJobCreated?.(structuredClone(job));
     return work;
@@ -199,6 +214,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     // Given back: whoever looks next (another window, a later resume) may take the job at once.
     if (job.lease?.owner === deps.ownerId) job.lease = undefined;
     await current.save();
+    await recordSpend(current);
     if (errors.length > 0) throw mostImportant(errors);
     if (job.state !== 'saved') throw jobFailure(job);
     return { job: structuredClone(job), files: jobFiles(job), warnings: [...job.warnings] };
@@ -395,6 +411,8 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     // Uploads stay: the provider may still finish the task, and it reads its inputs from them.
     const current = session(job, AbortSignal.timeout(30_000), undefined, false);
     await current.save();
+    // Abandoned: what its accepted tasks may cost is recorded now (a later pass cannot change it).
+    await recordSpend(current);
   }
 
   /** Newest first. Abandoned submissions are marked unknown first, so every view shows them truthfully. */

@@ -13,6 +13,7 @@ import type { CallFacts } from './resultSaver';
 import { imageSubject, imagesOf, isSettled, stillFetchable, syncFiles } from './taskImages';
 import type { ImageSource, PassProblems } from './taskImages';
 import type { JobProgress, RunnerDependencies } from './runner';
+import type { CallCharge } from './spendRecorder';
 import type { ImageProvider, PartialImage } from './provider';
 import { fileExtensions, isSupportedImageFormat, sniffImageFormat } from './imageFormat';
 
@@ -47,6 +48,12 @@ export class JobSession {
 
   get job(): JobRecord {
     return this.options.job;
+  }
+
+  /** What this process learned of call `index`'s cost (reported usage, images made), for the spend ledger. */
+  chargeOf(index: number): CallCharge | undefined {
+    const facts = this.facts.get(index);
+    return facts && { usage: facts.usage, images: facts.images };
   }
 
   /** Persists the job as it is now. Durable when the returned promise settles. */

@@ -4,6 +4,8 @@ import type { GenerationRequest } from './request';
 import type { JobOutput, JobRecord, JournalStore, InputReference } from './journal';
 import type { ImageProvider, PartialImage } from './provider';
 import type { Logger } from './logger';
+import type { RunCap } from './spendGuard';
+import type { SpendPort } from './spendRecorder';
 
 /** Where a job is, for progress UIs (status bar, notification, Studio, CLI stderr). */
 export interface JobProgress {
@@ -67,6 +69,11 @@ export interface RunnerDependencies {
   download(url: string, options: { readonly signal: AbortSignal; readonly provider: ProviderId }): Promise<Uint8Array>;
   /** Re-reads an input file for a manual resubmit (the journal keeps references, not bytes). */
   readInput?(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
+  /**
+   * The spend ledger and limits (docs/architecture.md, "The spend ledger"): every new job's estimate
+   * is checked against them before it is journaled, and its cost recorded when it ends.
+   */
+  readonly spend?: SpendPort | undefined;
 }
 
 export interface RunOptions {
@@ -76,6 +83,8 @@ export interface RunOptions {
   readonly onProgress?: ((progress: JobProgress) => void) | undefined;
   /** Called once the job is in the journal, before the paid request is sent. */
   readonly onJobCreated?: ((job: JobRecord) => void) | undefined;
+  /** A cap on this run alone (the CLI's `--max-cost`): refused before anything is sent when the estimate passes it. */
+  readonly runCap?: RunCap | undefined;
 }
 
 export interface JobResult {

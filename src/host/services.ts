@@ -21,6 +21,7 @@ import { createBackgroundView } from './jobViews';
 import { createJournalStore } from './journalStore';
 import { createChannelLogger } from './log';
 import { createRescueStore } from './rescueStore';
+import { createSpendLedgerStore } from './spendLedgerStore';
 import { createSecretScrubber } from '../core/secrets';
 import type { SecretScrubber } from '../core/secrets';
 import { createSettingsReader } from './settings';
@@ -138,6 +139,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
     },
     download: (url, options) => downloadResult(currentHttp(), url, { signal: options.signal, provider: providerLabels[options.provider] }),
     readInput,
+    // Beside the journal in global storage; the limits are read at every run (a settings change applies at once).
+    spend: { ledger: createSpendLedgerStore(context.globalStorageUri, log), limits: () => settings.spendLimits() },
   };
   const runner = createJobRunner(dependencies, {
     // A getter: the request timeout setting may change while the extension runs.

@@ -17,7 +17,9 @@ import {
   pollIntervalOverrideMs,
   requestTimeoutMs,
   trustedBaseUrl,
+  trustedSpendLimits,
 } from './settingsRules';
+import type { SpendLimits } from '../core/spendLimits';
 import type { AfterGeneration, CustomModel, TrustedBaseUrl } from './settingsRules';
 
 /**
@@ -48,6 +50,8 @@ export interface SettingsReader {
   /** From user settings or the default only; a workspace value is ignored with a logged warning. */
   baseUrl(provider: ProviderId): TrustedBaseUrl;
   proxy(): { readonly proxy: string | undefined; readonly noProxy: string[] };
+  /** `gptImage.spendLimit`, from user settings only; each ignored value is logged once. */
+  spendLimits(): SpendLimits | undefined;
 }
 
 export function createSettingsReader(log: Logger): SettingsReader {
@@ -81,6 +85,14 @@ export function createSettingsReader(log: Logger): SettingsReader {
         log.warn(`Ignoring the workspace value of ${note}: base URLs are only read from user settings, so a repository cannot redirect your API key.`);
       }
       return result;
+    },
+    spendLimits: () => {
+      const { limits, problems } = trustedSpendLimits(section().inspect('spendLimit'));
+      for (const problem of problems) {
+        if (!warned.has(problem)) log.warn(problem);
+        warned.add(problem);
+      }
+      return limits;
     },
     proxy: () => {
       const http = vscode.workspace.getConfiguration('http');

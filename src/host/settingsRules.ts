@@ -5,6 +5,8 @@ import { customModelPattern } from '../core/request';
 import { defaultBaseUrls, isModelId, isProviderId, providerLabels, qualities } from '../core/ids';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
 import { dayMs, defaultJournalRetentionDays } from '../core/journal';
+import { parseSpendLimits } from '../core/spendLimits';
+import type { ParsedSpendLimits } from '../core/spendLimits';
 
 /**
  * The editor-free half of reading settings: what a value means, what is trusted, what is clamped.
@@ -144,4 +146,16 @@ export function parseNoProxy(value: unknown): string[] {
 
 export function parseProxy(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * `gptImage.spendLimit` from user (global) settings only, like the base URLs: a cloned repository's
+ * .vscode/settings.json must never be able to raise (or remove) the user's cap. A workspace value is
+ * reported and ignored; the setting is also application-scoped and restricted in untrusted workspaces.
+ */
+export function trustedSpendLimits(inspected: InspectedSetting<unknown> | undefined): ParsedSpendLimits {
+  const parsed = parseSpendLimits(inspected?.globalValue, 'gptImage.spendLimit');
+  const ignored = inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+  if (!ignored) return parsed;
+  return { limits: parsed.limits, problems: ['Ignoring the workspace value of gptImage.spendLimit: spend limits are only read from user settings, so a repository cannot raise them.', ...parsed.problems] };
 }

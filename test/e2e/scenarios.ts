@@ -5,8 +5,9 @@ import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { modellixResumeScenario } from './ui/modellixResume';
 import { setApiKeyScenario } from './ui/setApiKey';
+import { spendLimitScenario } from './ui/spendLimit';
 import { studioScenario } from './ui/studio';
 import { studioPartialScenario } from './ui/studioPartial';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario, spendLimitScenario];

@@ -104,6 +104,8 @@ export interface FakeOpenAi {
   readonly served: ServedImage[];
   /** Every partial image streamed, in order (never results). */
   readonly partialsServed: Buffer[];
+  /** The `usage` object of every answer that carried images, in order: what this fake charged. */
+  readonly usageSent: Record<string, unknown>[];
   enqueue(...faults: FakeOpenAiFault[]): void;
   configure(knobs: FakeOpenAiKnobs): void;
   /** Forgets requests, served images and queued faults; restores the start options. */
@@ -142,6 +144,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   let knobs: FakeOpenAiKnobs = { ...options };
   const queue: FakeOpenAiFault[] = [...(options.queue ?? [])];
   const served: ServedImage[] = [];
+  const usageSent: Record<string, unknown>[] = [];
   const partialsServed: Buffer[] = [];
   let apiCount = 0;
   let largeIndex = 0;
@@ -266,6 +269,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return;
     }
     const usage = generationUsage(call);
+    usageSent.push(usage);
     for (const image of images) response.write(event(`${prefix}.completed`, { b64_json: image.toString('base64'), ...echo, usage }));
     response.end();
   }
@@ -379,6 +383,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   function writeImages(response: ServerResponse, call: ParsedCall, images: readonly Buffer[], resetMidBody: boolean): void {
     const prefix = flavour === 'gravitex' && knobs.dataUriPrefix ? 'data:image/png;base64,' : '';
     const usage = generationUsage(call);
+    usageSent.push(usage);
     const pieces: string[] = [`{"created":${Math.floor(Date.now() / 1000)},`];
     if (flavour === 'openai') {
       pieces.push(
@@ -430,6 +435,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     requests: server.requests,
     served,
     partialsServed,
+    usageSent,
     apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
     enqueue: (...faults) => void queue.push(...faults),
     configure: (changes) => {
@@ -439,6 +445,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       server.requests.length = 0;
       served.length = 0;
       partialsServed.length = 0;
+      usageSent.length = 0;
       queue.length = 0;
       queue.push(...(options.queue ?? []));
       knobs = { ...options };

@@ -117,6 +117,11 @@ describe('package.json configuration', () => {
     assert.equal(settings['gptImage.journalRetentionDays']?.default, defaultJournalRetentionDays);
   });
 
+  it('makes the spend limit application-scoped, so no workspace or folder can set it', () => {
+    assert.equal(settings['gptImage.spendLimit']?.scope, 'application');
+    assert.ok((settings['gptImage.spendLimit']?.markdownDescription ?? '').includes('user settings only'));
+  });
+
   it('makes every base URL application-scoped, restricted in untrusted workspaces, defaulting to the documented URL', () => {
     const baseUrlKeys = providerIds.map((id) => `gptImage.${id}.baseUrl`);
     for (const id of providerIds) {
@@ -127,7 +132,8 @@ describe('package.json configuration', () => {
     // Where images land and how they are named are restricted too (issue 10 item 15): an untrusted
     // repository's settings cannot aim the writer anywhere.
     const outputKeys = ['gptImage.outputFolder', 'gptImage.fileNameTemplate', 'gptImage.editOutput'];
-    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys, ...outputKeys].sort());
+    // The spend cap too (issue 15): a cloned repository cannot raise or remove it.
+    assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [...baseUrlKeys, ...outputKeys, 'gptImage.spendLimit'].sort());
     const otherUrlSettings = Object.keys(settings).filter((key) => /url/i.test(key) && !baseUrlKeys.includes(key));
     assert.deepEqual(otherUrlSettings, []);
   });

@@ -15,6 +15,7 @@ import { createHttpClient } from '../../../src/providers/http';
 import type { HttpClient } from '../../../src/core/httpClient';
 import { createProvider } from '../../../src/providers/registry';
 import type { Logger } from '../../../src/core/logger';
+import type { SpendPort } from '../../../src/core/spendRecorder';
 
 export const silentLog: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -35,6 +36,8 @@ export interface RigOptions {
   readonly staleSubmitMs?: number;
   /** Wraps the real node:fs writer (a test that makes a write fail after the preflight). */
   readonly writer?: (real: ImageWriter) => ImageWriter;
+  /** The spend ledger and limits the runner guards with (none by default). */
+  readonly spend?: SpendPort;
 }
 
 /** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
@@ -61,6 +64,7 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
     now: rigOptions.now ?? (() => Date.now()),
     pollIntervalOverrideMs: 20,
     download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
+    spend: rigOptions.spend,
   }, rigOptions.staleSubmitMs === undefined ? {} : { staleSubmitMs: rigOptions.staleSubmitMs });
   return { runner, journal, outDir: join(root, 'out'), home: join(root, 'home'), http };
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JobRecord, LeaseClaim } from '../../../src/core/journal';
 import type * as JournalStoreModule from '../../../src/host/journalStore';
+import type * as SpendLedgerStoreModule from '../../../src/host/spendLedgerStore';
+import type { SpendEntry } from '../../../src/core/spendLedger';
 import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from '../core/fixtures';
 import { installFakeVscode } from '../webview/fakeVscode';
@@ -37,6 +39,8 @@ installFakeVscode({
 });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createJournalStore } = require('../../../src/host/journalStore') as typeof JournalStoreModule;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSpendLedgerStore } = require('../../../src/host/spendLedgerStore') as typeof SpendLedgerStoreModule;
 
 const translate = (error: unknown): unknown => {
   const code = (error as NodeJS.ErrnoException).code;
@@ -162,5 +166,50 @@ describe("the extension's journal store (over a workspace.fs that behaves like V
     assert.equal((await createJournalStore(root as never, capturing(), nodeWorkspaceFs().fs, 0).claim?.('job-1', 'window-b', 81_000))?.ok, false);
     await journal.remove('job-1');
     assert.deepEqual(await readdir(join(root.path, 'jobs')), []);
+  });
+});
+
+describe('the extension spend ledger (global storage over workspace.fs)', () => {
+  const entry = (jobId: string, at: number, kind: SpendEntry['kind'] = 'estimate'): SpendEntry => ({ version: 1, jobId, at, provider: 'openai', model: 'gpt-image-2', kind, usd: 0.05, basis: 'estimate' });
+  const ledgerFs = (): Parameters<typeof createSpendLedgerStore>[2] => nodeWorkspaceFs().fs as unknown as Parameters<typeof createSpendLedgerStore>[2];
+
+  it('one file per entry: two windows appending at once lose nothing, and a leftover temporary or bad file is skipped', async () => {
+    const root = storage();
+    const log = capturing();
+    const first = createSpendLedgerStore(root as never, log, ledgerFs());
+    const second = createSpendLedgerStore(root as never, log, ledgerFs());
+    const now = Date.UTC(2026, 11, 1, 12);
+    await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 === 0 ? first : second).append(entry(`job-${index}`, now + index))));
+    const month = join(root.path, 'spend', '2026-12');
+    await writeFile(join(month, '.crashed.tmp'), '{"version":1');
+    await writeFile(join(month, 'garbage.json'), 'not json');
+    const read = await first.read();
+    assert.equal(read.length, 40);
+    assert.deepEqual(read.map((found) => found.jobId), Array.from({ length: 40 }, (_, index) => `job-${index}`));
+    assert.equal(log.warnings.filter((warning) => warning.includes('garbage.json')).length, 1);
+  });
+
+  it('reads each entry file once per window: a batch checking before every job does not read the month again', async () => {
+    const root = storage();
+    const base = nodeWorkspaceFs().fs as unknown as { readFile: (uri: FakeUri) => Promise<Uint8Array> };
+    let reads = 0;
+    const counting = { ...base, readFile: (uri: FakeUri) => ((reads += 1), base.readFile(uri)) };
+    const ledger = createSpendLedgerStore(root as never, capturing(), counting as unknown as Parameters<typeof createSpendLedgerStore>[2]);
+    const now = Date.UTC(2026, 11, 1, 12);
+    for (let index = 0; index < 5; index++) await ledger.append(entry(`job-${index}`, now + index));
+    assert.equal((await ledger.read()).length, 5);
+    assert.equal(reads, 5);
+    await ledger.append(entry('job-5', now + 5));
+    assert.equal((await ledger.read()).length, 6);
+    assert.equal(reads, 6, 'only the new entry was read');
+  });
+
+  it('reads from a date on, opening only the months it needs', async () => {
+    const root = storage();
+    const ledger = createSpendLedgerStore(root as never, capturing(), ledgerFs());
+    await ledger.append(entry('october', Date.UTC(2026, 9, 15)));
+    await ledger.append(entry('december', Date.UTC(2026, 11, 15)));
+    assert.deepEqual((await readdir(join(root.path, 'spend'))).sort(), ['2026-10', '2026-12']);
+    assert.deepEqual((await ledger.read(Date.UTC(2026, 11, 1))).map((found) => found.jobId), ['december']);
   });
 });

@@ -18,6 +18,7 @@ import {
   pollIntervalOverrideMs,
   requestTimeoutMs,
   trustedBaseUrl,
+  trustedSpendLimits,
 } from '../../../src/host/settingsRules';
 
 describe('trustedBaseUrl', () => {
@@ -155,5 +156,18 @@ describe('gptImage.customModels (issue 12)', () => {
     assert.equal(customModelFor(models, 'gravitex', 'gpt-image-3'), undefined);
     assert.equal(customModelFor(models, 'openai', 'gpt-image-2'), undefined);
     assert.deepEqual(parseCustomModels(undefined), { models: [], problems: [] });
+  });
+});
+
+describe('trustedSpendLimits', () => {
+  it('reads the user value only: a workspace cannot raise or remove the cap', () => {
+    const user = trustedSpendLimits({ globalValue: { day: 5 } });
+    assert.deepEqual(user, { limits: { day: 5, month: undefined, providers: {}, source: 'gptImage.spendLimit' }, problems: [] });
+    const raised = trustedSpendLimits({ globalValue: { day: 5 }, workspaceValue: { day: 500 } });
+    assert.equal(raised.limits?.day, 5);
+    assert.match(raised.problems[0] ?? '', /Ignoring the workspace value of gptImage\.spendLimit/);
+    const removed = trustedSpendLimits({ globalValue: { month: 20 }, workspaceFolderValue: {} });
+    assert.equal(removed.limits?.month, 20);
+    assert.equal(trustedSpendLimits({ workspaceValue: { day: 1 } }).limits, undefined, 'a workspace cannot set one either');
   });
 });
