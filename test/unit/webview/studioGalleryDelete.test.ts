@@ -67,7 +67,7 @@ let images = '';
 let posted: ToWebview[] = [];
 
 function gallery(): InstanceType<typeof StudioGallery> {
-  const services = { outputFolders: () => [uriOf(images)], runner: { list: async () => [] } as Partial<JobRunner> } as Partial<StudioServices> as StudioServices;
+  const services = { outputFolders: () => [uriOf(images)], runner: { list: async () => [] } as Partial<JobRunner> } as unknown as StudioServices;
   return new StudioGallery(services, { post: (message) => void posted.push(message), thumbnail: () => undefined }, fileSystem);
 }
 
