@@ -6,9 +6,10 @@ import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { modellixResumeScenario } from './ui/modellixResume';
 import { setApiKeyScenario } from './ui/setApiKey';
 import { studioScenario } from './ui/studio';
+import { studioCompareScenario } from './ui/studioCompare';
 import { studioKeyboardScenario } from './ui/studioKeyboard';
 import { studioPartialScenario } from './ui/studioPartial';
 import { studioPreviewScenario } from './ui/studioPreview';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, studioKeyboardScenario, studioPreviewScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, studioKeyboardScenario, studioPreviewScenario, studioCompareScenario, badInputScenario, hostileWorkspaceScenario];

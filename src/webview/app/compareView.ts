@@ -7,7 +7,6 @@ import { outgoing } from '../formModel';
 import type { PreviewImage } from '../previewModel';
 import type { JobView } from '../protocol';
 import type { StudioContext } from './context';
-import { formatElapsed } from './jobsView';
 import { openPreviewFrom } from './previewView';
 
 /**
@@ -101,8 +100,9 @@ export function compareResults(context: StudioContext): TemplateResult | typeof 
 
 function compareCell(context: StudioContext, target: string, job: JobView | undefined, error: string | undefined, images: readonly PreviewImage[], imageIndex: number): TemplateResult {
   const src = job?.thumbnails[0];
-  const facts = job?.phase === 'saved'
-    ? [`Time ${formatElapsed(job.elapsedMs)}`, job.costUsd !== undefined ? `Cost about ${formatUsd(job.costUsd)}` : 'Cost unknown', `Size ${job.imageSizes?.[0] ?? 'unknown'}`]
+  // Once the images are recorded (the `saved` phase arrives a moment before their sizes and cost).
+  const facts = job?.phase === 'saved' && job.thumbnails.length > 0
+    ? [`Time ${formatDuration(job.elapsedMs)}`, job.costUsd !== undefined ? `Cost about ${formatUsd(job.costUsd)}` : 'Cost unknown', `Size ${job.imageSizes?.[0] ?? 'unknown'}`]
     : [];
   return html`<li class="compare-cell" data-testid="compare-cell" data-target=${target} data-phase=${job?.phase ?? (error ? 'failed' : 'submitting')}>
     <h3>${targetLabel(target)}</h3>
@@ -116,4 +116,11 @@ function compareCell(context: StudioContext, target: string, job: JobView | unde
     ${facts.length > 0 ? html`<p class="compare-facts" data-testid="compare-facts">${facts.map((fact) => html`<span>${fact}</span>`)}</p>` : nothing}
     ${error || job?.error ? html`<div class="error">${error ?? job?.error}</div>` : nothing}
   </li>`;
+}
+
+/** Seconds with a tenth below a minute (compared rows are often seconds apart), m:ss above. */
+function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }

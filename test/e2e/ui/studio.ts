@@ -191,14 +191,13 @@ async function panelScreenshots(context: ScenarioContext, studio: Frame, theme: 
  * workbench.colorTheme, and waits until the Studio page wears it (VS Code puts the theme kind on the
  * webview's body). Editing settings.json on disk is not picked up by code-server's workbench.
  */
-export async function switchTheme(context: ScenarioContext, theme: string): Promise<void> {
+export async function switchTheme(context: ScenarioContext, theme: string, label = theme.replace(/^Default /, '')): Promise<void> {
   const { page } = context;
   // Exactly this row: "Browse Color Themes in Marketplace" also contains the words (and is offline here).
   await page.keyboard.press('F1');
   await quickInput(page).fill('>Preferences: Color Theme');
   await pickItem(page, 'Preferences: Color Theme');
   await quickInput(page).waitFor({ state: 'visible' });
-  const label = theme.replace(/^Default /, '');
   await quickInput(page).fill(label);
   await pickItem(page, label);
   const kind = /High Contrast/.test(theme) ? 'vscode-high-contrast' : theme === light ? 'vscode-light' : 'vscode-dark';
