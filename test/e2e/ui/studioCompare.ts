@@ -66,6 +66,7 @@ export const studioCompareScenario: Scenario = {
     const files = await waitForFiles(join(profile.workspace, 'images'), /\.png$/, 2, 30000);
     assert.ok(files.every((file) => pngSize(readFileSync(file))), 'both images saved');
     await studio.locator('[data-testid="compare-close"]').click();
+    await studio.evaluate('window.scrollTo(0, 0)');
     await context.screenshot('side-by-side');
 
     // The main view in each kind of theme.
