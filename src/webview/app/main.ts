@@ -159,6 +159,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   receive(event.data);
 });
 window.addEventListener('error', (event) => send(outgoing.log('error', `${event.message} (${event.filename}:${event.lineno})`)));
+// Anything the CSP blocks (an inline style a change slipped in, say) is a bug: say so in the host's log.
+document.addEventListener('securitypolicyviolation', (event) => send(outgoing.log('error', `CSP blocked ${event.violatedDirective}: ${event.blockedURI || 'inline'}`)));
 
 // The panel is created before the engine loads (studioShell.ts), so the first `ready` can arrive
 // before anyone listens: repeat it until `init` answers (for at most half a minute).

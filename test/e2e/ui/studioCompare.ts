@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { runCommand } from '../harness/browser';
-import { pngSize, waitForFiles } from '../harness/files';
+import { listFiles, pngSize, waitForFiles } from '../harness/files';
 import { resultsDir } from '../harness/paths';
 import { waitFor } from '../harness/processes';
 import type { Scenario, ScenarioContext } from '../harness/scenario';
@@ -75,6 +75,16 @@ export const studioCompareScenario: Scenario = {
     await themeShot(context, await studioFrame(page), 'light');
     await switchTheme(context, 'Default High Contrast', 'Dark High Contrast');
     await themeShot(context, await studioFrame(page), 'hc');
+    // Windows' forced colours (system colours replace the theme's): borders and focus stay visible.
+    await page.emulateMedia({ forcedColors: 'active' });
+    const forced = await studioFrame(page);
+    assert.equal(await forced.evaluate("matchMedia('(forced-colors: active)').matches"), true, 'the page sees forced colours');
+    await themeShot(context, forced, 'forced-colors');
+    await page.emulateMedia({ forcedColors: 'none' });
+
+    // Nothing the page rendered was blocked by its CSP (no inline style or script crept in).
+    const blocked = listFiles(join(profile.userDataDir, 'logs')).flatMap((path) => readFileSync(path, 'utf8').split('\n')).filter((line) => line.includes('CSP blocked'));
+    assert.deepEqual(blocked, [], 'the CSP blocked nothing');
   },
 };
 
