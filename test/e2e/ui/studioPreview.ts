@@ -65,10 +65,18 @@ export const studioPreviewScenario: Scenario = {
     // An edit from the Studio: sample.png as the reference, then its before/after in the preview.
     await studio.locator('[data-testid="add-reference"]').click();
     const sample = join(profile.workspace, 'sample.png');
+    // VS Code's own file dialog (a quick input in the browser): it fills its box with the folder
+    // once the folder is listed, so type the file only after that, and again if it was overwritten.
     await quickInput(page).waitFor({ state: 'visible', timeout: 15000 });
-    await quickInput(page).fill(sample);
-    await page.keyboard.press('Enter');
-    await studio.locator('[data-testid="reference-item"]').first().waitFor({ timeout: 15000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.png' }).first().waitFor({ timeout: 15000 });
+    for (let attempt = 1; ; attempt++) {
+      await quickInput(page).fill(sample);
+      await page.keyboard.press('Enter');
+      const added = await studio.locator('[data-testid="reference-item"]').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (added) break;
+      assert.ok(attempt < 3 && (await quickInput(page).isVisible()), 'the file dialog did not take sample.png');
+      context.log(`the file dialog did not take the path (attempt ${attempt}); typing it again`);
+    }
     await studio.locator('[data-testid="prompt"]').fill(editPrompt);
     await studio.locator('[data-testid="n"]').fill('1');
     await studio.locator('[data-testid="n"]').dispatchEvent('change');
