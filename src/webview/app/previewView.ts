@@ -79,6 +79,7 @@ export function previewTemplate(context: StudioContext): TemplateResult | typeof
       <img data-testid="preview-image" data-showing=${before ? 'before' : 'after'} src=${before ? (image.before ?? image.src) : image.src} alt=${before ? `Before: the source of ${image.alt}` : image.alt} ${ref(applyZoom)} />
       ${image.before !== undefined ? html`<span class="badge before-after" aria-hidden="true">${before ? 'Before' : 'After'}</span>` : nothing}
     </div>
+    <p class="preview-caption" data-testid="preview-caption">${image.alt}</p>
     <p class="hint preview-keys">← → other images · + − zoom · 0 fit${image.before !== undefined ? ' · B before/after' : ''} · Esc close</p>
   </div>`;
 }
