@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit-html';
 import type { TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
-import { formatUsd } from '../../core/cost';
+import { formatUsd, previewCost } from '../../core/cost';
+import { providerLabels } from '../../core/ids';
 import { planCompare, targetLabel, targetOf } from '../comparePlan';
 import { outgoing } from '../formModel';
 import type { PreviewImage } from '../previewModel';
@@ -61,7 +62,7 @@ export function compareChooser(context: StudioContext): TemplateResult {
         </label>`;
       })}
     </div>
-    ${plan.problems.length > 0 ? html`<div class="error" data-testid="compare-problems">${plan.problems.join(' ')}</div>` : nothing}
+    ${plan.problems.length > 0 ? html`<div class="error" data-testid="compare-problems">${plan.problems.join(' ')}</div>` : html`<div class="cost" data-testid="compare-estimate">${compareEstimate(context, plan.runs)}</div>`}
     <div class="row">
       <button type="button" class="primary" data-testid="compare-run" ?disabled=${plan.runs.length === 0} @click=${run}>
         Run compare${plan.runs.length > 0 ? ` (${plan.runs.length} jobs)` : ''}
@@ -72,6 +73,20 @@ export function compareChooser(context: StudioContext): TemplateResult {
       }}>Done</button>
     </div>
   </fieldset>`;
+}
+
+/** What the whole compare may cost before anything is sent: the sum where known, and which rows have no price. */
+function compareEstimate(context: StudioContext, runs: ReturnType<typeof planCompare>['runs']): string {
+  let total = 0;
+  const unknown: string[] = [];
+  for (const run of runs) {
+    const capability = context.init.capabilities.find((row) => targetOf(row) === run.target);
+    const cost = previewCost({ capability, size: run.form.size, quality: run.form.quality, images: 1, promptLength: run.form.prompt.length, rates: context.init.pricing });
+    if (cost.kind === 'usd') total += cost.usd;
+    else unknown.push(capability ? providerLabels[capability.provider] : run.target);
+  }
+  const known = runs.length > unknown.length ? `about ${formatUsd(total)}` : 'unknown';
+  return `Estimated cost of the compare: ${known}${unknown.length > 0 && unknown.length < runs.length ? ` plus ${[...new Set(unknown)].join(', ')} (no published price)` : ''}.`;
 }
 
 /** The latest compare, side by side: each row's image, time, cost and actual size. */

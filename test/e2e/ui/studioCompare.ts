@@ -43,6 +43,7 @@ export const studioCompareScenario: Scenario = {
     assert.match((await studio.locator('[data-testid="compare-problems"]').textContent()) ?? '', /at least two/, 'one row is not a compare');
     assert.equal(await studio.locator('[data-testid="compare-run"]').isDisabled(), true);
     await chooser.locator('[data-target="gravitex/gpt-image-2"]').check();
+    assert.match((await studio.locator('[data-testid="compare-estimate"]').textContent()) ?? '', /^Estimated cost of the compare: about \$[\d.]+ plus Gravitex \(no published price\)\.$/, 'what the compare may cost, before it is sent');
     assert.equal((await fakes.requests('openai')).length + (await fakes.requests('gravitex')).length, 0, 'nothing sent before Run compare');
     await studio.locator('[data-testid="compare-run"]', { hasText: 'Run compare (2 jobs)' }).click();
 
