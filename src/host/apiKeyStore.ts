@@ -20,6 +20,11 @@ export function secretKeyName(provider: ProviderId): string {
   return `gptImage.apiKey.${provider}`;
 }
 
+/** Whether a SecretStorage entry is one of our provider keys (the name only; the value is never read here). */
+export function isApiKeySecret(name: string): boolean {
+  return providerIds.some((provider) => name === secretKeyName(provider));
+}
+
 export function createApiKeyStore(secrets: vscode.SecretStorage, scrubber: SecretScrubber): ApiKeyStore {
   const get = async (provider: ProviderId): Promise<string | undefined> => {
     const key = (await secrets.get(secretKeyName(provider)))?.trim();

@@ -35,6 +35,23 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
     }
   };
 
+  /**
+   * The first free numbered name. Another window or process may take it between the check and the
+   * rename; the rename refuses to overwrite, so pick the next free name and retry.
+   */
+  const writeNew = async (folder: vscode.Uri, fileName: string, bytes: Uint8Array): Promise<string> => {
+    for (let attempt = 0; ; attempt++) {
+      const name = await firstFreeName(fileName, (candidate) => exists(vscode.Uri.joinPath(folder, candidate)));
+      const target = vscode.Uri.joinPath(folder, name);
+      try {
+        await writeAtomically(folder, name, bytes, false);
+        return target.toString();
+      } catch (error) {
+        if (attempt >= 4 || !(await exists(target))) throw error;
+      }
+    }
+  };
+
   return {
     hasTransparentPixels: imageHasTransparentPixels,
     async prepare(dir) {
@@ -83,18 +100,10 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
     async writeImage(dir, fileName, bytes) {
       const folder = vscode.Uri.parse(dir, true);
       await fileSystem.createDirectory(folder);
-      // Another writer (a second window, a parallel job) may take the name between the check
-      // and the rename; the rename refuses to overwrite, so pick the next free name and retry.
-      for (let attempt = 0; ; attempt++) {
-        const name = await firstFreeName(fileName, (candidate) => exists(vscode.Uri.joinPath(folder, candidate)));
-        const target = vscode.Uri.joinPath(folder, name);
-        try {
-          await writeAtomically(folder, name, bytes, false);
-          return target.toString();
-        } catch (error) {
-          if (attempt >= 4 || !(await exists(target))) throw error;
-        }
-      }
+      // workspace.fs's "no overwrite" rename is check-then-rename: two jobs of this window saving
+      // the same name at once (a compare) would both pass the check, and one image would replace
+      // the other. One naming at a time per folder in this extension host closes that.
+      return inTurn(folder.toString(), () => writeNew(folder, fileName, bytes));
     },
     async findExisting(dir, fileName, bytes) {
       const folder = vscode.Uri.parse(dir, true);
@@ -121,6 +130,19 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
       await writeAtomically(folder, baseName(sidecar), new TextEncoder().encode(text), true);
     },
   };
+}
+
+/** The naming under way per folder in this extension host: each waits for the one before. */
+const turns = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = mine.then(() => undefined, () => undefined);
+  turns.set(key, settled);
+  void settled.then(() => {
+    if (turns.get(key) === settled) turns.delete(key);
+  });
+  return mine;
 }
 
 /** A temporary file this old belongs to a write that died (a write takes seconds). */

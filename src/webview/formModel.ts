@@ -31,6 +31,16 @@ export interface StudioState {
   query: string;
   /** Recent jobs so a reload still shows how the last runs ended. */
   jobs: JobView[];
+  /** Rows ticked under "Compare on…" (`provider/model`); absent in states saved before compare existed. */
+  compareTargets?: string[] | undefined;
+  /** The latest compare: one Generate request per row, shown side by side. */
+  compare?: CompareGroup | undefined;
+}
+
+/** One prompt run on several rows: each run is its own Generate request, and so its own job. */
+export interface CompareGroup {
+  readonly prompt: string;
+  readonly runs: ReadonlyArray<{ readonly target: string; readonly requestId: string; readonly error?: string | undefined }>;
 }
 
 export function initialState(provider: ProviderId, model: ModelId, partialImages = 0): StudioState {

@@ -49,6 +49,8 @@ export const historyActions = [
   'regenerate',
   'vary',
   'otherProvider',
+  /** Moves the image and its provenance sidecar to the trash (asks before deleting for good where there is no trash). */
+  'delete',
 ] as const;
 export type HistoryAction = (typeof historyActions)[number];
 
@@ -109,6 +111,8 @@ export interface HistoryItemView {
   readonly error?: string | undefined;
   readonly costUsd?: number | undefined;
   readonly usage?: Readonly<Record<string, number | undefined>> | undefined;
+  /** For an edit: its first source image (webview URI), for the preview's before/after. */
+  readonly before?: string | undefined;
 }
 
 /** Where a job is, as the panel shows it. */
@@ -132,6 +136,24 @@ export interface JobView {
   readonly cancellable: boolean;
   /** The latest streamed partial image (a webview URI of a temporary file), until the final image replaces it. */
   readonly partial?: PartialView | undefined;
+  /** The saved images' actual sizes (`WxH`, from their provenance), in the order of `thumbnails`. */
+  readonly imageSizes?: readonly string[] | undefined;
+  /** For an edit: its first source image (webview URI), for the preview's before/after. */
+  readonly before?: string | undefined;
+}
+
+/**
+ * Which view of the page is on screen: the Studio, or the mask painter (built separately, mounted
+ * into the `mask-root` element when its module is present). Sent by the host to switch.
+ */
+export type StudioRoute = 'studio' | 'mask';
+
+/** The host switches the page's view (e.g. "Edit in Studio…" opens the mask painter). */
+export interface StudioRouteMessage {
+  readonly type: 'route';
+  readonly view: StudioRoute;
+  /** For the mask view: the image to paint on (webview URI) and the host's id for it. */
+  readonly image?: { readonly id: string; readonly src: string; readonly label: string } | undefined;
 }
 
 /** A streamed preview as the job card shows it: "Preview (partial image index of count)". */
@@ -183,6 +205,7 @@ export type ToWebview =
     }
   | { readonly type: 'job'; readonly job: JobView }
   | { readonly type: 'loadForm'; readonly requestId: string; readonly form: FormPreset }
+  | StudioRouteMessage
   /** Reply to any request that has nothing else to say; `error` when it failed. */
   | { readonly type: 'done'; readonly requestId: string; readonly error?: string | undefined; readonly info?: string | undefined };
 

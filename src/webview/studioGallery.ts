@@ -5,7 +5,7 @@ import type { JournalRequest } from '../core/journal';
 import { HistoryIndex } from '../host/history';
 import { resolveInputSource } from '../host/inputSource';
 import type { HistoryEntry, HistoryFileSystem } from '../host/history';
-import { baseName } from '../host/imageUris';
+import { baseName, provenanceUri } from '../host/imageUris';
 import { imageSnippet, onItsOwnLine } from './insertImage';
 import type { FormPreset, HistoryAction, HistoryItemView, ReferenceView, ToWebview } from './protocol';
 import type { StudioServices } from './studioServices';
@@ -80,6 +80,13 @@ export class StudioGallery {
           info = 'Path copied.';
         }
         break;
+      case 'delete': {
+        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        const problem = await this.delete(uri);
+        if (problem) return this.fail(requestId, problem);
+        info = `Moved ${baseName(uri)} and its provenance to the trash.`;
+        break;
+      }
       case 'insertMarkdown':
       case 'insertHtml': {
         if (!uri) return this.fail(requestId, 'This job has no image file.');
@@ -107,6 +114,33 @@ export class StudioGallery {
       }
     }
     this.hooks.post({ type: 'done', requestId, info });
+  }
+
+  /**
+   * The image and its sidecar go to the trash together (a sidecar left behind would describe an
+   * image that is gone). Where the file system has no trash (VS Code for the Web, some remotes),
+   * the user is asked before anything is deleted for good. Returns the problem, if any.
+   */
+  private async delete(image: vscode.Uri): Promise<string | undefined> {
+    const sidecar = provenanceUri(image);
+    const hasSidecar = await vscode.workspace.fs.stat(sidecar).then(() => true, () => false);
+    const targets = hasSidecar ? [image, sidecar] : [image];
+    try {
+      for (const target of targets) await vscode.workspace.fs.delete(target, { useTrash: true });
+      return undefined;
+    } catch (error) {
+      const exists = await vscode.workspace.fs.stat(image).then(() => true, () => false);
+      if (!exists) return undefined;
+      const permanently = 'Delete permanently';
+      const answer = await vscode.window.showWarningMessage(
+        `${baseName(image)} cannot be moved to the trash here (${error instanceof Error ? error.message : String(error)}). Delete it and its provenance permanently?`,
+        { modal: true },
+        permanently,
+      );
+      if (answer !== permanently) return 'Not deleted.';
+      for (const target of targets) await vscode.workspace.fs.delete(target, { useTrash: false }).then(undefined, () => undefined);
+      return undefined;
+    }
   }
 
   private fail(requestId: string, error: string): void {
@@ -151,6 +185,13 @@ export class StudioGallery {
     return { provider, model, ...rerunOptions(request), references, focusProvider };
   }
 
+  /** An edit's first workspace source as a webview URI (before/after in the preview), if the page may load it. */
+  private source(request: JournalRequest | undefined): string | undefined {
+    const input = request?.inputImages.find((item) => item.kind === 'file');
+    const uri = input?.kind === 'file' ? resolveInputSource(input.source) : undefined;
+    return uri ? this.hooks.thumbnail(uri) : undefined;
+  }
+
   private view(entry: HistoryEntry): HistoryItemView {
     if (entry.kind === 'job') {
       const id = `job:${entry.job.id}`;
@@ -185,6 +226,7 @@ export class StudioGallery {
       label: entry.fileName,
       costUsd: provenance?.costEstimateUsd,
       usage: provenance?.usage,
+      before: this.source(provenance?.request),
     };
   }
 }

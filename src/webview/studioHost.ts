@@ -4,6 +4,7 @@ import type { TokenRates } from '../core/cost';
 import type { Provenance } from '../core/provenance';
 import { describeError } from '../host/errorText';
 import { provenanceUri } from '../host/imageUris';
+import { isApiKeySecret } from '../host/apiKeyStore';
 import { askKeepOrStop } from '../host/jobViews';
 import { allOutputTargets, outputTargetWithoutAsking } from '../host/outputFolder';
 import type { Services } from '../host/services';
@@ -42,6 +43,11 @@ function createStudioServices(services: Services): StudioServices {
     describeError: (error, jobId) => services.scrubber.scrub(describeError(error, { jobId }).message),
     readProvenance,
     keyStatus: () => services.keys.status(),
+    // Another window (or the palette) may set a key while the panel is open: the page shows it.
+    onKeysChanged: (listener) =>
+      services.context.secrets.onDidChange((event) => {
+        if (isApiKeySecret(event.key)) listener();
+      }),
     defaults: () => ({ provider: services.settings.defaultProvider(), model: services.settings.model(), partialImages: services.settings.partialImages() }),
     partialImages: () => services.settings.partialImages(),
     tokenRates: () => parseTokenRates(vscode.workspace.getConfiguration('gptImage').get('openaiPricing')),

@@ -6,7 +6,9 @@ import { cancelJob } from '../core/jobHandle';
 import type { Disposable, JobEnd, JobHandle } from '../core/jobHandle';
 import type { Logger } from '../core/logger';
 import type { PartialImage } from '../core/provider';
+import type { Provenance } from '../core/provenance';
 import type { GenerationRequest } from '../core/request';
+import { resolveInputSource } from '../host/inputSource';
 import type { JobProgress, JobResult } from '../core/runner';
 import type { GenerateForm, JobView, ToWebview } from './protocol';
 import type { StudioReferences } from './studioReferences';
@@ -203,8 +205,17 @@ export class StudioJobs {
       thumbnails: uris.flatMap((uri) => this.thumbnail(uri) ?? []),
       costUsd: costs.length > 0 ? costs.reduce((sum, cost) => sum + cost, 0) : undefined,
       usage,
+      imageSizes: provenance.map(actualSize),
+      before: this.sourceOf(provenance[0]),
       cancellable: false,
     });
+  }
+
+  /** An edit's first workspace source, for the preview's before/after (only if the page may load it). */
+  private sourceOf(provenance: Provenance | undefined): string | undefined {
+    const input = provenance?.request.inputImages.find((item) => item.kind === 'file');
+    const uri = input?.kind === 'file' ? resolveInputSource(input.source) : undefined;
+    return uri ? this.thumbnail(uri) : undefined;
   }
 
   private update(handle: JobHandle, change: Partial<JobView>): void {
@@ -234,6 +245,11 @@ export class StudioJobs {
     for (const subscription of job.subscriptions) subscription.dispose();
     this.jobs.delete(handle.jobId);
   }
+}
+
+/** The size the image really has (its provenance), which may differ from the one asked for. */
+function actualSize(provenance: Provenance | undefined): string {
+  return provenance?.width && provenance.height ? `${provenance.width}x${provenance.height}` : 'unknown';
 }
 
 /**

@@ -52,6 +52,7 @@ export class StudioPanel {
         if (panel.visible) void this.sendKeys();
       }),
       panel.onDidDispose(() => this.dispose()),
+      ...(services.onKeysChanged ? [services.onKeysChanged(() => void this.sendKeys())] : []),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('gptImage.outputFolder')) refreshStudioRoots(webview, services.extensionUri, services.storageUri);
       }),
@@ -135,7 +136,9 @@ export class StudioPanel {
 
   private inRoots(uri: vscode.Uri): boolean {
     const previews = this.services.previews?.folder;
-    return this.services.outputFolders().some((root) => isInside(uri, root)) || (previews !== undefined && isInside(uri, previews));
+    // Workspace folders too: an edit's source (before/after) may sit anywhere in the workspace.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri);
+    return [...this.services.outputFolders(), ...folders].some((root) => isInside(uri, root)) || (previews !== undefined && isInside(uri, previews));
   }
 
   private dispose(): void {

@@ -22,6 +22,8 @@ export interface StudioServices {
   readonly runner: JobRunner;
   /** Which providers have a key stored (never the keys). */
   keyStatus(): Promise<Readonly<Record<ProviderId, boolean>>>;
+  /** Calls `listener` when a provider key is set or cleared, in this window or another (SecretStorage.onDidChange). */
+  onKeysChanged?(listener: () => void): vscode.Disposable;
   /** The provider and model preselected for a fresh panel (settings). */
   defaults(): { readonly provider: ProviderId; readonly model: ModelId; readonly partialImages?: number | undefined };
   /** OpenAI token rates (setting `gptImage.openaiPricing`, else core/cost.ts defaults). */

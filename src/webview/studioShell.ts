@@ -49,8 +49,9 @@ export function studioPreviewFolder(storageUri: vscode.Uri): vscode.Uri {
 }
 
 /**
- * dist/ (the script), media/ (the stylesheet), the output folders (thumbnails) and the preview
- * folder (streamed partial images; not the rest of global storage, which holds the journal); nothing else.
+ * dist/ (the script), media/ (the stylesheet), the output folders (thumbnails), the workspace
+ * folders (an edit's source image, for the preview's before/after) and the preview folder (streamed
+ * partial images; not the rest of global storage, which holds the journal); nothing else.
  */
 function studioResourceRoots(extensionUri: vscode.Uri, storageUri: vscode.Uri | undefined): vscode.Uri[] {
   return [
@@ -58,5 +59,6 @@ function studioResourceRoots(extensionUri: vscode.Uri, storageUri: vscode.Uri | 
     vscode.Uri.joinPath(extensionUri, 'media'),
     ...(storageUri ? [studioPreviewFolder(storageUri)] : []),
     ...allOutputTargets().map((target) => target.uri),
+    ...(vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri),
   ];
 }

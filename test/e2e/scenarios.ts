@@ -7,7 +7,23 @@ import { modellixResumeScenario } from './ui/modellixResume';
 import { setApiKeyScenario } from './ui/setApiKey';
 import { spendLimitScenario } from './ui/spendLimit';
 import { studioScenario } from './ui/studio';
+import { studioCompareScenario } from './ui/studioCompare';
+import { studioKeyboardScenario } from './ui/studioKeyboard';
 import { studioPartialScenario } from './ui/studioPartial';
+import { studioPreviewScenario } from './ui/studioPreview';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario, spendLimitScenario];
+export const scenarios: readonly Scenario[] = [
+  setApiKeyScenario,
+  generateOpenAiScenario,
+  modellixResumeScenario,
+  editImageScenario,
+  studioScenario,
+  studioPartialScenario,
+  studioKeyboardScenario,
+  studioPreviewScenario,
+  studioCompareScenario,
+  badInputScenario,
+  hostileWorkspaceScenario,
+  spendLimitScenario,
+];

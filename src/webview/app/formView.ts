@@ -1,216 +1,247 @@
+import { html, nothing } from 'lit-html';
+import type { TemplateResult } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
 import type { ModelCapability } from '../../core/capabilities';
 import { transparencySwitch, transparentModels } from '../../core/capabilities';
 import { providerIds, providerLabels } from '../../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../../core/ids';
 import { formatUsd, previewCost } from '../../core/cost';
 import { fitStateToCapability, formProblems, generateForm, outgoing, sizeChoices, sizeOf, sizeProblem } from '../formModel';
+import { compareChooser } from './compareView';
 import type { StudioContext } from './context';
-import { button, field, h, option } from './dom';
-import { renderReferences } from './referencesView';
+import { referencesTemplate } from './referencesView';
 
-/** Builds the whole form for the chosen provider × model: only the controls its row allows. */
-export function renderForm(context: StudioContext, container: HTMLElement): void {
-  const { state } = context;
+/**
+ * The form for the chosen provider × model: only the controls its row allows. Rendered in place on
+ * every change (lit-html), so a provider picked with the arrow keys keeps focus on the list.
+ */
+export function formTemplate(context: StudioContext): TemplateResult {
   const capability = context.capability();
-  fitStateToCapability(state, capability);
+  fitStateToCapability(context.state, capability);
+  return html`<div class="form" data-testid="form">
+    ${providerRow(context)} ${promptField(context)}
+    <div class="options">${sizeFields(context, capability)} ${optionFields(context, capability)}</div>
+    ${referencesTemplate(context)} ${footer(context, capability)} ${compareChooser(context)}
+  </div>`;
+}
+
+/** Applies a change from a control, persists it and renders. */
+function change(context: StudioContext, apply: () => void): void {
+  apply();
   context.save();
-
-  const footer = h('div', { class: 'footer' });
-  const refresh = (): void => renderFooter(context, footer);
-
-  container.replaceChildren(
-    providerRow(context),
-    promptField(context, refresh),
-    h('div', { class: 'options' }, [...sizeFields(context, capability, refresh), ...optionFields(context, capability, refresh)]),
-    renderReferences(context, refresh),
-    footer,
-  );
-  refresh();
+  context.update();
 }
 
-function providerRow(context: StudioContext): HTMLElement {
+function selectValue(event: Event): string {
+  return (event.target as HTMLSelectElement).value;
+}
+
+function providerRow(context: StudioContext): TemplateResult {
   const { state } = context;
-  const provider = h('select', { 'data-testid': 'provider', 'aria-label': 'Provider' });
-  for (const id of providerIds) {
-    provider.append(option(id, `${providerLabels[id]} (${context.keys[id] ? 'key set' : 'no key'})`, id === state.provider));
-  }
-  provider.addEventListener('change', () => {
-    state.provider = provider.value as ProviderId;
-    const models = modelsOf(context, state.provider);
-    if (!models.includes(state.model)) state.model = models[0] ?? state.model;
-    context.renderForm();
-  });
-  const model = h('select', { 'data-testid': 'model', 'aria-label': 'Model' });
-  for (const id of modelsOf(context, state.provider)) model.append(option(id, id, id === state.model));
-  model.addEventListener('change', () => {
-    state.model = model.value as ModelId;
-    context.renderForm();
-  });
   const hasKey = context.keys[state.provider];
-  const status = h('span', {
-    class: hasKey ? 'key-status ok' : 'key-status missing',
-    'data-testid': 'key-status',
-    text: hasKey ? 'Key set' : 'No key set',
-  });
-  const setKey = button(hasKey ? 'Change key…' : 'Set key…', 'set-key', {
-    'aria-label': `Set the ${providerLabels[state.provider]} API key`,
-  });
-  setKey.addEventListener('click', () => context.request((id) => outgoing.setKey(id, state.provider)));
-  return h('div', { class: 'row provider-row' }, [field('Provider', provider), field('Model', model), h('div', { class: 'key' }, [status, setKey])]);
+  const onProvider = (event: Event): void =>
+    change(context, () => {
+      state.provider = selectValue(event) as ProviderId;
+      const models = modelsOf(context, state.provider);
+      if (!models.includes(state.model)) state.model = models[0] ?? state.model;
+    });
+  return html`<div class="row provider-row">
+    <div class="field">
+      <label for="provider">Provider</label>
+      <select id="provider" data-testid="provider" @change=${onProvider}>
+        ${providerIds.map(
+          (id) => html`<option value=${id} .selected=${id === state.provider}>${providerLabels[id]} (${context.keys[id] ? 'key set' : 'no key'})</option>`,
+        )}
+      </select>
+    </div>
+    <div class="field">
+      <label for="model">Model</label>
+      <select id="model" data-testid="model" @change=${(event: Event) => change(context, () => (state.model = selectValue(event) as ModelId))}>
+        ${modelsOf(context, state.provider).map((id) => html`<option value=${id} .selected=${id === state.model}>${id}</option>`)}
+      </select>
+    </div>
+    <div class="key">
+      <span class=${hasKey ? 'key-status ok' : 'key-status missing'} data-testid="key-status">${hasKey ? 'Key set' : 'No key set'}</span>
+      <button
+        type="button"
+        data-testid="set-key"
+        aria-label=${`Set the ${providerLabels[state.provider]} API key`}
+        @click=${() => context.request((id) => outgoing.setKey(id, state.provider))}
+      >
+        ${hasKey ? 'Change key…' : 'Set key…'}
+      </button>
+    </div>
+  </div>`;
 }
 
-function promptField(context: StudioContext, refresh: () => void): HTMLElement {
-  const prompt = h('textarea', {
-    'data-testid': 'prompt',
-    rows: 5,
-    placeholder: 'Describe the image… (Ctrl+Enter or Cmd+Enter to generate)',
-    'aria-keyshortcuts': 'Control+Enter Meta+Enter',
-  });
-  prompt.value = context.state.prompt;
-  prompt.addEventListener('input', () => {
-    context.state.prompt = prompt.value;
-    context.save();
-    refresh();
-  });
-  prompt.addEventListener('keydown', (event) => {
+function promptField(context: StudioContext): TemplateResult {
+  const onInput = (event: Event): void => change(context, () => (context.state.prompt = (event.target as HTMLTextAreaElement).value));
+  const onKey = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       generate(context);
     }
-  });
-  return field('Prompt', prompt);
+  };
+  return html`<div class="field">
+    <label for="prompt">Prompt</label>
+    <textarea
+      id="prompt"
+      data-testid="prompt"
+      rows="5"
+      placeholder="Describe the image… (Ctrl+Enter or Cmd+Enter to generate)"
+      aria-keyshortcuts="Control+Enter Meta+Enter"
+      .value=${live(context.state.prompt)}
+      @input=${onInput}
+      @keydown=${onKey}
+    ></textarea>
+  </div>`;
 }
 
-function sizeFields(context: StudioContext, capability: ModelCapability, refresh: () => void): HTMLElement[] {
+function sizeFields(context: StudioContext, capability: ModelCapability): TemplateResult {
   const { state } = context;
   const rule = capability.size;
   if (rule.kind === 'aspectTier') {
-    const aspect = h('select', { 'data-testid': 'aspect' });
-    for (const value of rule.aspects) aspect.append(option(value, value === 'auto' ? 'Auto' : value, value === state.aspect));
-    aspect.addEventListener('change', () => change(context, refresh, () => (state.aspect = aspect.value as AspectRatio)));
-    const tier = h('select', { 'data-testid': 'tier' });
-    for (const value of rule.tiers) tier.append(option(value, value.toUpperCase(), value === state.tier));
-    tier.addEventListener('change', () => change(context, refresh, () => (state.tier = tier.value as ResolutionTier)));
-    return [field('Aspect ratio', aspect), field('Resolution', tier)];
+    return html`<div class="field">
+        <label for="aspect">Aspect ratio</label>
+        <select id="aspect" data-testid="aspect" @change=${(event: Event) => change(context, () => (state.aspect = selectValue(event) as AspectRatio))}>
+          ${rule.aspects.map((value) => html`<option value=${value} .selected=${value === state.aspect}>${value === 'auto' ? 'Auto' : value}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="tier">Resolution</label>
+        <select id="tier" data-testid="tier" @change=${(event: Event) => change(context, () => (state.tier = selectValue(event) as ResolutionTier))}>
+          ${rule.tiers.map((value) => html`<option value=${value} .selected=${value === state.tier}>${value.toUpperCase()}</option>`)}
+        </select>
+      </div>`;
   }
   const choices = sizeChoices(capability);
-  const size = h('select', { 'data-testid': 'size' });
-  if (choices.auto) size.append(option('auto', 'Auto', state.sizeChoice === 'auto'));
-  for (const preset of choices.presets) size.append(option(preset, preset.replace('x', ' × '), state.sizeChoice === preset));
-  if (choices.custom) size.append(option('custom', 'Custom…', state.sizeChoice === 'custom'));
-  const custom = h('input', {
-    'data-testid': 'size-custom',
-    type: 'text',
-    inputmode: 'numeric',
-    placeholder: 'e.g. 1536x1024',
-    'aria-describedby': 'size-error',
-  });
-  custom.value = state.customSize;
-  const error = h('div', { id: 'size-error', class: 'error', 'data-testid': 'size-error', role: 'status', 'aria-live': 'polite' });
-  const update = (): void => {
-    custom.hidden = state.sizeChoice !== 'custom';
-    customField.hidden = custom.hidden;
-    const problem = sizeProblem(state, capability);
-    error.textContent = problem ?? '';
-    custom.setAttribute('aria-invalid', String(problem !== undefined && !custom.hidden));
-  };
-  size.addEventListener('change', () => change(context, refresh, () => (state.sizeChoice = size.value), update));
-  custom.addEventListener('input', () => change(context, refresh, () => (state.customSize = custom.value), update));
-  const customField = field('Custom size (W×H)', custom);
-  update();
-  return [field('Size', size), customField, error];
+  const problem = sizeProblem(state, capability);
+  const custom = state.sizeChoice === 'custom';
+  return html`<div class="field">
+      <label for="size">Size</label>
+      <select id="size" data-testid="size" @change=${(event: Event) => change(context, () => (state.sizeChoice = selectValue(event)))}>
+        ${choices.auto ? html`<option value="auto" .selected=${state.sizeChoice === 'auto'}>Auto</option>` : nothing}
+        ${choices.presets.map((preset) => html`<option value=${preset} .selected=${state.sizeChoice === preset}>${preset.replace('x', ' × ')}</option>`)}
+        ${choices.custom ? html`<option value="custom" .selected=${custom}>Custom…</option>` : nothing}
+      </select>
+    </div>
+    <div class="field" ?hidden=${!custom}>
+      <label for="size-custom">Custom size (W×H)</label>
+      <input
+        id="size-custom"
+        data-testid="size-custom"
+        type="text"
+        inputmode="numeric"
+        placeholder="e.g. 1536x1024"
+        aria-describedby="size-error"
+        aria-invalid=${String(problem !== undefined && custom)}
+        .value=${live(state.customSize)}
+        @input=${(event: Event) => change(context, () => (state.customSize = (event.target as HTMLInputElement).value))}
+      />
+    </div>
+    <div id="size-error" class="error" data-testid="size-error" role="status" aria-live="polite">${problem ?? ''}</div>`;
 }
 
-function optionFields(context: StudioContext, capability: ModelCapability, refresh: () => void): HTMLElement[] {
+function optionFields(context: StudioContext, capability: ModelCapability): TemplateResult {
   const { state } = context;
-  const fields: HTMLElement[] = [];
-  if (capability.qualities.length > 0) {
-    const quality = h('select', { 'data-testid': 'quality' });
-    for (const value of capability.qualities) quality.append(option(value, capitalise(value), value === state.quality));
-    quality.addEventListener('change', () => change(context, refresh, () => (state.quality = quality.value as Quality)));
-    fields.push(field('Quality', quality));
-  }
-  const n = h('input', { 'data-testid': 'n', type: 'number', min: 1, max: capability.maxN, step: 1 });
-  n.value = String(state.n);
-  n.addEventListener('change', () =>
-    change(context, refresh, () => {
-      state.n = Math.min(Math.max(1, Math.floor(Number(n.value)) || 1), capability.maxN);
-      n.value = String(state.n);
-    }),
-  );
-  fields.push(field(`Images (1–${capability.maxN})`, n));
-  if (capability.backgrounds.length > 0) {
-    const background = h('select', { 'data-testid': 'background' });
-    background.append(option('', 'Default', state.background === ''));
-    for (const value of capability.backgrounds) background.append(option(value, capitalise(value), value === state.background));
-    background.addEventListener('change', () => change(context, refresh, () => (state.background = background.value as Background | '')));
-    fields.push(field('Background', background));
-  }
-  // No transparent background here: say which model of this provider has one, rather than leave it out unexplained.
-  // The offer is explicit: one button that switches the model, never a silent change.
-  const switchHint = transparencySwitch(capability.provider, capability.model);
-  if (switchHint) {
-    const hint = h('div', { class: 'hint', 'data-testid': 'transparency-hint', text: `${switchHint}.` });
-    const target = transparentModels(capability.provider).find((id) => modelsOf(context, state.provider).includes(id));
-    if (target) {
-      const offer = button(`Use ${target} with a transparent background`, 'transparency-switch');
-      offer.addEventListener('click', () => {
-        state.model = target;
-        state.background = 'transparent';
-        context.renderForm();
-      });
-      hint.append(' ', offer);
-    }
-    fields.push(hint);
-  }
-  if (capability.outputFormats.length > 0) {
-    const format = h('select', { 'data-testid': 'output-format' });
-    format.append(option('', 'Default (PNG)', state.outputFormat === ''));
-    for (const value of capability.outputFormats) format.append(option(value, value.toUpperCase(), value === state.outputFormat));
-    format.addEventListener('change', () => {
-      state.outputFormat = format.value as OutputFormat | '';
-      context.renderForm();
+  const clampN = (event: Event): void =>
+    change(context, () => {
+      state.n = Math.min(Math.max(1, Math.floor(Number((event.target as HTMLInputElement).value)) || 1), capability.maxN);
     });
-    fields.push(field('Format', format));
-    if (capability.outputCompression && (state.outputFormat === 'jpeg' || state.outputFormat === 'webp')) {
-      const compression = h('input', { 'data-testid': 'compression', type: 'number', min: 0, max: 100, step: 1 });
-      compression.value = String(state.outputCompression);
-      compression.addEventListener('change', () =>
-        change(context, refresh, () => {
-          state.outputCompression = Math.min(100, Math.max(0, Math.round(Number(compression.value)) || 0));
-          compression.value = String(state.outputCompression);
-        }),
-      );
-      fields.push(field('Compression (%)', compression));
-    }
-  }
-  fields.push(...partialImageFields(context, capability, refresh));
-  return fields;
+  return html`${capability.qualities.length > 0
+      ? html`<div class="field">
+          <label for="quality">Quality</label>
+          <select id="quality" data-testid="quality" @change=${(event: Event) => change(context, () => (state.quality = selectValue(event) as Quality))}>
+            ${capability.qualities.map((value) => html`<option value=${value} .selected=${value === state.quality}>${capitalise(value)}</option>`)}
+          </select>
+        </div>`
+      : nothing}
+    <div class="field">
+      <label for="n">Images (1–${capability.maxN})</label>
+      <input id="n" data-testid="n" type="number" min="1" max=${capability.maxN} step="1" .value=${live(String(state.n))} @change=${clampN} />
+    </div>
+    ${capability.backgrounds.length > 0
+      ? html`<div class="field">
+          <label for="background">Background</label>
+          <select id="background" data-testid="background" @change=${(event: Event) => change(context, () => (state.background = selectValue(event) as Background | ''))}>
+            <option value="" .selected=${state.background === ''}>Default</option>
+            ${capability.backgrounds.map((value) => html`<option value=${value} .selected=${value === state.background}>${capitalise(value)}</option>`)}
+          </select>
+        </div>`
+      : nothing}
+    ${transparencyHint(context, capability)} ${formatFields(context, capability)} ${partialImageFields(context, capability)}`;
+}
+
+/**
+ * No transparent background here: say which model of this provider has one, rather than leave it
+ * out unexplained. The offer is explicit: one button that switches the model, never a silent change.
+ */
+function transparencyHint(context: StudioContext, capability: ModelCapability): TemplateResult | typeof nothing {
+  const { state } = context;
+  const switchHint = transparencySwitch(capability.provider, capability.model);
+  if (!switchHint) return nothing;
+  const target = transparentModels(capability.provider).find((id) => modelsOf(context, state.provider).includes(id));
+  const offer = (): void =>
+    change(context, () => {
+      if (!target) return;
+      state.model = target;
+      state.background = 'transparent';
+    });
+  return html`<div class="hint" data-testid="transparency-hint">
+    ${switchHint}.
+    ${target ? html`<button type="button" data-testid="transparency-switch" @click=${offer}>Use ${target} with a transparent background</button>` : nothing}
+  </div>`;
+}
+
+function formatFields(context: StudioContext, capability: ModelCapability): TemplateResult | typeof nothing {
+  const { state } = context;
+  if (capability.outputFormats.length === 0) return nothing;
+  const compression = capability.outputCompression && (state.outputFormat === 'jpeg' || state.outputFormat === 'webp');
+  const onCompression = (event: Event): void =>
+    change(context, () => {
+      state.outputCompression = Math.min(100, Math.max(0, Math.round(Number((event.target as HTMLInputElement).value)) || 0));
+    });
+  return html`<div class="field">
+      <label for="output-format">Format</label>
+      <select id="output-format" data-testid="output-format" @change=${(event: Event) => change(context, () => (state.outputFormat = selectValue(event) as OutputFormat | ''))}>
+        <option value="" .selected=${state.outputFormat === ''}>Default (PNG)</option>
+        ${capability.outputFormats.map((value) => html`<option value=${value} .selected=${value === state.outputFormat}>${value.toUpperCase()}</option>`)}
+      </select>
+    </div>
+    ${compression
+      ? html`<div class="field">
+          <label for="compression">Compression (%)</label>
+          <input id="compression" data-testid="compression" type="number" min="0" max="100" step="1" .value=${live(String(state.outputCompression))} @change=${onCompression} />
+        </div>`
+      : nothing}`;
 }
 
 /** Streamed previews where the row streams (with what they cost); where it does not, the reason. */
-function partialImageFields(context: StudioContext, capability: ModelCapability, refresh: () => void): HTMLElement[] {
+function partialImageFields(context: StudioContext, capability: ModelCapability): TemplateResult | typeof nothing {
   const { state } = context;
   const streaming = capability.streaming;
-  if (!streaming) return [];
+  if (!streaming) return nothing;
   if (!streaming.partialImages) {
-    return [h('div', { class: 'hint', 'data-testid': 'partial-images-off', text: `No partial-image previews here: ${streaming.reason}.` })];
+    return html`<div class="hint" data-testid="partial-images-off">No partial-image previews here: ${streaming.reason}.</div>`;
   }
-  const partial = h('select', { 'data-testid': 'partial-images', 'aria-describedby': 'partial-images-note' });
-  for (const value of [0, 1, 2, 3]) partial.append(option(String(value), value === 0 ? 'None' : String(value), value === (state.partialImages ?? 0)));
-  partial.addEventListener('change', () => change(context, refresh, () => (state.partialImages = Number(partial.value))));
-  const note = h('div', {
-    id: 'partial-images-note',
-    class: 'hint',
-    'data-testid': 'partial-images-note',
-    text: 'Previews while the image is made (one image only); each partial adds about 100 output tokens.',
-  });
-  return [field('Partial images', partial), note];
+  return html`<div class="field">
+      <label for="partial-images">Partial images</label>
+      <select
+        id="partial-images"
+        data-testid="partial-images"
+        aria-describedby="partial-images-note"
+        @change=${(event: Event) => change(context, () => (state.partialImages = Number(selectValue(event))))}
+      >
+        ${[0, 1, 2, 3].map((value) => html`<option value=${String(value)} .selected=${value === (state.partialImages ?? 0)}>${value === 0 ? 'None' : String(value)}</option>`)}
+      </select>
+    </div>
+    <div id="partial-images-note" class="hint" data-testid="partial-images-note">
+      Previews while the image is made (one image only); each partial adds about 100 output tokens.
+    </div>`;
 }
 
-function renderFooter(context: StudioContext, footer: HTMLElement): void {
+function footer(context: StudioContext, capability: ModelCapability): TemplateResult {
   const { state } = context;
-  const capability = context.capability();
   const cost = previewCost({
     capability,
     size: sizeOf(state, capability),
@@ -219,22 +250,23 @@ function renderFooter(context: StudioContext, footer: HTMLElement): void {
     promptLength: state.prompt.length,
     rates: context.init.pricing,
   });
-  const costText =
-    cost.kind === 'usd' ? `Estimated cost: ${cost.approximate ? 'about ' : ''}${formatUsd(cost.usd)}` : 'Estimated cost: unknown';
+  const costText = cost.kind === 'usd' ? `Estimated cost: ${cost.approximate ? 'about ' : ''}${formatUsd(cost.usd)}` : 'Estimated cost: unknown';
   const problems = formProblems(state, capability);
   const noKey = !context.keys[state.provider];
-  const generateButton = button(`Generate${state.n > 1 ? ` ${state.n} images` : ''}`, 'generate', { class: 'primary' });
-  generateButton.disabled = problems.length > 0 || context.pendingGenerate !== undefined;
-  generateButton.addEventListener('click', () => generate(context));
-  const parts: Array<HTMLElement | undefined> = [
-    h('div', { class: 'cost', 'data-testid': 'cost-estimate', title: cost.basis, text: `${costText} (${cost.basis})` }),
-    noKey ? h('div', { class: 'hint', text: `No ${providerLabels[state.provider]} key is set: use "Set key…" first.` }) : undefined,
-    problems.length > 0 && state.prompt.trim() !== ''
-      ? h('div', { class: 'error', 'data-testid': 'form-problems', text: problems.join(' ') })
-      : undefined,
-    generateButton,
-  ];
-  footer.replaceChildren(...parts.filter((part): part is HTMLElement => part !== undefined));
+  return html`<div class="footer">
+    <div class="cost" data-testid="cost-estimate" title=${cost.basis}>${costText} (${cost.basis})</div>
+    ${noKey ? html`<div class="hint">No ${providerLabels[state.provider]} key is set: use "Set key…" first.</div>` : nothing}
+    ${problems.length > 0 && state.prompt.trim() !== '' ? html`<div class="error" data-testid="form-problems">${problems.join(' ')}</div>` : nothing}
+    <button
+      type="button"
+      class="primary"
+      data-testid="generate"
+      ?disabled=${problems.length > 0 || context.pendingGenerate !== undefined}
+      @click=${() => generate(context)}
+    >
+      Generate${state.n > 1 ? ` ${state.n} images` : ''}
+    </button>
+  </div>`;
 }
 
 /** Sends Generate if the form is valid; the job's progress arrives as `job` messages. */
@@ -250,24 +282,15 @@ export function generate(context: StudioContext): void {
   context.pendingGenerate = context.request(
     (id) => outgoing.generate(id, form),
     (reply) => {
-      if (context.pendingGenerate === reply.requestId) {
-        context.pendingGenerate = undefined;
-        context.renderForm();
-      }
+      if (context.pendingGenerate === reply.requestId) context.pendingGenerate = undefined;
       if (reply.error) context.notify(reply.error, 'error');
+      else context.update();
     },
   );
-  context.renderForm();
+  context.update();
 }
 
-function change(context: StudioContext, refresh: () => void, apply: () => void, after?: () => void): void {
-  apply();
-  context.save();
-  after?.();
-  refresh();
-}
-
-function modelsOf(context: StudioContext, provider: ProviderId): ModelId[] {
+export function modelsOf(context: StudioContext, provider: ProviderId): ModelId[] {
   return context.init.capabilities.filter((row) => row.provider === provider).map((row) => row.model);
 }
 

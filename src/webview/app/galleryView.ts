@@ -1,107 +1,132 @@
+import { html, nothing } from 'lit-html';
+import type { TemplateResult } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { ref } from 'lit-html/directives/ref.js';
+import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { formatUsd } from '../../core/cost';
 import { historyPageSize, outgoing } from '../formModel';
+import type { PreviewImage } from '../previewModel';
 import type { HistoryAction, HistoryItemView, ToWebview } from '../protocol';
 import type { StudioContext } from './context';
-import { button, h } from './dom';
+import { cardMenu } from './cardMenu';
+import type { CardMenuEntry } from './cardMenu';
+import { openPreviewFrom } from './previewView';
 
 type HistoryMessage = Extract<ToWebview, { type: 'history' }>;
 
-const actions: ReadonlyArray<{ action: HistoryAction; label: string; testId: string; needsFile: boolean }> = [
-  { action: 'open', label: 'Open', testId: 'action-open', needsFile: true },
-  { action: 'reveal', label: 'Reveal', testId: 'action-reveal', needsFile: true },
-  { action: 'copyPath', label: 'Copy path', testId: 'action-copy-path', needsFile: true },
+/** Everything a card offers besides its preview, in the menu's order. */
+const actions: ReadonlyArray<CardMenuEntry & { readonly action: HistoryAction; readonly needsFile: boolean }> = [
   { action: 'insertMarkdown', label: 'Insert Markdown', testId: 'action-insert-markdown', needsFile: true },
   { action: 'insertHtml', label: 'Insert HTML', testId: 'action-insert-html', needsFile: true },
+  { action: 'open', label: 'Open in editor', testId: 'action-open', needsFile: true },
+  { action: 'reveal', label: 'Reveal in Explorer', testId: 'action-reveal', needsFile: true },
+  { action: 'copyPath', label: 'Copy path', testId: 'action-copy-path', needsFile: true },
   { action: 'edit', label: 'Edit…', testId: 'action-edit', needsFile: true },
   { action: 'regenerate', label: 'Regenerate…', testId: 'action-regenerate', needsFile: false },
   { action: 'vary', label: 'Vary', testId: 'action-vary', needsFile: false },
   { action: 'otherProvider', label: 'Other provider…', testId: 'action-other-provider', needsFile: false },
+  { action: 'delete', label: 'Delete (to the trash)', testId: 'action-delete', needsFile: true },
 ];
 
 /**
  * History, newest first, a page at a time: the next page is asked for when the sentinel scrolls
- * into view (or "Load more" is pressed), so 500 images never load at once. Thumbnails are
- * webview URIs with loading="lazy": the browser fetches only those near the viewport.
+ * into view (or "Load more" is pressed), so 500 images never load at once. Cards are keyed by
+ * item id: a reload after a new image keeps every card that is still there, with focus.
  */
 export class GalleryView {
-  private readonly search = h('input', {
-    type: 'search',
-    'data-testid': 'history-search',
-    'aria-label': 'Search history by prompt',
-    placeholder: 'Search by prompt',
-  });
-  private readonly grid = h('ul', { class: 'gallery', 'data-testid': 'gallery', 'aria-label': 'Images' });
-  private readonly status = h('p', { class: 'hint', 'data-testid': 'gallery-status', role: 'status' });
-  private readonly more = button('Load more', 'load-more');
-  readonly element: HTMLElement;
   private items: HistoryItemView[] = [];
   private total = 0;
+  private loaded = false;
   /** The request whose answer we are waiting for; older answers (a previous search) are dropped. */
   private pending: string | undefined;
   private debounce: number | undefined;
   /** "Load more" was pressed: move focus to the first new card once it arrives. */
   private focusNew = false;
+  /** After a delete: where focus goes once the list is back (the card that took its place). */
+  private focusAt: number | undefined;
+  /** The card whose menu is open. */
+  private openMenu: string | undefined;
+  private observer: IntersectionObserver | undefined;
 
-  constructor(private readonly context: StudioContext) {
-    this.search.value = context.state.query;
-    this.search.addEventListener('input', () => {
-      window.clearTimeout(this.debounce);
-      this.debounce = window.setTimeout(() => {
-        context.state.query = this.search.value;
-        context.save();
-        this.reload();
-      }, 250);
-    });
-    this.more.addEventListener('click', () => {
-      this.focusNew = true;
-      this.loadMore();
-    });
-    const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
-    new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) this.loadMore();
-    }).observe(sentinel);
-    this.element = h('section', { class: 'gallery-section', 'aria-label': 'Gallery and history' }, [
-      h('div', { class: 'row' }, [h('h2', { text: 'Gallery' }), this.search]),
-      this.status,
-      this.grid,
-      sentinel,
-      this.more,
-    ]);
-  }
+  constructor(private readonly context: StudioContext) {}
 
-  /** Starts over from the first page (new search, a job saved, the panel shown again). */
+  /** Starts over from the first page (new search, a job saved, the panel shown again); cards stay until it arrives. */
   reload(): void {
-    this.items = [];
-    this.total = 0;
-    this.grid.replaceChildren();
     this.request(0);
   }
 
   receive(message: HistoryMessage): void {
     if (message.requestId !== this.pending) return;
     this.pending = undefined;
+    this.loaded = true;
     this.total = message.total;
-    const fresh = message.items.filter((item) => !this.items.some((known) => known.id === item.id));
-    this.items.push(...fresh);
-    const cards = fresh.map((item) => this.card(item));
-    this.grid.append(...cards);
-    // Keyboard users continue at the first new image; it also moves focus off the button, which
-    // Chrome's scroll anchoring would otherwise keep in view and so pull page after page.
-    if (this.focusNew && cards[0]) cards[0].focus();
+    const before = this.items.length;
+    if (message.offset === 0) this.items = [...message.items];
+    else this.items.push(...message.items.filter((item) => !this.items.some((known) => known.id === item.id)));
+    const focusNew = this.focusNew ? before : undefined;
+    const focusAt = this.focusAt;
     this.focusNew = false;
-    this.status.textContent =
-      this.total === 0
-        ? this.context.state.query.trim() === ''
-          ? 'No images yet: generate one above.'
-          : 'No image matches that search.'
-        : `${this.items.length} of ${this.total}`;
-    this.more.hidden = this.items.length >= this.total;
+    this.focusAt = undefined;
+    this.context.update(() => {
+      const at = focusNew ?? (focusAt !== undefined ? Math.min(focusAt, this.items.length - 1) : undefined);
+      if (at === undefined) return;
+      // Keyboard users continue at the first new image (it also moves focus off "Load more", which
+      // Chrome's scroll anchoring would otherwise keep in view and so pull page after page).
+      const cards = document.querySelectorAll<HTMLElement>('[data-testid="gallery-item"]');
+      const card = cards[at];
+      (card?.querySelector<HTMLElement>('[data-testid="card-preview"], [data-testid="card-menu"]') ?? document.querySelector<HTMLElement>('[data-testid="history-search"]'))?.focus();
+    });
   }
 
-  private loadMore(): void {
-    if (this.pending !== undefined || this.items.length >= this.total) return;
+  template(): TemplateResult {
+    const context = this.context;
+    const onSearch = (event: Event): void => {
+      const value = (event.target as HTMLInputElement).value;
+      window.clearTimeout(this.debounce);
+      this.debounce = window.setTimeout(() => {
+        context.state.query = value;
+        context.save();
+        this.reload();
+      }, 250);
+    };
+    const status = !this.loaded
+      ? ''
+      : this.total === 0
+        ? context.state.query.trim() === ''
+          ? 'No images yet: generate one.'
+          : 'No image matches that search.'
+        : `${this.items.length} of ${this.total}`;
+    const images = this.previewImages();
+    return html`<section class="gallery-section" aria-labelledby="gallery-heading">
+      <div class="row">
+        <h2 id="gallery-heading">Gallery</h2>
+        <input type="search" data-testid="history-search" aria-label="Search history by prompt" placeholder="Search by prompt" .value=${live(context.state.query)} @input=${onSearch} />
+      </div>
+      <p class="hint" data-testid="gallery-status" role="status">${status}</p>
+      <ul class="gallery" data-testid="gallery" aria-labelledby="gallery-heading">
+        ${repeat(this.items, (item) => item.id, (item) => this.card(item, images))}
+      </ul>
+      <div class="sentinel" aria-hidden="true" ${observe(this)}></div>
+      <button type="button" data-testid="load-more" ?hidden=${this.items.length >= this.total} @click=${() => {
+        this.focusNew = true;
+        this.loadMore();
+      }}>Load more</button>
+    </section>`;
+  }
+
+  loadMore(): void {
+    if (this.pending !== undefined || !this.loaded || this.items.length >= this.total) return;
     this.request(this.items.length);
+  }
+
+  /** Watches the sentinel once: the next page loads as it scrolls into view. */
+  watch(sentinel: Element): void {
+    if (this.observer) return;
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) this.loadMore();
+    });
+    this.observer.observe(sentinel);
   }
 
   private request(offset: number): void {
@@ -109,11 +134,14 @@ export class GalleryView {
     this.pending = this.context.request((id) => outgoing.loadHistory(id, query, offset, historyPageSize));
   }
 
-  private card(item: HistoryItemView): HTMLElement {
+  private previewImages(): PreviewImage[] {
+    return this.items.flatMap((item) =>
+      item.thumbnail ? [{ src: item.thumbnail, alt: item.prompt.slice(0, 125) || item.label, before: item.before, itemId: item.id }] : [],
+    );
+  }
+
+  private card(item: HistoryItemView, images: readonly PreviewImage[]): TemplateResult {
     const title = item.prompt || item.label;
-    const figure = item.thumbnail
-      ? h('img', { src: item.thumbnail, alt: item.prompt.slice(0, 125) || item.label, loading: 'lazy', decoding: 'async' })
-      : h('div', { class: 'tile', text: item.state ?? 'no preview' });
     const meta = [
       item.provider ? providerLabels[item.provider] : undefined,
       item.model,
@@ -122,27 +150,56 @@ export class GalleryView {
       item.costUsd !== undefined ? formatUsd(item.costUsd) : undefined,
       new Date(item.createdAt).toLocaleString(),
     ].filter((part): part is string => part !== undefined && part !== '');
-    const toolbar = h('div', { class: 'actions', role: 'group', 'aria-label': `Actions for ${title.slice(0, 60)}` });
-    for (const entry of actions) {
-      if (entry.needsFile && item.kind !== 'image') continue;
-      const action = button(entry.label, entry.testId, { 'aria-label': `${entry.label}: ${title.slice(0, 60)}` });
-      action.addEventListener('click', () =>
-        this.context.request(
-          (id) => outgoing.historyAction(id, entry.action, item.id),
-          (reply) => {
-            if (reply.error) this.context.notify(reply.error, 'error');
-            else if (reply.info) this.context.notify(reply.info, 'info');
-          },
-        ),
-      );
-      toolbar.append(action);
-    }
-    return h('li', { class: 'card', tabindex: -1, 'data-testid': 'gallery-item', 'data-kind': item.kind, 'data-item-id': item.id }, [
-      figure,
-      h('div', { class: 'card-prompt', title, text: title }),
-      h('div', { class: 'card-meta', text: meta.join(' · ') }),
-      item.error ? h('div', { class: 'error', text: item.error }) : undefined,
-      toolbar,
-    ]);
+    const index = images.findIndex((image) => image.itemId === item.id);
+    const figure = item.thumbnail
+      ? html`<button
+          type="button"
+          class="thumb"
+          data-testid="card-preview"
+          aria-label=${`Preview: ${title.slice(0, 80)}${item.before ? ' (an edit: before and after)' : ''}`}
+          @click=${(event: Event) => openPreviewFrom(this.context, images, index, event.currentTarget as HTMLElement)}
+        >
+          <img src=${item.thumbnail} alt="" loading="lazy" decoding="async" />
+        </button>`
+      : html`<div class="tile">${item.state ?? 'no preview'}</div>`;
+    const entries = actions.filter((entry) => !entry.needsFile || item.kind === 'image');
+    const menu = cardMenu({
+      id: item.id,
+      label: `Actions for ${title.slice(0, 60)}`,
+      entries,
+      open: this.openMenu === item.id,
+      setOpen: (open) => {
+        this.openMenu = open ? item.id : undefined;
+      },
+      update: (after) => this.context.update(after),
+      activate: (entry) => this.act(item, (entry as (typeof actions)[number]).action),
+    });
+    return html`<li class="card" data-testid="gallery-item" data-kind=${item.kind} data-item-id=${item.id}>
+      ${figure}
+      <div class="card-prompt" title=${title}>${title}</div>
+      <div class="card-meta">${meta.join(' · ')}</div>
+      ${item.error ? html`<div class="error">${item.error}</div>` : nothing} ${menu}
+    </li>`;
   }
+
+  private act(item: HistoryItemView, action: HistoryAction): void {
+    this.context.request(
+      (id) => outgoing.historyAction(id, action, item.id),
+      (reply) => {
+        if (reply.error) this.context.notify(reply.error, 'error');
+        else if (reply.info) this.context.notify(reply.info, 'info');
+        if (action === 'delete' && !reply.error) {
+          this.focusAt = this.items.findIndex((known) => known.id === item.id);
+          this.reload();
+        }
+      },
+    );
+  }
+}
+
+/** Hands the sentinel to the gallery once it is in the DOM. */
+function observe(gallery: GalleryView): ReturnType<typeof ref> {
+  return ref((element) => {
+    if (element) gallery.watch(element);
+  });
 }

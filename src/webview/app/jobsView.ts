@@ -1,53 +1,33 @@
+import { html, nothing } from 'lit-html';
+import type { TemplateResult } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { formatUsd } from '../../core/cost';
 import { outgoing } from '../formModel';
+import { activePhases } from '../jobList';
+import type { PreviewImage } from '../previewModel';
 import type { JobView } from '../protocol';
 import type { StudioContext } from './context';
-import { button, h } from './dom';
+import { openPreviewFrom } from './previewView';
 
-const activePhases = new Set<JobView['phase']>(['submitting', 'uploading', 'polling', 'downloading', 'saving']);
-/** Finished jobs kept in the panel (and its saved state); the gallery has the rest. */
-const keptJobs = 8;
-
-/** Live progress for each job: phase, elapsed time (ticking locally between events), Cancel, warnings. */
-export class JobsView {
-  private readonly received = new Map<string, number>();
-  private readonly list = h('ul', { class: 'jobs', 'data-testid': 'jobs', 'aria-label': 'Jobs', 'aria-live': 'polite' });
-  readonly element = h('section', { class: 'jobs-section', 'aria-label': 'Jobs' }, [h('h2', { text: 'Jobs' }), this.list]);
+/**
+ * The elapsed time of running jobs, ticking locally between the host's events: once a second the
+ * page renders again, which touches only the elapsed labels (no row is rebuilt, nothing is announced).
+ */
+export class JobTicker {
   private timer: number | undefined;
+  /** When each job's current `elapsedMs` arrived. */
+  private readonly received = new Map<string, { elapsedMs: number; at: number }>();
+  /** Jobs whose Cancel was pressed: the button stays disabled until the host answers with the job. */
+  readonly cancelling = new Set<string>();
 
-  constructor(private readonly context: StudioContext) {
-    // Jobs saved as running may have ended while the page was gone; the host re-sends the ones it
-    // still watches right after `init`, which overrides this.
-    for (const [index, job] of context.state.jobs.entries()) {
-      if (activePhases.has(job.phase)) {
-        context.state.jobs[index] = { ...job, message: 'Not watched by this panel any more: see "GPT Image: Show Jobs"', cancellable: false };
-      }
+  constructor(private readonly tick: () => void) {}
+
+  sync(jobs: readonly JobView[]): void {
+    for (const job of jobs) {
+      const seen = this.received.get(job.jobId);
+      if (!seen || seen.elapsedMs !== job.elapsedMs) this.received.set(job.jobId, { elapsedMs: job.elapsedMs, at: Date.now() });
     }
-    this.render();
-  }
-
-  update(job: JobView): void {
-    const jobs = this.context.state.jobs;
-    const index = jobs.findIndex((item) => item.jobId === job.jobId);
-    if (index >= 0) jobs[index] = job;
-    else jobs.unshift(job);
-    this.received.set(job.jobId, Date.now());
-    // Drop the oldest finished jobs beyond the limit; running ones always stay.
-    while (jobs.length > keptJobs) {
-      let last = jobs.length - 1;
-      while (last >= 0 && activePhases.has((jobs[last] as JobView).phase)) last -= 1;
-      if (last < 0) break;
-      jobs.splice(last, 1);
-    }
-    this.context.save();
-    this.render();
-  }
-
-  private render(): void {
-    const jobs = this.context.state.jobs;
-    this.element.hidden = jobs.length === 0;
-    this.list.replaceChildren(...jobs.map((job) => this.item(job)));
     const ticking = jobs.some((job) => activePhases.has(job.phase));
     if (ticking && this.timer === undefined) this.timer = window.setInterval(() => this.tick(), 1000);
     if (!ticking && this.timer !== undefined) {
@@ -56,57 +36,98 @@ export class JobsView {
     }
   }
 
-  private item(job: JobView): HTMLElement {
-    const active = activePhases.has(job.phase);
-    const elapsed = h('span', { class: 'elapsed', 'data-testid': 'job-elapsed', 'data-job': job.jobId, text: formatElapsed(this.elapsed(job)) });
-    const children: Array<Node | undefined> = [
-      h('div', { class: 'job-head' }, [
-        h('span', { class: `phase phase-${job.phase}`, 'data-testid': 'job-phase', text: job.phase }),
-        h('span', { class: 'job-message', text: jobMessage(job) }),
-        active ? elapsed : undefined,
-      ]),
-      h('div', { class: 'job-prompt', text: `${providerLabels[job.provider]} · ${job.prompt}` }),
-    ];
-    if (active && job.cancellable) {
-      const cancel = button('Cancel', 'job-cancel', { 'aria-label': `Cancel the job "${job.prompt.slice(0, 40)}"` });
-      cancel.addEventListener('click', () => {
-        cancel.disabled = true;
-        this.context.request((id) => outgoing.cancel(id, job.jobId));
-      });
-      children.push(cancel);
-    }
-    if (job.error) children.push(h('div', { class: 'error', 'data-testid': 'job-error', text: job.error }));
-    for (const warning of job.warnings) children.push(h('div', { class: 'warning', 'data-testid': 'job-warning', text: `⚠ ${warning}` }));
-    if (job.phase === 'saved') children.push(h('div', { class: 'usage', 'data-testid': 'job-usage', text: usageText(job) }));
-    // The latest streamed partial, until the final image replaces it (the host drops it when the job ends).
-    if (job.partial && job.thumbnails.length === 0) {
-      const label = `Preview (partial image ${job.partial.index}${job.partial.count !== undefined ? ` of ${job.partial.count}` : ''})`;
-      children.push(
-        h('figure', { class: 'job-partial', 'data-testid': 'job-partial' }, [
-          h('img', { src: job.partial.src, alt: `${label}: ${job.prompt.slice(0, 100)}` }),
-          h('figcaption', { class: 'hint', text: label }),
-        ]),
-      );
-    }
-    if (job.thumbnails.length > 0) {
-      children.push(
-        h('div', { class: 'job-thumbs' }, job.thumbnails.map((src) => h('img', { src, alt: job.prompt.slice(0, 125), loading: 'lazy' }))),
-      );
-    }
-    return h('li', { class: 'job', 'data-testid': 'job', 'data-job-id': job.jobId, 'data-phase': job.phase }, children);
+  elapsed(job: JobView): number {
+    const seen = this.received.get(job.jobId);
+    return job.elapsedMs + (seen !== undefined && activePhases.has(job.phase) ? Date.now() - seen.at : 0);
   }
+}
 
-  private elapsed(job: JobView): number {
-    const since = this.received.get(job.jobId);
-    return job.elapsedMs + (since !== undefined && activePhases.has(job.phase) ? Date.now() - since : 0);
-  }
+/**
+ * Live progress for each job, keyed by job id: a row is updated in place (its buttons keep focus),
+ * and the list itself is not a live region; state changes are announced separately (jobList.ts).
+ */
+export function jobsTemplate(context: StudioContext, ticker: JobTicker): TemplateResult | typeof nothing {
+  const jobs = context.state.jobs;
+  if (jobs.length === 0) return nothing;
+  return html`<section class="jobs-section" aria-labelledby="jobs-heading">
+    <h2 id="jobs-heading">Jobs</h2>
+    <ul class="jobs" data-testid="jobs" aria-labelledby="jobs-heading">
+      ${repeat(jobs, (job) => job.jobId, (job) => jobRow(context, ticker, job))}
+    </ul>
+  </section>`;
+}
 
-  private tick(): void {
-    for (const job of this.context.state.jobs) {
-      const label = this.list.querySelector(`[data-job="${CSS.escape(job.jobId)}"]`);
-      if (label) label.textContent = formatElapsed(this.elapsed(job));
-    }
+function jobRow(context: StudioContext, ticker: JobTicker, job: JobView): TemplateResult {
+  const active = activePhases.has(job.phase);
+  if (!active || !job.cancellable) ticker.cancelling.delete(job.jobId);
+  const cancel = (): void => {
+    ticker.cancelling.add(job.jobId);
+    context.request((id) => outgoing.cancel(id, job.jobId));
+    context.update();
+  };
+  return html`<li class="job" data-testid="job" data-job-id=${job.jobId} data-phase=${job.phase}>
+    <div class="job-head">
+      <span class=${`phase phase-${job.phase}`} data-testid="job-phase">${phaseLabel(job.phase)}</span>
+      <span class="job-message">${jobMessage(job)}</span>
+      ${active ? html`<span class="elapsed" data-testid="job-elapsed" data-job=${job.jobId}>${formatElapsed(ticker.elapsed(job))}</span>` : nothing}
+    </div>
+    <div class="job-prompt">${providerLabels[job.provider]} · ${job.prompt}</div>
+    ${active && job.cancellable
+      ? html`<button type="button" data-testid="job-cancel" aria-label=${`Cancel the job "${job.prompt.slice(0, 40)}"`} ?disabled=${ticker.cancelling.has(job.jobId)} @click=${cancel}>
+          Cancel
+        </button>`
+      : nothing}
+    ${job.error ? html`<div class="error" data-testid="job-error">${job.error}</div>` : nothing}
+    ${job.warnings.map((warning) => html`<div class="warning" data-testid="job-warning">⚠ ${warning}</div>`)}
+    ${job.phase === 'saved' ? html`<div class="usage" data-testid="job-usage">${usageText(job)}</div>` : nothing}
+    ${jobTiles(context, job)}
+  </li>`;
+}
+
+/**
+ * The job's images in a grid; while it streams, the latest partial sits in the first tile, marked
+ * as a preview, until the final image replaces it (the host drops it when the job ends).
+ */
+export function jobTiles(context: StudioContext, job: JobView): TemplateResult | typeof nothing {
+  if (job.partial && job.thumbnails.length === 0) {
+    const label = `Preview (partial image ${job.partial.index}${job.partial.count !== undefined ? ` of ${job.partial.count}` : ''})`;
+    return html`<div class="job-thumbs">
+      <figure class="job-partial tile-frame" data-testid="job-partial">
+        <img src=${job.partial.src} alt=${`${label}: ${job.prompt.slice(0, 100)}`} />
+        <figcaption class="badge">${label}</figcaption>
+      </figure>
+    </div>`;
   }
+  if (job.thumbnails.length === 0) return nothing;
+  const images = jobImages(job);
+  return html`<div class="job-thumbs" role="list" aria-label="Images of this job">
+    ${job.thumbnails.map(
+      (src, index) => html`<div role="listitem">
+        <button
+          type="button"
+          class="thumb"
+          data-testid="job-image"
+          aria-label=${`Preview image ${index + 1} of ${job.thumbnails.length}${job.imageSizes?.[index] ? `, ${job.imageSizes[index]}` : ''}: ${job.prompt.slice(0, 80)}`}
+          @click=${(event: Event) => openPreviewFrom(context, images, index, event.currentTarget as HTMLElement)}
+        >
+          <img src=${src} alt="" loading="lazy" />
+        </button>
+      </div>`,
+    )}
+  </div>`;
+}
+
+export function jobImages(job: JobView): PreviewImage[] {
+  return job.thumbnails.map((src, index) => ({
+    src,
+    alt: `${job.prompt.slice(0, 125)}${job.imageSizes?.[index] ? ` (${job.imageSizes[index]})` : ''}`,
+    before: job.before,
+  }));
+}
+
+/** The phase in words (the colour of its badge only repeats it). */
+function phaseLabel(phase: JobView['phase']): string {
+  return phase === 'unknown' ? 'needs a decision' : phase;
 }
 
 function jobMessage(job: JobView): string {
@@ -114,7 +135,7 @@ function jobMessage(job: JobView): string {
   return `${job.message}${task}`;
 }
 
-function usageText(job: JobView): string {
+export function usageText(job: JobView): string {
   const cost = job.costUsd !== undefined ? `Cost: about ${formatUsd(job.costUsd)}` : 'Cost: unknown';
   const input = job.usage?.['inputTokens'];
   const output = job.usage?.['outputTokens'] ?? job.usage?.['outputImageTokens'];

@@ -1,18 +1,20 @@
+import { render } from 'lit-html';
 import type { ModelCapability } from '../../core/capabilities';
 import { applyPreset, initialState, outgoing, restoreState } from '../formModel';
 import type { StudioState } from '../formModel';
+import { markUnwatched, stateChangeAnnouncement, upsertJob } from '../jobList';
 import type { ToHost, ToWebview } from '../protocol';
+import { appView } from './appView';
 import type { DoneMessage, InitMessage, StudioContext } from './context';
-import { h } from './dom';
-import { renderForm } from './formView';
 import { GalleryView } from './galleryView';
-import { JobsView } from './jobsView';
+import { JobTicker } from './jobsView';
 import { acceptDrops, addReferences } from './referencesView';
 import { vscodeApi } from './vscodeApi';
 
 /**
  * The Studio page. Order matters for the handshake: listen first, then say `ready`; the host
- * answers with `init` (capability rows, key status, prices) and only then is the form built.
+ * answers with `init` (capability rows, key status, prices) and only then is the page rendered.
+ * Every change re-renders from the state with lit-html: only what changed is touched.
  */
 const api = vscodeApi<StudioState>();
 const root = document.getElementById('app') as HTMLElement;
@@ -20,37 +22,31 @@ const saved = restoreState(api.getState());
 const replies = new Map<string, (reply: DoneMessage) => void>();
 let requestCount = 0;
 let context: StudioContext | undefined;
-let jobs: JobsView | undefined;
 let gallery: GalleryView | undefined;
 /** Saved jobs the gallery has been reloaded for (see the 'job' case). */
 const galleryHasJob = new Set<string>();
-
-const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status', 'aria-live': 'polite' });
-
-function notify(text: string, kind: 'info' | 'error'): void {
-  statusLine.textContent = text;
-  statusLine.className = `status ${kind}`;
-}
 
 function send(message: ToHost): void {
   api.postMessage(message);
 }
 
 function start(init: InitMessage): void {
-  // `ready` is repeated until an `init` arrives, so several may: later ones refresh, never rebuild
-  // (a rebuild would add another drop listener, observer and ticking jobs view each time).
+  // `ready` is repeated until an `init` arrives, so several may: later ones refresh, never rebuild.
   if (context) {
     context.init = init;
     context.keys = init.keys;
-    context.renderForm();
+    context.update();
     return;
   }
   const state = saved ?? initialState(init.defaults.provider, init.defaults.model, init.defaults.partialImages);
   // A state saved before the option existed starts from the setting.
   state.partialImages ??= init.defaults.partialImages ?? 0;
-  const formContainer = h('div', { class: 'form', 'data-testid': 'form' });
+  // Jobs saved as running may have ended while the page was gone; the host re-sends the ones it still watches.
+  state.jobs = markUnwatched(state.jobs);
+  const ticker = new JobTicker(() => created.update());
   const created: StudioContext = {
     state,
+    ui: { view: 'studio', preview: undefined, previewOpener: undefined, comparing: false, status: { text: '', kind: 'info' }, announcement: '' },
     init,
     keys: init.keys,
     pendingGenerate: undefined,
@@ -63,18 +59,23 @@ function start(init: InitMessage): void {
       return requestId;
     },
     capability: () => capabilityOf(created.init, state),
-    notify,
-    renderForm: () => renderForm(created, formContainer),
+    notify: (text, kind) => {
+      created.ui.status = { text, kind };
+      created.update();
+    },
+    update: (after) => {
+      if (!gallery) return;
+      render(appView(created, gallery, ticker), root);
+      ticker.sync(state.jobs);
+      after?.();
+    },
   };
   context = created;
-  jobs = new JobsView(created);
   gallery = new GalleryView(created);
-  const heading = h('header', {}, [h('h1', { text: 'GPT Image Studio' })]);
-  if (!init.hasWorkspace) heading.append(h('p', { class: 'error', text: 'Open a folder first: images are saved into the workspace.' }));
-  root.replaceChildren(heading, formContainer, statusLine, jobs.element, gallery.element);
+  root.replaceChildren();
   root.setAttribute('aria-busy', 'false');
   acceptDrops(created, document.body);
-  created.renderForm();
+  created.update();
   gallery.reload();
 }
 
@@ -94,9 +95,10 @@ function receive(message: ToWebview): void {
       start(message);
       return;
     case 'keys':
+      // Only the key status changes: the form stays as it is, with focus and a click under way.
       if (context) {
         context.keys = message.keys;
-        context.renderForm();
+        context.update();
       }
       return;
     case 'references':
@@ -106,34 +108,49 @@ function receive(message: ToWebview): void {
       gallery?.receive(message);
       return;
     case 'job':
-      if (context && context.pendingGenerate === message.job.requestId) {
-        context.pendingGenerate = undefined;
-        context.renderForm();
-      }
-      jobs?.update(message.job);
-      // A saved job is announced again when its usage arrives or the page is shown again: reload
-      // the gallery once, or its cards are replaced under the user's pointer.
-      if (message.job.phase === 'saved' && !galleryHasJob.has(message.job.jobId)) {
-        galleryHasJob.add(message.job.jobId);
-        gallery?.reload();
-      }
+      if (context) receiveJob(context, message.job);
       return;
     case 'loadForm':
       if (context) {
         applyPreset(context.state, message.form);
-        context.renderForm();
-        const target = document.querySelector<HTMLElement>(message.form.focusProvider ? '[data-testid="provider"]' : '[data-testid="prompt"]');
-        target?.focus();
-        notify(message.form.focusProvider ? 'Loaded: choose another provider, then Generate.' : 'Loaded: change what you like, then Generate.', 'info');
+        context.save();
+        const target = message.form.focusProvider ? 'provider' : 'prompt';
+        context.ui.status = {
+          text: message.form.focusProvider ? 'Loaded: choose another provider, then Generate.' : 'Loaded: change what you like, then Generate.',
+          kind: 'info',
+        };
+        context.update(() => document.querySelector<HTMLElement>(`[data-testid="${target}"]`)?.focus());
+      }
+      return;
+    case 'route':
+      if (context) {
+        context.ui.view = message.view;
+        context.update();
       }
       return;
     case 'done': {
       const reply = replies.get(message.requestId);
       replies.delete(message.requestId);
       if (reply) reply(message);
-      else if (message.error) notify(message.error, 'error');
+      else if (message.error) context?.notify(message.error, 'error');
       return;
     }
+  }
+}
+
+function receiveJob(current: StudioContext, job: Extract<ToWebview, { type: 'job' }>['job']): void {
+  if (current.pendingGenerate === job.requestId) current.pendingGenerate = undefined;
+  const previous = current.state.jobs.find((item) => item.jobId === job.jobId);
+  current.state.jobs = upsertJob(current.state.jobs, job);
+  const announcement = stateChangeAnnouncement(previous, job);
+  if (announcement) current.ui.announcement = announcement;
+  current.save();
+  current.update();
+  // A saved job is announced again when its usage arrives or the page is shown again: reload
+  // the gallery once, or its cards are replaced under the user's pointer.
+  if (job.phase === 'saved' && !galleryHasJob.has(job.jobId)) {
+    galleryHasJob.add(job.jobId);
+    gallery?.reload();
   }
 }
 
@@ -142,6 +159,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   receive(event.data);
 });
 window.addEventListener('error', (event) => send(outgoing.log('error', `${event.message} (${event.filename}:${event.lineno})`)));
+// Anything the CSP blocks (an inline style a change slipped in, say) is a bug: say so in the host's log.
+document.addEventListener('securitypolicyviolation', (event) => send(outgoing.log('error', `CSP blocked ${event.violatedDirective}: ${event.blockedURI || 'inline'}`)));
 
 // The panel is created before the engine loads (studioShell.ts), so the first `ready` can arrive
 // before anyone listens: repeat it until `init` answers (for at most half a minute).

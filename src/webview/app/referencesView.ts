@@ -1,69 +1,85 @@
+import { html, nothing } from 'lit-html';
+import type { TemplateResult } from 'lit-html';
+import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { outgoing, parseUriList, referenceUrlProblem } from '../formModel';
 import type { ReferenceView } from '../protocol';
 import type { StudioContext } from './context';
-import { button, field, h } from './dom';
 
 /** Reference images: workspace files (picker or Explorer drop) and/or https URLs, per the row. */
-export function renderReferences(context: StudioContext, refresh: () => void): HTMLElement {
+export function referencesTemplate(context: StudioContext): TemplateResult {
   const { state } = context;
-  const capability = context.capability();
-  const edit = capability.edit;
+  const edit = context.capability().edit;
   const label = providerLabels[state.provider];
-
-  const list = h('ul', { class: 'references', 'data-testid': 'references', 'aria-label': 'Reference images' });
-  state.references.forEach((reference, index) => {
-    const remove = button('×', 'remove-reference', { class: 'icon', 'aria-label': `Remove reference ${reference.label}`, title: 'Remove' });
-    remove.addEventListener('click', () => {
-      state.references.splice(index, 1);
-      context.renderForm();
-    });
-    const preview = reference.thumbnail
-      ? h('img', { src: reference.thumbnail, alt: reference.label, loading: 'lazy' })
-      : h('span', { class: 'tile', 'aria-hidden': 'true', text: reference.spec.kind === 'url' ? 'URL' : 'IMG' });
-    list.append(h('li', { 'data-testid': 'reference-item', title: reference.label }, [preview, h('span', { class: 'name', text: reference.label }), remove]));
-  });
-
-  const controls: HTMLElement[] = [];
-  if (edit.acceptsLocalFile) {
-    const add = button('Add from workspace…', 'add-reference');
-    add.addEventListener('click', () => context.request((id) => outgoing.pickReferences(id)));
-    controls.push(add);
-  }
-  if (edit.acceptsUrl) {
-    const url = h('input', { type: 'url', 'data-testid': 'reference-url', placeholder: 'https://example.com/image.png' });
-    const addUrl = button('Add URL', 'add-reference-url');
-    const submit = (): void => {
-      const problem = referenceUrlProblem(url.value);
-      if (problem) {
-        context.notify(problem, 'error');
-        return;
-      }
-      addReferences(context, [{ spec: { kind: 'url', url: url.value.trim() }, label: url.value.trim() }]);
-      url.value = '';
-      refresh();
-    };
-    addUrl.addEventListener('click', submit);
-    url.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        submit();
-      }
-    });
-    controls.push(field('Image URL', url), addUrl);
-  }
+  const remove = (reference: ReferenceView): void => {
+    state.references = state.references.filter((item) => item !== reference);
+    context.save();
+    context.update(() => document.querySelector<HTMLElement>('[data-testid="remove-reference"], [data-testid="add-reference"], [data-testid="reference-url"]')?.focus());
+  };
+  const submitUrl = (input: HTMLInputElement): void => {
+    const problem = referenceUrlProblem(input.value);
+    if (problem) {
+      context.notify(problem, 'error');
+      return;
+    }
+    addReferences(context, [{ spec: { kind: 'url', url: input.value.trim() }, label: input.value.trim() }]);
+    input.value = '';
+  };
+  const urlInput = (): HTMLInputElement | null => document.querySelector<HTMLInputElement>('[data-testid="reference-url"]');
   const hint = edit.acceptsLocalFile
     ? `Optional. Drop images from the Explorer here (hold Shift while dropping), or add them from the workspace. Up to ${edit.maxImages}.`
     : `${label} takes reference images only as public https URLs; a workspace file cannot be sent.`;
-  return h('section', { class: 'reference-section', 'data-testid': 'reference-section', 'aria-label': 'Reference images' }, [
-    h('h2', { text: 'Reference images' }),
-    h('p', { class: 'hint', text: hint }),
-    list,
-    h('div', { class: 'row' }, controls),
-  ]);
+  return html`<section class="reference-section" data-testid="reference-section" aria-labelledby="references-heading">
+    <h2 id="references-heading">Reference images</h2>
+    <p class="hint">${hint}</p>
+    <ul class="references" data-testid="references" aria-label="Reference images">
+      ${repeat(
+        state.references,
+        (reference) => JSON.stringify(reference.spec),
+        (reference) => html`<li data-testid="reference-item" title=${reference.label}>
+          ${reference.thumbnail
+            ? html`<img src=${reference.thumbnail} alt=${reference.label} loading="lazy" />`
+            : html`<span class="tile" aria-hidden="true">${reference.spec.kind === 'url' ? 'URL' : 'IMG'}</span>`}
+          <span class="name">${reference.label}</span>
+          <button type="button" class="icon" data-testid="remove-reference" aria-label=${`Remove reference ${reference.label}`} title="Remove" @click=${() => remove(reference)}>×</button>
+        </li>`,
+      )}
+    </ul>
+    <div class="row">
+      ${edit.acceptsLocalFile
+        ? html`<button type="button" data-testid="add-reference" @click=${() => context.request((id) => outgoing.pickReferences(id))}>Add from workspace…</button>`
+        : nothing}
+      ${edit.acceptsUrl
+        ? html`<div class="field">
+              <label for="reference-url">Image URL</label>
+              <input
+                id="reference-url"
+                type="url"
+                data-testid="reference-url"
+                placeholder="https://example.com/image.png"
+                @keydown=${(event: KeyboardEvent) => {
+                  if (event.key !== 'Enter') return;
+                  event.preventDefault();
+                  submitUrl(event.target as HTMLInputElement);
+                }}
+              />
+            </div>
+            <button
+              type="button"
+              data-testid="add-reference-url"
+              @click=${() => {
+                const input = urlInput();
+                if (input) submitUrl(input);
+              }}
+            >
+              Add URL
+            </button>`
+        : nothing}
+    </div>
+  </section>`;
 }
 
-/** Adds references (from the picker, a drop or a URL), skipping duplicates, then rebuilds the form. */
+/** Adds references (from the picker, a drop or a URL), skipping duplicates, then renders. */
 export function addReferences(context: StudioContext, references: readonly ReferenceView[]): void {
   const known = new Set(context.state.references.map((reference) => JSON.stringify(reference.spec)));
   for (const reference of references) {
@@ -73,7 +89,8 @@ export function addReferences(context: StudioContext, references: readonly Refer
       context.state.references.push(reference);
     }
   }
-  context.renderForm();
+  context.save();
+  context.update();
 }
 
 /** Makes `target` accept files dragged from the Explorer (VS Code asks the user to hold Shift). */

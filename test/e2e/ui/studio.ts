@@ -86,7 +86,8 @@ export const studioScenario: Scenario = {
     }).then((loaded) => (loaded ? true : undefined)), 20000);
     await panelScreenshots(context, studio, 'dark');
 
-    // Insert as Markdown into notes.md, save, and follow the link from the file on disk.
+    // Insert as Markdown into notes.md (from the card's one menu), save, and follow the link from the file on disk.
+    await item.locator('[data-testid="card-menu"]').click();
     await item.locator('[data-testid="action-insert-markdown"]').click();
     await studio.locator('[data-testid="status"]', { hasText: 'Inserted into notes.md' }).waitFor({ timeout: 15000 });
     await runCommand(page, 'File: Save All Files');
@@ -141,7 +142,7 @@ export const studioScenario: Scenario = {
 };
 
 /** Quick Open (Go to File), as a user opens a file by name; waits until it is the active editor. */
-async function openWorkspaceFile(page: Page, name: string): Promise<void> {
+export async function openWorkspaceFile(page: Page, name: string): Promise<void> {
   await runCommand(page, 'Go to File');
   await quickInput(page).fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
@@ -190,22 +191,21 @@ async function panelScreenshots(context: ScenarioContext, studio: Frame, theme: 
  * workbench.colorTheme, and waits until the Studio page wears it (VS Code puts the theme kind on the
  * webview's body). Editing settings.json on disk is not picked up by code-server's workbench.
  */
-async function switchTheme(context: ScenarioContext, theme: string): Promise<void> {
+export async function switchTheme(context: ScenarioContext, theme: string, label = theme.replace(/^Default /, '')): Promise<void> {
   const { page } = context;
   // Exactly this row: "Browse Color Themes in Marketplace" also contains the words (and is offline here).
   await page.keyboard.press('F1');
   await quickInput(page).fill('>Preferences: Color Theme');
   await pickItem(page, 'Preferences: Color Theme');
   await quickInput(page).waitFor({ state: 'visible' });
-  const label = theme.replace(/^Default /, '');
   await quickInput(page).fill(label);
   await pickItem(page, label);
-  const kind = theme === light ? 'vscode-light' : 'vscode-dark';
+  const kind = /High Contrast/.test(theme) ? 'vscode-high-contrast' : theme === light ? 'vscode-light' : 'vscode-dark';
   await waitFor(`the Studio in ${theme}`, async () => ((await (await studioFrame(page)).locator(`body.${kind}`).count()) > 0 ? true : undefined), 30000, 100);
 }
 
 /** Closes the Studio's editor tab and waits until its page is gone. */
-async function closeStudio(page: Page): Promise<void> {
+export async function closeStudio(page: Page): Promise<void> {
   const tab = page.locator('.tabs-container .tab', { hasText: 'GPT Image Studio' }).first();
   await tab.click();
   await tab.locator('.tab-actions .action-label').first().click();

@@ -102,3 +102,32 @@ export async function persistedIn(page: Page, needle: string): Promise<string> {
   })(${JSON.stringify(needle)})`;
   return (await page.evaluate(script)) as string;
 }
+
+/**
+ * Starts recording, after every DOM update of the Studio page (each render is one batch of
+ * mutations), which control has focus: its data-testid, or "body" when focus was lost. A string,
+ * not a function: the project compiles without DOM types and this runs in the page.
+ */
+export async function watchFocus(studio: Frame): Promise<void> {
+  await studio.evaluate(`(() => {
+    window.__focusLog = [];
+    const name = () => {
+      const active = document.activeElement;
+      return !active || active === document.body ? 'body' : active.getAttribute('data-testid') || active.id || active.tagName.toLowerCase();
+    };
+    window.__focusName = name;
+    if (window.__focusObserver) return;
+    window.__focusObserver = new MutationObserver(() => window.__focusLog.push(name()));
+    window.__focusObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+}
+
+/** The focus after each update since the last call (and empties the record). */
+export async function takeFocusLog(studio: Frame): Promise<string[]> {
+  return (await studio.evaluate(`(() => { const log = window.__focusLog || []; window.__focusLog = []; return log; })()`)) as string[];
+}
+
+/** The data-testid (or id) of the focused control, "body" when none. */
+export async function focusedControl(studio: Frame): Promise<string> {
+  return (await studio.evaluate(`window.__focusName ? window.__focusName() : (document.activeElement && document.activeElement.getAttribute('data-testid')) || 'body'`)) as string;
+}

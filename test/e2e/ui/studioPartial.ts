@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { waitForFiles } from '../harness/files';
+import { waitFor } from '../harness/processes';
 import { assertSavedExactlyServed } from '../harness/fakes';
 import type { Scenario } from '../harness/scenario';
 import { setKeyFromPanel } from './studio';
@@ -68,7 +69,8 @@ export const studioPartialScenario: Scenario = {
     const body = JSON.parse(requests[0]?.body ?? '{}') as Record<string, unknown>;
     assert.equal(body.stream, true);
     assert.equal(body.partial_images, 2, 'the form’s choice reached the wire');
-    const leftovers = previewFiles(profile.dir);
+    // The page shows "saved" as the job reports it; the preview file goes a moment later, once the job has ended.
+    const leftovers = await waitFor('the preview files to be removed', () => (previewFiles(profile.dir).length === 0 ? [] : undefined), 10000).catch(() => previewFiles(profile.dir));
     assert.deepEqual(leftovers, [], 'the preview files are removed when the job ends');
     await context.screenshot('final');
     context.log(`saved ${basename(file)}; preview shown, then replaced`);

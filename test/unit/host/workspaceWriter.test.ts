@@ -107,6 +107,22 @@ describe('workspace writer and keep (extension, over a workspace.fs stand-in)', 
     assert.deepEqual(readdirSync(join(root, 'images')), [], 'no half-written temporary file stays');
   });
 
+  it('two jobs of this window saving the same name at once keep both images (workspace.fs renames check-then-rename)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gpt-image-ws-'));
+    const writer = createWorkspaceWriter(nodeFileSystem().fs);
+    const dir = folderUri(join(root, 'images'));
+    await writer.prepare(dir);
+    const first = makePng({ width: 32, height: 32 });
+    const second = makePng({ width: 48, height: 48 });
+    // A compare: the same prompt on two providers, both answers written in the same instant.
+    const [a, b] = await Promise.all([writer.writeImage(dir, 'kite-1.png', first), writer.writeImage(dir, 'kite-1.png', second)]);
+    assert.notEqual(a, b, 'two names');
+    const names = readdirSync(join(root, 'images')).sort();
+    assert.deepEqual(names, ['kite-1-2.png', 'kite-1.png'], 'the second takes the next free name');
+    const saved = names.map((name) => readFileSync(join(root, 'images', name)));
+    assert.ok(saved.some((bytes) => bytes.equals(first)) && saved.some((bytes) => bytes.equals(second)), 'each paid image is on disk, none replaced');
+  });
+
   it('keeps bytes in global storage, reads and removes them, and refuses locations outside it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gpt-image-ws-'));
     const store = createRescueStore(FakeUri.parse(folderUri(join(root, 'storage'))) as never, nodeFileSystem().fs);

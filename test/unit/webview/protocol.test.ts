@@ -139,7 +139,7 @@ describe('protocol: malformed messages are rejected', () => {
   it('rejects bad paging, actions and drops', () => {
     rejects({ type: 'loadHistory', requestId: 'r', query: '', offset: -1, limit: 40 }, /offset/);
     rejects({ type: 'loadHistory', requestId: 'r', query: '', offset: 0, limit: 100000 }, /limit/);
-    rejects({ type: 'historyAction', requestId: 'r', action: 'delete', itemId: 'x' }, /action/);
+    rejects({ type: 'historyAction', requestId: 'r', action: 'deleteForever', itemId: 'x' }, /action/);
     rejects({ type: 'historyAction', requestId: 'r', action: 'open' }, /itemId/);
     rejects({ type: 'dropReferences', requestId: 'r', uris: [] }, /uris/);
     rejects({ type: 'log', level: 'debug', message: 'x' }, /level/);
