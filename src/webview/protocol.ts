@@ -9,6 +9,8 @@ import type { ModelCapability } from '../core/capabilities';
 import type { TokenRates } from '../core/cost';
 import { backgrounds, modelIds, outputFormats, providerIds, qualities } from '../core/ids';
 import type { Background, ModelId, OutputFormat, ProviderId, Quality } from '../core/ids';
+import { maskToHostSchemas } from './maskProtocol';
+import type { MaskOpenMessage, MaskSavedMessage } from './maskProtocol';
 
 const requestId = z.string().min(1).max(64);
 /** Ids the host handed out (history items, references, jobs): opaque, short. */
@@ -75,6 +77,8 @@ export const toHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('historyAction'), requestId, action: z.enum(historyActions), itemId: opaqueId }),
   /** An error inside the webview, for the host's log (the webview has no console the user sees). */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
+  /** The mask painter's save, draft and close (maskProtocol.ts). */
+  ...maskToHostSchemas,
 ]);
 export type ToHost = z.infer<typeof toHostSchema>;
 export type ToHostType = ToHost['type'];
@@ -183,6 +187,9 @@ export type ToWebview =
     }
   | { readonly type: 'job'; readonly job: JobView }
   | { readonly type: 'loadForm'; readonly requestId: string; readonly form: FormPreset }
+  /** Switches the page to the mask painter on an image (maskProtocol.ts). */
+  | MaskOpenMessage
+  | MaskSavedMessage
   /** Reply to any request that has nothing else to say; `error` when it failed. */
   | { readonly type: 'done'; readonly requestId: string; readonly error?: string | undefined; readonly info?: string | undefined };
 

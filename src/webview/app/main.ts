@@ -7,6 +7,7 @@ import { h } from './dom';
 import { renderForm } from './formView';
 import { GalleryView } from './galleryView';
 import { JobsView } from './jobsView';
+import { MaskMode } from './mask/maskMode';
 import { acceptDrops, addReferences } from './referencesView';
 import { vscodeApi } from './vscodeApi';
 
@@ -22,6 +23,7 @@ let requestCount = 0;
 let context: StudioContext | undefined;
 let jobs: JobsView | undefined;
 let gallery: GalleryView | undefined;
+let maskMode: MaskMode | undefined;
 /** Saved jobs the gallery has been reloaded for (see the 'job' case). */
 const galleryHasJob = new Set<string>();
 
@@ -71,7 +73,8 @@ function start(init: InitMessage): void {
   gallery = new GalleryView(created);
   const heading = h('header', {}, [h('h1', { text: 'GPT Image Studio' })]);
   if (!init.hasWorkspace) heading.append(h('p', { class: 'error', text: 'Open a folder first: images are saved into the workspace.' }));
-  root.replaceChildren(heading, formContainer, statusLine, jobs.element, gallery.element);
+  maskMode = new MaskMode(created, [formContainer, gallery.element]);
+  root.replaceChildren(heading, maskMode.element, formContainer, statusLine, jobs.element, gallery.element);
   root.setAttribute('aria-busy', 'false');
   acceptDrops(created, document.body);
   created.renderForm();
@@ -126,6 +129,12 @@ function receive(message: ToWebview): void {
         target?.focus();
         notify(message.form.focusProvider ? 'Loaded: choose another provider, then Generate.' : 'Loaded: change what you like, then Generate.', 'info');
       }
+      return;
+    case 'maskOpen':
+      maskMode?.open(message);
+      return;
+    case 'maskSaved':
+      maskMode?.saved(message);
       return;
     case 'done': {
       const reply = replies.get(message.requestId);

@@ -1,0 +1,77 @@
+import type { MaskOpenMessage, MaskSavedMessage } from '../../maskProtocol';
+import { maskOutgoing } from '../../maskMessages';
+import type { StudioContext } from '../context';
+import { mountMaskPainter } from './maskPainter';
+import type { MaskPainterHandle } from './maskPainter';
+
+/**
+ * The current Studio page's mask mode: `maskOpen` from the host swaps the form and gallery for the
+ * painter (the jobs list stays, so the edit's progress shows); "Back to the Studio" swaps them back
+ * and tells the host to forget the session. The painter itself (maskPainter.ts) knows nothing of
+ * this page or the protocol.
+ */
+export class MaskMode {
+  readonly element: HTMLElement;
+  private painter: MaskPainterHandle | undefined;
+  private session: string | undefined;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Save requests in flight, for the host's `maskSaved` line. */
+  private readonly saving = new Set<string>();
+
+  constructor(
+    private readonly context: StudioContext,
+    private readonly hidden: readonly HTMLElement[],
+  ) {
+    this.element = document.createElement('div');
+    this.element.className = 'mask-mode';
+    this.element.dataset.testid = 'mask-mode';
+    this.element.hidden = true;
+  }
+
+  open(message: MaskOpenMessage): void {
+    // `ready` is repeated until `init`, and each answer replays the session: mount it once.
+    if (this.session === message.session) return;
+    this.unmount();
+    this.session = message.session;
+    const session = message.session;
+    this.painter = mountMaskPainter(this.element, message, {
+      save: (operations, edit) =>
+        new Promise((resolve) => {
+          const requestId = this.context.request(
+            (id) => maskOutgoing.save(id, session, operations, edit),
+            (reply) => {
+              this.saving.delete(requestId);
+              resolve(reply);
+            },
+          );
+          this.saving.add(requestId);
+        }),
+      change: (operations) => {
+        clearTimeout(this.draftTimer);
+        this.draftTimer = setTimeout(() => this.context.send(maskOutgoing.draft(session, operations)), 400);
+      },
+      close: () => this.close(),
+    });
+    for (const element of this.hidden) element.hidden = true;
+    this.element.hidden = false;
+    this.element.querySelector<HTMLElement>('[data-testid="mask-brush"]')?.focus();
+  }
+
+  saved(message: MaskSavedMessage): void {
+    if (this.saving.has(message.requestId)) this.painter?.status(message.text);
+  }
+
+  private close(): void {
+    if (this.session !== undefined) this.context.send(maskOutgoing.close(this.session));
+    this.unmount();
+    for (const element of this.hidden) element.hidden = false;
+    this.element.hidden = true;
+  }
+
+  private unmount(): void {
+    clearTimeout(this.draftTimer);
+    this.painter?.dispose();
+    this.painter = undefined;
+    this.session = undefined;
+  }
+}
