@@ -6,7 +6,8 @@ import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { modellixResumeScenario } from './ui/modellixResume';
 import { setApiKeyScenario } from './ui/setApiKey';
 import { studioScenario } from './ui/studio';
+import { studioMaskScenario } from './ui/studioMask';
 import { studioPartialScenario } from './ui/studioPartial';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, studioMaskScenario, badInputScenario, hostileWorkspaceScenario];
