@@ -123,7 +123,7 @@ export class StudioMask {
       return;
     }
     const label = current.open.choices.find((choice) => choice.provider === edit.provider && choice.model === edit.model)?.label ?? edit.provider;
-    this.post({ type: 'maskSaved', requestId, text: `${saved} Editing with ${label}…` });
+    this.post({ type: 'maskSaved', requestId, text: `${saved} Editing with ${label}…${plan.note ? ` ${plan.note}` : ''}` });
     const image = current.image;
     await this.jobs.start(requestId, async () => {
       const input = await readInputImage(image);

@@ -66,7 +66,7 @@ export const studioMaskScenario: Scenario = {
 
     // A provider whose edit takes no mask says so in the painter, and the edit cannot be started.
     await studio.locator('[data-testid="mask-prompt"]').fill(prompt);
-    await selectChoice(studio, 'Modellix · gpt-image-2');
+    await selectChoice(studio, 'Modellix · gpt-image-2 (no mask)');
     assert.match(await studio.locator('[data-testid="mask-warning"]').innerText(), /Modellix edits with gpt-image-2 take no mask\. Choose OpenAI or Gravitex/);
     assert.equal(await studio.locator('[data-testid="mask-save-edit"]').isDisabled(), true, 'no edit without mask support');
     await context.screenshot('no-mask-provider');
@@ -121,16 +121,23 @@ export const studioMaskScenario: Scenario = {
     assert.ok(maskPart, 'the request has a mask part');
     assert.ok(maskPart.data.equals(maskBytes), 'the mask part is the file on disk, byte for byte');
     assert.ok(parts.find((part) => /^image/.test(part.name))?.data.equals(originalBytes), 'the image part is the original');
-    assert.equal(parts.find((part) => part.name === 'size')?.data.toString(), `${size.width}x${size.height}`, 'edited at the image’s own size');
+    // 256x256 is below gpt-image-2's smallest size: the nearest allowed one of the same shape, and the painter said so.
+    const [sentWidth, sentHeight] = (parts.find((part) => part.name === 'size')?.data.toString() ?? '').split('x').map(Number);
+    assert.equal(sentWidth, sentHeight, 'a square image is edited at a square size');
+    assert.match(await studio.locator('[data-testid="mask-saved"]').innerText(), new RegExp(`^Saved sample\\.mask\\.png\\. Editing with OpenAI · gpt-image-2….*nearest allowed size, ${sentWidth}x${sentHeight}\\.$`));
     assert.equal(parts.find((part) => part.name === 'prompt')?.data.toString(), prompt);
     assert.ok(readFileSync(original).equals(originalBytes), 'the original is unchanged');
     await studio.locator('[data-testid="job"][data-phase="saved"]').first().scrollIntoViewIfNeeded();
     await context.screenshot('edited');
 
-    // Back to the Studio, then the same image again: the saved mask is the base layer.
+    // Back to the Studio, then the same image again, from its preview's title bar: the saved mask is the base layer.
     await studio.locator('[data-testid="mask-back"]').click();
     await studio.locator('[data-testid="generate"]').waitFor({ state: 'visible', timeout: 15000 });
-    await openInStudioFromExplorer(context);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first().dblclick();
+    const titleButton = page.locator('.editor-actions .action-label[aria-label^="Edit in Studio"]').first();
+    await titleButton.waitFor({ timeout: 20000 });
+    await context.screenshot('preview-title-button');
+    await titleButton.click();
     const again = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await again.locator('[data-testid="mask-note"]', { hasText: 'Continuing sample.mask.png.' }).waitFor({ timeout: 15000 });
     await waitForImage(again);
@@ -149,8 +156,15 @@ async function openInStudioFromExplorer(context: ScenarioContext): Promise<void>
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Edit in Studio…' }).first();
     await item.waitFor({ timeout: 15000 });
     await item.click();
-    // A click that lands while the menu is still settling is ignored (editImage.ts): try again.
-    const closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
+    // A click that lands while the menu is still settling is ignored (editImage.ts): the item stays
+    // highlighted, and Enter takes it, as it would for a user who tried the keyboard next.
+    let closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
+    if (!closed) {
+      context.log(`the menu ignored click ${attempt}; pressing Enter on the item`);
+      await item.hover();
+      await page.keyboard.press('Enter');
+      closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
+    }
     if (closed) return;
     assert.ok(attempt < 3, 'the Explorer menu ignored three clicks on Edit in Studio…');
     await page.keyboard.press('Escape');

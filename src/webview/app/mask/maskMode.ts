@@ -58,7 +58,7 @@ export class MaskMode {
   }
 
   saved(message: MaskSavedMessage): void {
-    if (this.saving.has(message.requestId)) this.painter?.status(message.text);
+    if (this.saving.has(message.requestId)) this.painter?.progress(message.text);
   }
 
   private close(): void {

@@ -48,6 +48,9 @@ export class MaskOverlay {
     this.element = window.document.createElement('div');
     this.element.className = 'mask-stage';
     this.element.append(image, this.canvas, this.cursor);
+    // As wide as the pane allows and at most 70 % of the view's height, small images scaled up: the
+    // canvas covers the image exactly because both fill the stage, whose shape is the image's.
+    this.element.style.width = `min(100%, calc(70vh * ${width / height}))`;
     const context = this.canvas.getContext('2d');
     if (!context) throw new Error('The mask painter needs a 2D canvas.');
     this.context = context;

@@ -42,8 +42,8 @@ export interface MaskPainterCallbacks {
 }
 
 export interface MaskPainterHandle {
-  /** A line in the painter's status (e.g. the host's "Saved … Editing with …"). */
-  status(text: string, kind?: 'info' | 'error'): void;
+  /** The host's line once the mask is written and the edit starts ("Saved … Editing with …"). */
+  progress(text: string): void;
   dispose(): void;
 }
 
@@ -110,11 +110,12 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
   const promptLabel = element('label', { for: 'mask-prompt' }, 'Describe the change');
   const saveOnly = element('button', { type: 'button', 'data-testid': 'mask-save' }, 'Save mask');
   const saveAndEdit = element('button', { type: 'button', class: 'primary', 'data-testid': 'mask-save-edit' }, 'Save mask and edit…');
+  const progress = element('p', { class: 'hint', 'data-testid': 'mask-saved', 'aria-live': 'polite' });
   const status = element('p', { class: 'status', 'data-testid': 'mask-status', role: 'status', 'aria-live': 'polite' });
   const actions = element('div', { class: 'row' });
   actions.append(saveOnly, saveAndEdit);
   const form = element('div', { class: 'mask-form' });
-  form.append(choiceLabel, choice, warning, promptLabel, prompt, actions, status);
+  form.append(choiceLabel, choice, warning, promptLabel, prompt, actions, progress, status);
 
   root.append(heading, note, toolbar, overlay.element, painted, form);
   container.replaceChildren(root);
@@ -172,6 +173,7 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
     const edit = withEdit && row ? { provider: row.provider, model: row.model, prompt: prompt.value.trim() } : undefined;
     pending = true;
     refresh();
+    progress.textContent = '';
     show(withEdit ? 'Saving the mask…' : `Saving ${options.maskName}…`);
     try {
       const reply = await callbacks.save(mask.operations, edit);
@@ -221,7 +223,9 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
   if ((options.operations ?? []).length > 0) overlay.redraw();
   refresh();
   return {
-    status: show,
+    progress: (text) => {
+      progress.textContent = text;
+    },
     dispose: () => {
       document.removeEventListener('keydown', keys);
       root.remove();

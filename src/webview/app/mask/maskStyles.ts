@@ -15,9 +15,9 @@ const css = `
 }
 .mask-size { display: inline-flex; align-items: center; gap: 6px; margin: 0 6px; }
 .mask-size output { min-width: 4.5em; font-variant-numeric: tabular-nums; }
-.mask-stage { position: relative; display: inline-block; align-self: flex-start; max-width: 100%; line-height: 0;
+.mask-stage { position: relative; display: block; align-self: flex-start; line-height: 0;
   border: 1px solid var(--vscode-contrastBorder, var(--vscode-panel-border, transparent)); touch-action: none; }
-.mask-image { display: block; max-width: 100%; max-height: 70vh; user-select: none; }
+.mask-image { display: block; width: 100%; height: auto; user-select: none; image-rendering: pixelated; }
 .mask-canvas { position: absolute; inset: 0; width: 100%; height: 100%; cursor: crosshair; }
 .mask-cursor { position: absolute; pointer-events: none; border-radius: 50%; box-sizing: border-box;
   border: 1px solid var(--vscode-editor-foreground); box-shadow: 0 0 0 1px var(--vscode-editor-background); }
