@@ -67,19 +67,20 @@ export class StudioJobs {
   /**
    * Starts the job `prepare` builds (Generate, or the mask painter's edit) through the owner, shows
    * it, and answers `done` once it ended. A failure in `prepare` is answered before anything is sent.
+   * Resolves with how the job ended (undefined: it never started).
    */
-  async start(requestId: string, prepare: () => Promise<{ readonly request: GenerationRequest; readonly output: JobOutput }>): Promise<void> {
+  async start(requestId: string, prepare: () => Promise<{ readonly request: GenerationRequest; readonly output: JobOutput }>): Promise<JobEnd | undefined> {
     let handle: JobHandle;
     let request: GenerationRequest;
     try {
       const prepared = await prepare();
       request = prepared.request;
       // Closed while the inputs were read: nothing was sent, and nothing is.
-      if (this.disposed) return;
+      if (this.disposed) return undefined;
       handle = this.services.owner.run({ request, output: prepared.output, requestId });
     } catch (error) {
       this.post({ type: 'done', requestId, error: this.services.describeError(error) });
-      return;
+      return undefined;
     }
     const form = { prompt: request.prompt, provider: request.provider };
     const partialImages = request.partialImages ?? 0;
@@ -124,6 +125,7 @@ export class StudioJobs {
     if (error !== undefined) this.services.log.warn(`Studio job ${handle.jobId ?? '(not started)'}: ${error}`);
     this.post({ type: 'done', requestId, error });
     this.forget(handle);
+    return end;
   }
 
   /**

@@ -125,7 +125,7 @@ export class StudioMask {
     const label = current.open.choices.find((choice) => choice.provider === edit.provider && choice.model === edit.model)?.label ?? edit.provider;
     this.post({ type: 'maskSaved', requestId, text: `${saved} Editing with ${label}…${plan.note ? ` ${plan.note}` : ''}` });
     const image = current.image;
-    await this.jobs.start(requestId, async () => {
+    const end = await this.jobs.start(requestId, async () => {
       const input = await readInputImage(image);
       // The file on disk, read back: what the provider gets is exactly what was saved.
       const mask = await readInputImage(written.uri);
@@ -139,6 +139,11 @@ export class StudioMask {
       if (!output) throw new InputError(['No output folder was chosen; the mask is saved, nothing was sent.']);
       return { request, output };
     });
+    // The result beside the Studio, as Edit Image… opens it beside the original: to compare.
+    const result = end?.result?.files[0];
+    if (result) {
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(result, true), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true }).then(undefined, () => undefined);
+    }
   }
 
   async dispose(): Promise<void> {

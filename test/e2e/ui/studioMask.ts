@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Frame } from 'playwright-core';
 import { boundaryOf, parseMultipart } from '../../fake-providers/multipartParser';
@@ -72,7 +72,8 @@ export const studioMaskScenario: Scenario = {
     await context.screenshot('no-mask-provider');
     await selectChoice(studio, 'OpenAI · gpt-image-2');
     assert.equal(await studio.locator('[data-testid="mask-warning"]').isHidden(), true);
-    await studio.locator('[data-testid="mask-save-edit"]').click();
+    // A double click starts one paid edit: the button is disabled from the first click until the edit ends.
+    await studio.locator('[data-testid="mask-save-edit"]').dblclick();
 
     const maskFile = join(profile.workspace, 'sample.mask.png');
     await waitFor('sample.mask.png on disk', () => (existsSync(maskFile) ? true : undefined), 30000, 100);
@@ -127,14 +128,16 @@ export const studioMaskScenario: Scenario = {
     assert.match(await studio.locator('[data-testid="mask-saved"]').innerText(), new RegExp(`^Saved sample\\.mask\\.png\\. Editing with OpenAI · gpt-image-2….*nearest allowed size, ${sentWidth}x${sentHeight}\\.$`));
     assert.equal(parts.find((part) => part.name === 'prompt')?.data.toString(), prompt);
     assert.ok(readFileSync(original).equals(originalBytes), 'the original is unchanged');
+    await page.locator('.tabs-container .tab', { hasText: basename(edited) }).first().waitFor({ timeout: 20000 });
     await studio.locator('[data-testid="job"][data-phase="saved"]').first().scrollIntoViewIfNeeded();
-    await context.screenshot('edited');
+    await context.screenshot('edited-result-beside');
 
     // Back to the Studio, then the same image again, from its preview's title bar: the saved mask is the base layer.
     await studio.locator('[data-testid="mask-back"]').click();
     await studio.locator('[data-testid="generate"]').waitFor({ state: 'visible', timeout: 15000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first().dblclick();
-    const titleButton = page.locator('.editor-actions .action-label[aria-label^="Edit in Studio"]').first();
+    // The group the preview opened in (the result's own preview, beside, has the same button).
+    const titleButton = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Edit in Studio"]').first();
     await titleButton.waitFor({ timeout: 20000 });
     await context.screenshot('preview-title-button');
     await titleButton.click();
