@@ -14,7 +14,7 @@ export const maskOutgoing = {
     operations: plain(operations),
     ...(edit ? { edit } : {}),
   }),
-  draft: (session: string, operations: readonly MaskOperation[]): ToHost => ({ type: 'maskDraft', session, operations: plain(operations) }),
+  draft: (session: string, operations: readonly MaskOperation[], prompt: string): ToHost => ({ type: 'maskDraft', session, operations: plain(operations), prompt }),
   close: (session: string): ToHost => ({ type: 'maskClose', session }),
 };
 

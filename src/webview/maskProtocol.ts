@@ -50,8 +50,8 @@ export type MaskEdit = z.infer<typeof maskEditSchema>;
 export const maskToHostSchemas = [
   /** Writes `<name>.mask.png`; with `edit`, then runs the edit with it (answered by `done`). */
   z.object({ type: z.literal('maskSave'), requestId: z.string().min(1).max(64), session, operations: operationsSchema, edit: maskEditSchema.optional() }),
-  /** The operations so far, so a page reloaded while hidden gets them back with `maskOpen`. */
-  z.object({ type: z.literal('maskDraft'), session, operations: operationsSchema }),
+  /** The operations and prompt so far, so a page reloaded while hidden gets them back with `maskOpen`. */
+  z.object({ type: z.literal('maskDraft'), session, operations: operationsSchema, prompt: z.string().max(100_000) }),
   /** The user left the painter: the host forgets the session. */
   z.object({ type: z.literal('maskClose'), session }),
 ] as const;
@@ -83,8 +83,9 @@ export interface MaskOpenMessage {
   readonly baseRuns?: readonly number[] | undefined;
   /** What happened to an existing mask file: continued from, or why it could not be (saving replaces it). */
   readonly note?: string | undefined;
-  /** The operations of a draft the page sent before it reloaded. */
+  /** The operations and prompt of a draft the page sent before it reloaded. */
   readonly operations: readonly MaskOperation[];
+  readonly prompt?: string | undefined;
   readonly choices: readonly MaskEditChoice[];
   /** Index into `choices` preselected (the settings' provider and model when they can edit). */
   readonly chosen: number;

@@ -89,8 +89,8 @@ export class StudioMask {
     if (this.session) this.post(this.session.open);
   }
 
-  draft(session: string, operations: readonly MaskOperation[]): void {
-    if (this.session?.id === session) this.session.open = { ...this.session.open, operations };
+  draft(session: string, operations: readonly MaskOperation[], prompt: string): void {
+    if (this.session?.id === session) this.session.open = { ...this.session.open, operations, prompt };
   }
 
   async close(session: string): Promise<void> {

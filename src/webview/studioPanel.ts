@@ -120,7 +120,7 @@ export class StudioPanel {
       case 'maskSave':
         return this.mask.save(message.requestId, message.session, message.operations, message.edit);
       case 'maskDraft':
-        return this.mask.draft(message.session, message.operations);
+        return this.mask.draft(message.session, message.operations, message.prompt);
       case 'maskClose':
         return this.mask.close(message.session);
     }

@@ -40,7 +40,7 @@ export const studioMaskScenario: Scenario = {
     await setOpenAiKey(context);
 
     await openInStudioFromExplorer(context);
-    const studio = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
+    let studio = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await waitForImage(studio);
     assert.match((await studio.locator('[data-testid="mask-note"]').innerText()).trim(), /saved as sample\.mask\.png beside the image/);
     await context.screenshot('open');
@@ -55,17 +55,30 @@ export const studioMaskScenario: Scenario = {
     const beforeUndone = await overlayAlpha(studio);
     await drag(context, studio, undone, size);
     const withThird = await overlayAlpha(studio);
-    assert.notEqual(withThird, beforeUndone, 'the third stroke painted');
+    assert.ok(withThird !== beforeUndone, 'the third stroke painted');
     await studio.locator('[data-testid="mask-undo"]').click();
-    assert.equal(await overlayAlpha(studio), beforeUndone, 'undo takes the third stroke back');
+    assertSameMask(await overlayAlpha(studio), beforeUndone, 'undo takes the third stroke back');
     await studio.locator('[data-testid="mask-redo"]').click();
-    assert.equal(await overlayAlpha(studio), withThird, 'redo puts it back');
+    assertSameMask(await overlayAlpha(studio), withThird, 'redo puts it back');
     await page.keyboard.press('Control+z');
-    assert.equal(await overlayAlpha(studio), beforeUndone, 'Ctrl+Z undoes it again');
+    assertSameMask(await overlayAlpha(studio), beforeUndone, 'Ctrl+Z undoes it again');
     await context.screenshot('painted');
 
-    // A provider whose edit takes no mask says so in the painter, and the edit cannot be started.
+    // Another file in the Studio's place and back: the page reloads (no retained context) and the
+    // painter comes back with the strokes and the prompt (the page's draft, kept by the host).
     await studio.locator('[data-testid="mask-prompt"]').fill(prompt);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await studio.evaluate('window.beforeHiding = true');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.md' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'notes.md' }).waitFor({ timeout: 15000 });
+    await page.locator('.tabs-container .tab', { hasText: 'GPT Image Studio' }).first().click();
+    studio = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
+    await waitForImage(studio);
+    assert.equal(await studio.evaluate('window.beforeHiding === undefined'), true, 'the page really was reloaded');
+    assertSameMask(await overlayAlpha(studio), beforeUndone, 'the strokes survive the page reload');
+    assert.equal(await studio.locator('[data-testid="mask-prompt"]').inputValue(), prompt, 'and so does the prompt');
+
+    // A provider whose edit takes no mask says so in the painter, and the edit cannot be started.
     await selectChoice(studio, 'Modellix · gpt-image-2 (no mask)');
     assert.match(await studio.locator('[data-testid="mask-warning"]').innerText(), /Modellix edits with gpt-image-2 take no mask\. Choose OpenAI or Gravitex/);
     assert.equal(await studio.locator('[data-testid="mask-save-edit"]').isDisabled(), true, 'no edit without mask support');
@@ -88,7 +101,7 @@ export const studioMaskScenario: Scenario = {
     assert.deepEqual({ width: alpha.width, height: alpha.height }, size, 'the mask has the image’s exact size');
     assert.ok(alpha.values.every((value) => value === 0 || value === 255), 'alpha is 0 or 255 only');
     const fileMask = alpha.values.map((value) => (value === 0 ? '1' : '0')).join('');
-    assert.equal(fileMask, beforeUndone, 'transparent exactly where the painter showed paint');
+    assertSameMask(fileMask, beforeUndone, 'transparent exactly where the painter showed paint');
     // And where the mouse went: inside the strokes (less a pixel or two of rounding) transparent,
     // under the eraser and away from every stroke opaque, the undone stroke opaque.
     const radius = brushSize / 2;
@@ -144,7 +157,7 @@ export const studioMaskScenario: Scenario = {
     const again = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await again.locator('[data-testid="mask-note"]', { hasText: 'Continuing sample.mask.png.' }).waitFor({ timeout: 15000 });
     await waitForImage(again);
-    assert.equal(await overlayAlpha(again), fileMask, 'the saved mask is shown again, pixel for pixel');
+    assertSameMask(await overlayAlpha(again), fileMask, 'the saved mask is shown again, pixel for pixel');
     assert.equal(await again.locator('[data-testid="mask-undo"]').isDisabled(), true, 'the loaded mask is the base, not an undoable stroke');
     await context.screenshot('continued');
   },
@@ -251,4 +264,12 @@ function decodeAlpha(png: Buffer): { width: number; height: number; values: numb
     previous = row;
   }
   return { width, height, values };
+}
+
+/** Compares two masks as "0"/"1" strings, reporting how many pixels differ rather than printing 64 KB. */
+function assertSameMask(actual: string, expected: string, message: string): void {
+  if (actual === expected) return;
+  let differing = 0;
+  for (let index = 0; index < Math.max(actual.length, expected.length); index++) if (actual[index] !== expected[index]) differing++;
+  assert.fail(`${message}: ${differing} pixel(s) differ (lengths ${actual.length} and ${expected.length})`);
 }

@@ -36,7 +36,7 @@ const samples: Record<ToHostType, ToHost> = {
     model: 'gpt-image-2',
     prompt: 'a boat',
   }),
-  maskDraft: maskOutgoing.draft('mask-1', [{ kind: 'clear' }, { kind: 'stroke', tool: 'eraser', size: 3, points: [{ x: 0, y: 0 }] }]),
+  maskDraft: maskOutgoing.draft('mask-1', [{ kind: 'clear' }, { kind: 'stroke', tool: 'eraser', size: 3, points: [{ x: 0, y: 0 }] }], 'a boat'),
   maskClose: maskOutgoing.close('mask-1'),
 };
 

@@ -46,9 +46,9 @@ export class MaskMode {
           );
           this.saving.add(requestId);
         }),
-      change: (operations) => {
+      change: (operations, prompt) => {
         clearTimeout(this.draftTimer);
-        this.draftTimer = setTimeout(() => this.context.send(maskOutgoing.draft(session, operations)), 400);
+        this.draftTimer = setTimeout(() => this.context.send(maskOutgoing.draft(session, operations, prompt)), 400);
       },
       close: () => this.close(),
     });

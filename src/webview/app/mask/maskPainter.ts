@@ -35,8 +35,8 @@ export interface MaskSaveReply {
 export interface MaskPainterCallbacks {
   /** Writes the mask; with `edit`, also runs the edit. Resolves once the host answered. */
   save(operations: readonly MaskOperation[], edit: MaskEdit | undefined): Promise<MaskSaveReply>;
-  /** After every finished change (a stroke lifted, undo, clear…), for drafts. */
-  change?(operations: readonly MaskOperation[]): void;
+  /** After every finished change (a stroke lifted, undo, clear…, the prompt typed), for drafts. */
+  change?(operations: readonly MaskOperation[], prompt: string): void;
   /** The user chose "Back to the Studio". */
   close?(): void;
 }
@@ -143,7 +143,7 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
 
   function changed(): void {
     refresh();
-    callbacks.change?.(mask.operations);
+    callbacks.change?.(mask.operations, prompt.value);
   }
 
   function run(operation: MaskOperation): void {
@@ -193,7 +193,7 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
   clear.addEventListener('click', () => run({ kind: 'clear' }));
   invert.addEventListener('click', () => run({ kind: 'invert' }));
   choice.addEventListener('change', refresh);
-  prompt.addEventListener('input', refresh);
+  prompt.addEventListener('input', changed);
   saveOnly.addEventListener('click', () => void save(false));
   saveAndEdit.addEventListener('click', () => void save(true));
   back.addEventListener('click', () => callbacks.close?.());
