@@ -66,6 +66,12 @@ export class MaskDocument {
   private readonly done: MaskOperation[] = [];
   private readonly undone: MaskOperation[] = [];
   private current: MaskRaster;
+  /**
+   * The raster after the first n operations, for every eighth n (the latest few): undo replays at
+   * most seven operations from one instead of all of them from the base (long strokes on a 4K
+   * image take a few ms each).
+   */
+  private readonly checkpoints = new Map<number, Uint8Array>();
 
   constructor(private readonly base: MaskRaster) {
     this.current = copyRaster(base);
@@ -93,6 +99,8 @@ export class MaskDocument {
 
   /** Records and applies an operation; returns what changed. */
   apply(operation: MaskOperation): PixelRect | undefined {
+    this.dropCheckpointsAfter(this.done.length);
+    if (this.done.length % checkpointEvery === 0 && this.done.length > 0) this.checkpoint(this.done.length);
     // A stroke's points are copied so extendStroke can grow them in place (no copy per pointer move).
     this.done.push(operation.kind === 'stroke' ? { ...operation, points: [...operation.points] } : operation);
     this.undone.length = 0;
@@ -115,7 +123,10 @@ export class MaskDocument {
     const operation = this.done.pop();
     if (operation === undefined) return false;
     this.undone.push(operation);
-    this.current = rasterise(this.base, this.done);
+    const from = Math.max(0, ...[...this.checkpoints.keys()].filter((length) => length <= this.done.length));
+    const pixels = this.checkpoints.get(from);
+    const start: MaskRaster = pixels ? { width: this.base.width, height: this.base.height, pixels } : this.base;
+    this.current = rasterise(start, this.done.slice(from));
     return true;
   }
 
@@ -126,7 +137,25 @@ export class MaskDocument {
     applyOperation(this.current, operation);
     return true;
   }
+
+  private checkpoint(length: number): void {
+    this.checkpoints.set(length, Uint8Array.from(this.current.pixels));
+    for (const oldest of this.checkpoints.keys()) {
+      if (this.checkpoints.size <= checkpointsKept) break;
+      this.checkpoints.delete(oldest);
+    }
+  }
+
+  /** A new operation at `length` replaces what was undone: checkpoints past it no longer hold (they would be
+   *  overwritten before being read; dropping them frees their memory and their place among those kept). */
+  private dropCheckpointsAfter(length: number): void {
+    for (const key of [...this.checkpoints.keys()]) if (key > length) this.checkpoints.delete(key);
+  }
 }
+
+/** How often the document keeps a checkpoint, and how many it keeps (each is one byte per pixel). */
+const checkpointEvery = 8;
+const checkpointsKept = 6;
 
 function wholeRaster(raster: MaskRaster): PixelRect {
   return { x: 0, y: 0, width: raster.width, height: raster.height };

@@ -166,3 +166,28 @@ describe('mask undo and redo', () => {
     assert.equal(paintedCount(document.raster), 0);
   });
 });
+
+describe('mask undo over many operations', () => {
+  it('every undo and redo equals replaying the operations from the base, across checkpoints and after branching', () => {
+    const base = rasterise(createRaster(60, 40), [stroke('brush', 9, [30, 20])]);
+    const document = new MaskDocument(base);
+    const operationAt = (index: number): MaskOperation =>
+      index % 11 === 5 ? { kind: 'invert' } : index % 13 === 7 ? { kind: 'clear' } : stroke(index % 3 === 0 ? 'eraser' : 'brush', 3 + (index % 7), [index % 60, (index * 7) % 40], [(index * 13) % 60, (index * 3) % 40]);
+    for (let index = 0; index < 40; index++) document.apply(operationAt(index));
+    const expectReplay = (label: string): void => assert.deepEqual(document.raster.pixels, rasterise(base, document.operations).pixels, label);
+    for (let step = 0; step < 30; step++) {
+      document.undo();
+      expectReplay(`after undo ${step + 1}`);
+    }
+    for (let step = 0; step < 12; step++) document.redo();
+    expectReplay('after 12 redos');
+    // Branch: a new operation after undos, then more, then undo back past the branch point.
+    document.undo();
+    document.undo();
+    for (let index = 100; index < 120; index++) document.apply(operationAt(index));
+    for (let step = 0; step < 25; step++) {
+      document.undo();
+      expectReplay(`after branching, undo ${step + 1}`);
+    }
+  });
+});
