@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Frame } from 'playwright-core';
@@ -43,6 +43,9 @@ export const studioMaskScenario: Scenario = {
     let studio = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await waitForImage(studio);
     assert.match((await studio.locator('[data-testid="mask-note"]').innerText()).trim(), /saved as sample\.mask\.png beside the image/);
+    // sample.png is outside the panel's resource roots (the output folder is images/): shown from a copy in the preview folder.
+    assert.match((await studio.locator('.mask-image').getAttribute('src')) ?? '', /studio-previews\/mask-source-[a-z0-9]+\.png/);
+    assert.deepEqual(sourceCopies(profile.dir).length, 1, 'one copy of the image for the page');
     await context.screenshot('open');
 
     await studio.locator('[data-testid="mask-size"]').fill(String(brushSize));
@@ -148,10 +151,13 @@ export const studioMaskScenario: Scenario = {
     // Back to the Studio, then the same image again, from its preview's title bar: the saved mask is the base layer.
     await studio.locator('[data-testid="mask-back"]').click();
     await studio.locator('[data-testid="generate"]').waitFor({ state: 'visible', timeout: 15000 });
+    await waitFor('the copy of the image removed once the painter closed', () => (sourceCopies(profile.dir).length === 0 ? true : undefined), 10000);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first().dblclick();
     // The group the preview opened in (the result's own preview, beside, has the same button).
     const titleButton = page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Edit in Studio"]').first();
     await titleButton.waitFor({ timeout: 20000 });
+    await titleButton.hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: 'Edit in Studio' }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
     await context.screenshot('preview-title-button');
     await titleButton.click();
     const again = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
@@ -272,4 +278,9 @@ function assertSameMask(actual: string, expected: string, message: string): void
   let differing = 0;
   for (let index = 0; index < Math.max(actual.length, expected.length); index++) if (actual[index] !== expected[index]) differing++;
   assert.fail(`${message}: ${differing} pixel(s) differ (lengths ${actual.length} and ${expected.length})`);
+}
+
+/** The painter's copies of images (`mask-source-*`) in any `studio-previews` folder of the profile. */
+function sourceCopies(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((path) => /studio-previews[\\/]mask-source-/.test(path));
 }
