@@ -39,9 +39,10 @@ export const studioMaskScenario: Scenario = {
     assert.ok(size);
     await setOpenAiKey(context);
 
-    await openInStudioFromExplorer(context);
+    const firstOpen = await openInStudioFromExplorer(context);
     let studio = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await waitForImage(studio);
+    context.log(`first open (Studio not open yet): painter with its image ${Date.now() - firstOpen} ms after the menu item was chosen`);
     assert.match((await studio.locator('[data-testid="mask-note"]').innerText()).trim(), /saved as sample\.mask\.png beside the image/);
     // sample.png is outside the panel's resource roots (the output folder is images/): shown from a copy in the preview folder.
     assert.match((await studio.locator('.mask-image').getAttribute('src')) ?? '', /studio-previews\/mask-source-[a-z0-9]+\.png/);
@@ -159,17 +160,20 @@ export const studioMaskScenario: Scenario = {
     await titleButton.hover();
     await page.locator('.monaco-hover, .workbench-hover', { hasText: 'Edit in Studio' }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
     await context.screenshot('preview-title-button');
+    const secondOpen = Date.now();
     await titleButton.click();
     const again = await waitForVisibleInFrames(page, '[data-testid="mask-painter"]', 60000);
     await again.locator('[data-testid="mask-note"]', { hasText: 'Continuing sample.mask.png.' }).waitFor({ timeout: 15000 });
     await waitForImage(again);
+    context.log(`second open (Studio open, hidden behind the preview): painter with its image ${Date.now() - secondOpen} ms after the click`);
     assertSameMask(await overlayAlpha(again), fileMask, 'the saved mask is shown again, pixel for pixel');
     assert.equal(await again.locator('[data-testid="mask-undo"]').isDisabled(), true, 'the loaded mask is the base, not an undoable stroke');
     await context.screenshot('continued');
   },
 };
 
-async function openInStudioFromExplorer(context: ScenarioContext): Promise<void> {
+/** Returns when the menu item was taken (the click, or the Enter after an ignored click). */
+async function openInStudioFromExplorer(context: ScenarioContext): Promise<number> {
   const { page } = context;
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first();
   await row.waitFor({ timeout: 20000 });
@@ -177,6 +181,7 @@ async function openInStudioFromExplorer(context: ScenarioContext): Promise<void>
     await row.click({ button: 'right' });
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Edit in Studio…' }).first();
     await item.waitFor({ timeout: 15000 });
+    let taken = Date.now();
     await item.click();
     // A click that lands while the menu is still settling is ignored (editImage.ts): the item stays
     // highlighted, and Enter takes it, as it would for a user who tried the keyboard next.
@@ -184,10 +189,11 @@ async function openInStudioFromExplorer(context: ScenarioContext): Promise<void>
     if (!closed) {
       context.log(`the menu ignored click ${attempt}; pressing Enter on the item`);
       await item.hover();
+      taken = Date.now();
       await page.keyboard.press('Enter');
       closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
     }
-    if (closed) return;
+    if (closed) return taken;
     assert.ok(attempt < 3, 'the Explorer menu ignored three clicks on Edit in Studio…');
     await page.keyboard.press('Escape');
   }
