@@ -82,6 +82,7 @@ export class StudioJobs {
       this.post({ type: 'done', requestId, error: this.services.describeError(error) });
       return undefined;
     }
+    // What the job card shows (named as before, when only Generate started jobs here).
     const form = { prompt: request.prompt, provider: request.provider };
     const partialImages = request.partialImages ?? 0;
     const watching = handle.watch();
