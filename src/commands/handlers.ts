@@ -4,6 +4,7 @@ import { showError } from '../host/messages';
 import type { Services } from '../host/services';
 import { createClearApiKeyCommand } from './clearApiKey';
 import { createEditImageCommand } from './editImage';
+import { createEditInStudioCommand } from './editInStudio';
 import { createGenerateCommand } from './generate';
 import { openStudio } from './openStudio';
 import { studioServicesFor } from '../webview/studioHost';
@@ -23,6 +24,7 @@ export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = gua
   'gptImage.generate': createGenerateCommand,
   'gptImage.openStudio': (services) => openStudio(studioServicesFor(services)),
   'gptImage.editImage': createEditImageCommand,
+  'gptImage.editInStudio': createEditInStudioCommand,
   'gptImage.showJobs': createShowJobsCommand,
   'gptImage.setApiKey': createSetApiKeyCommand,
   'gptImage.clearApiKey': createClearApiKeyCommand,

@@ -9,6 +9,8 @@ import type { ModelCapability } from '../core/capabilities';
 import type { TokenRates } from '../core/cost';
 import { backgrounds, modelIds, outputFormats, providerIds, qualities } from '../core/ids';
 import type { Background, ModelId, OutputFormat, ProviderId, Quality } from '../core/ids';
+import { maskToHostSchemas } from './maskProtocol';
+import type { MaskOpenMessage, MaskSavedMessage } from './maskProtocol';
 
 const requestId = z.string().min(1).max(64);
 /** Ids the host handed out (history items, references, jobs): opaque, short. */
@@ -77,6 +79,8 @@ export const toHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('historyAction'), requestId, action: z.enum(historyActions), itemId: opaqueId }),
   /** An error inside the webview, for the host's log (the webview has no console the user sees). */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
+  /** The mask painter's save, draft and close (maskProtocol.ts). */
+  ...maskToHostSchemas,
 ]);
 export type ToHost = z.infer<typeof toHostSchema>;
 export type ToHostType = ToHost['type'];
@@ -143,18 +147,10 @@ export interface JobView {
 }
 
 /**
- * Which view of the page is on screen: the Studio, or the mask painter (built separately, mounted
- * into the `mask-root` element when its module is present). Sent by the host to switch.
+ * Which view of the page is on screen: the Studio, or the mask painter (`maskOpen` switches to it,
+ * the painter's "Back to the Studio" switches back).
  */
 export type StudioRoute = 'studio' | 'mask';
-
-/** The host switches the page's view (e.g. "Edit in Studio…" opens the mask painter). */
-export interface StudioRouteMessage {
-  readonly type: 'route';
-  readonly view: StudioRoute;
-  /** For the mask view: the image to paint on (webview URI) and the host's id for it. */
-  readonly image?: { readonly id: string; readonly src: string; readonly label: string } | undefined;
-}
 
 /** A streamed preview as the job card shows it: "Preview (partial image index of count)". */
 export interface PartialView {
@@ -205,7 +201,9 @@ export type ToWebview =
     }
   | { readonly type: 'job'; readonly job: JobView }
   | { readonly type: 'loadForm'; readonly requestId: string; readonly form: FormPreset }
-  | StudioRouteMessage
+  /** Switches the page to the mask painter on an image (maskProtocol.ts). */
+  | MaskOpenMessage
+  | MaskSavedMessage
   /** Reply to any request that has nothing else to say; `error` when it failed. */
   | { readonly type: 'done'; readonly requestId: string; readonly error?: string | undefined; readonly info?: string | undefined };
 

@@ -7,6 +7,7 @@ import type { Disposable, JobEnd, JobHandle } from '../core/jobHandle';
 import type { Logger } from '../core/logger';
 import type { PartialImage } from '../core/provider';
 import type { Provenance } from '../core/provenance';
+import type { JobOutput } from '../core/journal';
 import type { GenerationRequest } from '../core/request';
 import { resolveInputSource } from '../host/inputSource';
 import type { JobProgress, JobResult } from '../core/runner';
@@ -45,11 +46,10 @@ export class StudioJobs {
 
   /** Starts a job; answers `done` (with the error, if any) once it ended. */
   async generate(requestId: string, form: GenerateForm): Promise<void> {
-    let handle: JobHandle;
     // The form's choice; a page from before the option existed sends none, and the setting applies.
     const partialImages = form.partialImages ?? this.services.partialImages?.() ?? 0;
-    try {
-      const request: GenerationRequest = {
+    await this.start(requestId, async () => ({
+      request: {
         provider: form.provider,
         model: form.model,
         prompt: form.prompt,
@@ -61,15 +61,32 @@ export class StudioJobs {
         outputCompression: form.outputCompression,
         partialImages,
         inputImages: await this.references.resolve(form.references),
-      };
-      const output = await this.services.jobOutput();
-      // Closed while the references were read: nothing was sent, and nothing is.
-      if (this.disposed) return;
-      handle = this.services.owner.run({ request, output, requestId });
+      },
+      output: await this.services.jobOutput(),
+    }));
+  }
+
+  /**
+   * Starts the job `prepare` builds (Generate, or the mask painter's edit) through the owner, shows
+   * it, and answers `done` once it ended. A failure in `prepare` is answered before anything is sent.
+   * Resolves with how the job ended (undefined: it never started).
+   */
+  async start(requestId: string, prepare: () => Promise<{ readonly request: GenerationRequest; readonly output: JobOutput }>): Promise<JobEnd | undefined> {
+    let handle: JobHandle;
+    let request: GenerationRequest;
+    try {
+      const prepared = await prepare();
+      request = prepared.request;
+      // Closed while the inputs were read: nothing was sent, and nothing is.
+      if (this.disposed) return undefined;
+      handle = this.services.owner.run({ request, output: prepared.output, requestId });
     } catch (error) {
       this.post({ type: 'done', requestId, error: this.services.describeError(error) });
-      return;
+      return undefined;
     }
+    // What the job card shows (named as before, when only Generate started jobs here).
+    const form = { prompt: request.prompt, provider: request.provider };
+    const partialImages = request.partialImages ?? 0;
     const watching = handle.watch();
     const preview = this.services.previews ? new PartialPreview(this.services.previews, this.services.log) : undefined;
     const subscriptions = [
@@ -111,6 +128,7 @@ export class StudioJobs {
     if (error !== undefined) this.services.log.warn(`Studio job ${handle.jobId ?? '(not started)'}: ${error}`);
     this.post({ type: 'done', requestId, error });
     this.forget(handle);
+    return end;
   }
 
   /**

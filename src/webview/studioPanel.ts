@@ -5,6 +5,7 @@ import { scrubStrings } from './scrubMessage';
 import type { ToHost, ToWebview } from './protocol';
 import { StudioGallery } from './studioGallery';
 import { StudioJobs } from './studioJobs';
+import { StudioMask } from './studioMask';
 import { StudioReferences } from './studioReferences';
 import { refreshStudioRoots } from './studioShell';
 import type { StudioServices } from './studioServices';
@@ -21,6 +22,7 @@ export class StudioPanel {
   private readonly jobs: StudioJobs;
   private readonly gallery: StudioGallery;
   private readonly references: StudioReferences;
+  private readonly mask: StudioMask;
   /** When the engine took the panel over, for the time-to-interactive line in the log. */
   private readonly adoptedAt = Date.now();
   private readyCount = 0;
@@ -35,6 +37,17 @@ export class StudioPanel {
     return StudioPanel.current;
   }
 
+  /** The window's Studio once the engine adopted it ("Edit in Studio…" opens the mask painter there). */
+  static adopted(): StudioPanel | undefined {
+    return StudioPanel.current;
+  }
+
+  /** Switches the page to the mask painter on `image` (webview/studioMask.ts) and brings the panel forward. */
+  async openMask(image: vscode.Uri): Promise<void> {
+    this.panel.reveal();
+    await this.mask.open(image);
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly services: StudioServices,
@@ -46,6 +59,7 @@ export class StudioPanel {
     this.references = new StudioReferences(thumbnail);
     this.jobs = new StudioJobs(services, this.references, post, thumbnail);
     this.gallery = new StudioGallery(services, { post, thumbnail });
+    this.mask = new StudioMask(services, this.jobs, post, thumbnail);
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidChangeViewState(() => {
@@ -104,6 +118,12 @@ export class StudioPanel {
       case 'log':
         this.services.log[message.level](`Studio webview: ${message.message}`);
         return;
+      case 'maskSave':
+        return this.mask.save(message.requestId, message.session, message.operations, message.edit);
+      case 'maskDraft':
+        return this.mask.draft(message.session, message.operations, message.prompt);
+      case 'maskClose':
+        return this.mask.close(message.session);
     }
   }
 
@@ -119,6 +139,7 @@ export class StudioPanel {
       hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
     });
     this.jobs.replay();
+    this.mask.replay();
     // The page says `ready` again every time it is shown (no retained context); the first is the open.
     if (this.readyCount++ === 0) {
       this.services.log.info(`Studio: page ready ${readyAfter} ms after the engine took the panel over, init sent at ${Date.now() - this.adoptedAt} ms.`);
@@ -144,6 +165,7 @@ export class StudioPanel {
   private dispose(): void {
     if (StudioPanel.current === this) StudioPanel.current = undefined;
     this.jobs.dispose();
+    void this.mask.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

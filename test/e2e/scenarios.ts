@@ -9,6 +9,7 @@ import { spendLimitScenario } from './ui/spendLimit';
 import { studioScenario } from './ui/studio';
 import { studioCompareScenario } from './ui/studioCompare';
 import { studioKeyboardScenario } from './ui/studioKeyboard';
+import { studioMaskScenario } from './ui/studioMask';
 import { studioPartialScenario } from './ui/studioPartial';
 import { studioPreviewScenario } from './ui/studioPreview';
 
@@ -20,6 +21,7 @@ export const scenarios: readonly Scenario[] = [
   editImageScenario,
   studioScenario,
   studioPartialScenario,
+  studioMaskScenario,
   studioKeyboardScenario,
   studioPreviewScenario,
   studioCompareScenario,

@@ -6,17 +6,18 @@ import { formTemplate } from './formView';
 import type { GalleryView } from './galleryView';
 import { jobsTemplate } from './jobsView';
 import type { JobTicker } from './jobsView';
-import { leaveMask, maskTemplate } from './maskRoute';
+import type { MaskMode } from './mask/maskMode';
+import { maskTemplate } from './maskRoute';
 import { previewTemplate } from './previewView';
 
 /**
  * The whole page from the state: two panes when the panel is wide (form | results), one column
  * when narrow (media/studio.css). The preview is a modal over it; the page behind is inert.
  */
-export function appView(context: StudioContext, gallery: GalleryView, ticker: JobTicker): TemplateResult {
+export function appView(context: StudioContext, gallery: GalleryView, ticker: JobTicker, maskMode: MaskMode | undefined): TemplateResult {
   const { ui } = context;
-  if (ui.view === 'mask') return html`${maskTemplate(context)}${announcer(context)}`;
-  leaveMask();
+  // The painter keeps the jobs list beside it, so the edit it starts shows its progress.
+  if (ui.view === 'mask') return html`${maskTemplate(maskMode?.element)} ${jobsTemplate(context, ticker)} ${announcer(context)}`;
   const status = ui.status;
   return html`<div class="layout" ?inert=${ui.preview !== undefined}>
       <header>

@@ -8,6 +8,7 @@ import { appView } from './appView';
 import type { DoneMessage, InitMessage, StudioContext } from './context';
 import { GalleryView } from './galleryView';
 import { JobTicker } from './jobsView';
+import { MaskMode } from './mask/maskMode';
 import { acceptDrops, addReferences } from './referencesView';
 import { vscodeApi } from './vscodeApi';
 
@@ -23,6 +24,7 @@ const replies = new Map<string, (reply: DoneMessage) => void>();
 let requestCount = 0;
 let context: StudioContext | undefined;
 let gallery: GalleryView | undefined;
+let maskMode: MaskMode | undefined;
 /** Saved jobs the gallery has been reloaded for (see the 'job' case). */
 const galleryHasJob = new Set<string>();
 
@@ -65,13 +67,17 @@ function start(init: InitMessage): void {
     },
     update: (after) => {
       if (!gallery) return;
-      render(appView(created, gallery, ticker), root);
+      render(appView(created, gallery, ticker, maskMode), root);
       ticker.sync(state.jobs);
       after?.();
     },
   };
   context = created;
   gallery = new GalleryView(created);
+  maskMode = new MaskMode(created, (visible) => {
+    created.ui.view = visible ? 'mask' : 'studio';
+    created.update();
+  });
   root.replaceChildren();
   root.setAttribute('aria-busy', 'false');
   acceptDrops(created, document.body);
@@ -122,11 +128,11 @@ function receive(message: ToWebview): void {
         context.update(() => document.querySelector<HTMLElement>(`[data-testid="${target}"]`)?.focus());
       }
       return;
-    case 'route':
-      if (context) {
-        context.ui.view = message.view;
-        context.update();
-      }
+    case 'maskOpen':
+      maskMode?.open(message);
+      return;
+    case 'maskSaved':
+      maskMode?.saved(message);
       return;
     case 'done': {
       const reply = replies.get(message.requestId);

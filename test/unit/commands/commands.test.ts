@@ -55,12 +55,24 @@ describe('package.json contributes.commands', () => {
       'gptImage.generate': 'Generate Image…',
       'gptImage.openStudio': 'Open Studio',
       'gptImage.editImage': 'Edit Image…',
+      'gptImage.editInStudio': 'Edit in Studio…',
       'gptImage.showJobs': 'Show Jobs',
       'gptImage.setApiKey': 'Set API Key…',
       'gptImage.clearApiKey': 'Clear API Key…',
       'gptImage.showLog': 'Show Log',
     });
     for (const command of manifest.contributes.commands) assert.equal(command.category, 'GPT Image', command.command);
+  });
+
+  it('offers Edit in Studio… wherever Edit Image… is offered, on the same images', () => {
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus ?? {})) {
+      const edit = entries.find((entry) => entry.command === 'gptImage.editImage') as { when?: string } | undefined;
+      if (!edit) continue;
+      const studio = entries.find((entry) => entry.command === 'gptImage.editInStudio') as { when?: string } | undefined;
+      assert.ok(studio, `${menu} offers Edit in Studio…`);
+      assert.equal(studio.when, edit.when, menu);
+    }
+    assert.ok(['explorer/context', 'editor/title', 'commandPalette'].every((menu) => manifest.contributes.menus?.[menu]?.some((entry) => entry.command === 'gptImage.editInStudio')));
   });
 
   it('refers only to declared commands from menus', () => {

@@ -6,6 +6,7 @@ import { allCapabilities } from '../../../src/core/capabilities';
 import { fitStateToCapability, generateForm, initialState, outgoing } from '../../../src/webview/formModel';
 import { historyActions, parseToHost } from '../../../src/webview/protocol';
 import type { ToHost, ToHostType } from '../../../src/webview/protocol';
+import { maskOutgoing } from '../../../src/webview/maskMessages';
 
 /** One message of every type, built the way the app builds them. */
 const samples: Record<ToHostType, ToHost> = {
@@ -30,6 +31,13 @@ const samples: Record<ToHostType, ToHost> = {
   loadHistory: outgoing.loadHistory('r6', 'fox', 40, 40),
   historyAction: outgoing.historyAction('r7', 'insertMarkdown', 'file:///work/images/a.png'),
   log: outgoing.log('error', 'x'.repeat(5000)),
+  maskSave: maskOutgoing.save('r8', 'mask-1', [{ kind: 'stroke', tool: 'brush', size: 24, points: [{ x: 1.5, y: 2 }, { x: 40, y: 30.25 }] }, { kind: 'invert' }], {
+    provider: 'openai',
+    model: 'gpt-image-2',
+    prompt: 'a boat',
+  }),
+  maskDraft: maskOutgoing.draft('mask-1', [{ kind: 'clear' }, { kind: 'stroke', tool: 'eraser', size: 3, points: [{ x: 0, y: 0 }] }], 'a boat'),
+  maskClose: maskOutgoing.close('mask-1'),
 };
 
 function accepts(message: unknown): ToHost {
@@ -93,12 +101,14 @@ describe('protocol: messages the app sends', () => {
 
   it('is the only way the app posts: no hand-built message objects in src/webview/app', () => {
     const dir = join(process.cwd(), 'src', 'webview', 'app');
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    assert.ok(files.some((file) => file.startsWith('mask')), 'the mask painter\'s folder is scanned too');
+    for (const file of files) {
       const source = readFileSync(join(dir, file), 'utf8');
       assert.doesNotMatch(source, /(send|postMessage)\(\s*\{/, `${file} posts an object literal instead of using outgoing.*`);
       assert.doesNotMatch(source, /=>\s*\(\s*\{\s*type:/, `${file} builds a message by hand`);
       assert.doesNotMatch(source, /^import (?!type)[^;]*from 'zod/m, `${file} would pull zod into the browser bundle`);
-      assert.doesNotMatch(source, /^import (?!type)[^;]*from '\.\.\/protocol'/m, `${file} must import only types from protocol.ts`);
+      assert.doesNotMatch(source, /^import (?!type)[^;]*from '(\.\.\/)+(protocol|maskProtocol)'/m, `${file} must import only types from protocol.ts`);
     }
   });
 });
