@@ -33,7 +33,7 @@ export interface ImageCommand {
 
 export type CliCommand =
   | ImageCommand
-  | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
+  | { readonly command: 'jobs' | 'resume' | 'mcp'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'help' | 'version' };
 
 const options = {
@@ -74,13 +74,13 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
   const quiet = values.quiet ?? false;
   const pollIntervalMs = parsePollInterval(values['poll-interval']);
-  if (command === 'jobs' || command === 'resume') {
+  if (command === 'jobs' || command === 'resume' || command === 'mcp') {
     const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation'] as const).find((name) => values[name] !== undefined);
     if (stray) throw new InputError([`gpt-image ${command} takes no --${stray} (see gpt-image --help).`]);
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, jobs or resume (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, jobs, resume or mcp (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;

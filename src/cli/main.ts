@@ -8,6 +8,7 @@ import { CliInterrupt } from './interrupt';
 import { processIo } from './io';
 import type { CliIo } from './io';
 import { listJobs, resumeJobs } from './journalCommands';
+import { runMcpServer } from './mcp/mcpServer';
 
 async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt): Promise<number> {
   switch (command.command) {
@@ -21,6 +22,8 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
       return listJobs(io, command.quiet);
     case 'resume':
       return resumeJobs(io, command.quiet, command.pollIntervalMs, interrupt);
+    case 'mcp':
+      return runMcpServer(io, command.pollIntervalMs);
     case 'generate':
     case 'edit':
       return runImageCommand(command, io, interrupt);
