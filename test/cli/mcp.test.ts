@@ -29,6 +29,14 @@ describe('gpt-image mcp (the SDK Client over stdio, against the OpenAI fake)', (
   });
   beforeEach(() => openai.reset());
 
+  it('gpt-image --help documents mcp and its environment defaults', async () => {
+    const help = await runCli(['--help'], sandbox());
+    assert.equal(help.code, 0);
+    for (const text of ['gpt-image mcp', 'generate_image, edit_image, list_jobs, resume_jobs', 'GPT_IMAGE_PROVIDER', 'GPT_IMAGE_OUT', 'GPT_IMAGE_MCP_WAIT_SECONDS', 'GPT_IMAGE_<PROVIDER>_BASE_URL']) {
+      assert.ok(help.stdout.includes(text), `--help mentions ${text}`);
+    }
+  });
+
   it('lists the four tools with the schemas and descriptions of core/agentTools', async () => {
     const box = sandbox();
     const mcp = await connect(box, { env: { GPT_IMAGE_OPENAI_BASE_URL: openai.baseUrl } });

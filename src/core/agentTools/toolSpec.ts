@@ -1,6 +1,7 @@
 import { gptImage15Sizes, modellixGptImage2Sizes } from '../capabilities';
 import { aspectRatios, backgrounds, outputFormats, providerIds, qualities, resolutionTiers } from '../ids';
 import { freeSizeRulesText } from '../size';
+import { copilotToolNames } from './toolNames';
 
 /**
  * The agent tools' names, descriptions and input schemas, written once: `gpt-image mcp` lists them
@@ -117,6 +118,6 @@ export const toolSpecs: readonly ToolSpec[] = [generateToolSpec, editToolSpec, l
 
 /** The Copilot tools (package.json `languageModelTools`): the same inputs as the MCP image tools. */
 export const copilotTools = [
-  { name: 'gptImage_generate', toolReferenceName: 'generateImage', spec: generateToolSpec },
-  { name: 'gptImage_edit', toolReferenceName: 'editImage', spec: editToolSpec },
+  { name: copilotToolNames.generate, toolReferenceName: 'generateImage', displayName: 'Generate Image (GPT Image Studio)', spec: generateToolSpec },
+  { name: copilotToolNames.edit, toolReferenceName: 'editImage', displayName: 'Edit Image (GPT Image Studio)', spec: editToolSpec },
 ] as const;
