@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+// Issue 14 in the real editor (code-server 4.139.1 = VS Code 1.139.1, user setting
+// chat.disableAIFeatures: true): what vscode.lm exposes to an extension there, and the Copilot
+// tools through vscode.lm.tools / vscode.lm.invokeTool where it does.
+
+const extensionId = 'gpt-image-studio.gpt-image-studio';
+
+/** invokeTool outside chat may wait on a modal confirmation nobody clicks here: bounded. */
+function within<T>(promise: Thenable<T>, ms: number): Promise<T | 'timeout'> {
+  return Promise.race([Promise.resolve(promise), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms))]);
+}
+
+function textOf(result: vscode.LanguageModelToolResult): string {
+  return result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+}
+
+suite('agent tools (vscode.lm in the real extension host)', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension);
+    await extension.activate();
+  });
+
+  test('what vscode.lm exposes here', () => {
+    const lm = vscode.lm as unknown as Record<string, unknown>;
+    const names = vscode.lm.tools.map((tool) => tool.name);
+    console.log(`agents: VS Code ${vscode.version}; lm.registerTool ${typeof lm.registerTool}, lm.invokeTool ${typeof lm.invokeTool}, lm.registerMcpServerDefinitionProvider ${typeof lm.registerMcpServerDefinitionProvider}, McpStdioServerDefinition ${typeof (vscode as unknown as Record<string, unknown>).McpStdioServerDefinition}`);
+    console.log(`agents: lm.tools (${names.length}): ${names.join(', ')}`);
+    assert.equal(typeof lm.registerTool, 'function');
+    assert.equal(typeof lm.invokeTool, 'function');
+  });
+
+  test('invokeTool with arguments our checks refuse answers the sentence as a result, nothing sent', async () => {
+    let outcome: string;
+    try {
+      const result = await within(
+        vscode.lm.invokeTool('gptImage_generate', { input: { prompt: 'A fox', provider: 'apixo', model: 'gpt-image-1.5' }, toolInvocationToken: undefined }),
+        15_000,
+      );
+      outcome = result === 'timeout' ? 'timeout' : textOf(result);
+    } catch (error) {
+      outcome = `threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    }
+    console.log(`agents: invokeTool(refused input) -> ${outcome}`);
+    assert.equal(outcome, 'Not sent (nothing was paid): Unknown model "gpt-image-1.5": the models of apixo are gpt-image-2.');
+  });
+
+  // In an extension-test run VS Code's DialogService answers every confirm() with "confirmed"
+  // without showing it (skipDialogs: extensionTestsLocationURI is set), so the confirmation is
+  // passed here; the UI scenario 9-copilot-tool shows and clicks the real one.
+  test('a paid invokeTool passes the (test-mode) confirmation and, without a key, answers readably', async () => {
+    let outcome: string;
+    try {
+      const result = await within(vscode.lm.invokeTool('gptImage_generate', { input: { prompt: 'A fox', size: '1024x1024', quality: 'low' }, toolInvocationToken: undefined }), 15_000);
+      outcome = result === 'timeout' ? 'timeout' : textOf(result);
+    } catch (error) {
+      outcome = `threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    }
+    console.log(`agents: invokeTool(paid input) -> ${outcome}`);
+    assert.equal(outcome, 'Not sent (nothing was paid): No OpenAI API key is set: run "GPT Image: Set API Key…" and try again.');
+  });
+});
