@@ -63,11 +63,12 @@ function notSent(text: string): string {
 
 async function run(services: Services, call: ImageToolCall, token: vscode.CancellationToken): Promise<string> {
   const label = providerLabels[call.provider];
-  if (!(await services.keys.has(call.provider))) throw new InputError([`No ${label} API key is set: run "GPT Image: Set API Key…" and try again.`]);
-  services.checkProvider(call.provider);
+  // Paths first, then the key: every refusal here comes before anything is sent.
   const target = await outputTargetWithoutAsking();
   const request = await toolRequest(call, (reference, role) => readInside(target, call, reference, role));
   const output = await outputFor(target, call, request.inputImages?.[0]);
+  if (!(await services.keys.has(call.provider))) throw new InputError([`No ${label} API key is set: run "GPT Image: Set API Key…" and try again.`]);
+  services.checkProvider(call.provider);
   if (token.isCancellationRequested) throw new InputError(['Cancelled before anything was sent.']);
   const handle = services.owner.run({ request, output });
   // Watched while the agent waits, so the background view does not announce it a second time.

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 // Issue 14 in the real editor (code-server 4.139.1 = VS Code 1.139.1, user setting
@@ -60,5 +63,33 @@ suite('agent tools (vscode.lm in the real extension host)', () => {
     }
     console.log(`agents: invokeTool(paid input) -> ${outcome}`);
     assert.equal(outcome, 'Not sent (nothing was paid): No OpenAI API key is set: run "GPT Image: Set API Key…" and try again.');
+  });
+
+  test('paths outside the workspace folder are refused before anything is sent: .., absolute, a link out, out_dir', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'gpt-image-agent-elsewhere-'));
+    writeFileSync(join(elsewhere, 'private.png'), new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]));
+    const link = join(folder.uri.fsPath, 'agent-linked-out');
+    symlinkSync(elsewhere, link);
+    try {
+      const cases: [string, Record<string, unknown>, RegExp][] = [
+        ['gptImage_edit', { prompt: 'x', images: ['../private.png'] }, /^Not sent \(nothing was paid\): Image \.\.\/private\.png is outside the workspace folder/],
+        ['gptImage_edit', { prompt: 'x', images: [join(elsewhere, 'private.png')] }, /is outside the workspace folder/],
+        ['gptImage_edit', { prompt: 'x', images: ['agent-linked-out/private.png'] }, /Image agent-linked-out\/private\.png is outside the workspace folder/],
+        ['gptImage_generate', { prompt: 'x', out_dir: '../elsewhere' }, /out_dir "\.\.\/elsewhere" is outside the workspace folder/],
+        ['gptImage_generate', { prompt: 'x', out_dir: 'agent-linked-out/new' }, /out_dir "agent-linked-out\/new" resolves to .* outside the workspace folder/],
+      ];
+      for (const [name, input, expected] of cases) {
+        const result = await within(vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }), 15_000);
+        const text = result === 'timeout' ? 'timeout' : textOf(result);
+        assert.match(text, expected, `${name} ${JSON.stringify(input)}`);
+        assert.doesNotMatch(text, /No OpenAI API key/, 'refused for its path, before the key is even looked at');
+      }
+      assert.equal(existsSync(join(elsewhere, 'new')), false, 'nothing was created through the link');
+    } finally {
+      rmSync(link, { force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
