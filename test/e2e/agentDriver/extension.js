@@ -2,6 +2,7 @@
 // extension plays the agent. It reads `.agent-input.json` ({ tool, input }) from the workspace,
 // calls vscode.lm.invokeTool outside chat (VS Code then shows the tool's confirmation as a modal
 // dialog), and writes what came back (or what was thrown) to `.agent-result.txt`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS extension, loaded unbuilt
 const vscode = require('vscode');
 
 function activate(context) {
