@@ -58,7 +58,7 @@ export const copilotToolScenario: Scenario = {
     await dialog.waitFor({ timeout: 30000 });
     const buttons = await dialog.locator('.monaco-button').allInnerTexts();
     context.log(`dialog buttons: ${buttons.join(' | ')}`);
-    await dialog.locator('.monaco-button').first().click();
+    await dialog.locator('.monaco-button', { hasText: /^Yes$/ }).click();
     const text = await result(context);
     context.log(`tool result: ${text}`);
     const [file] = await waitForFiles(join(profile.workspace, 'images'), /\.png$/, 1, 60000);
