@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectDevelopmentOptions, runCommand } from '../harness/browser';
-import { waitForFiles } from '../harness/files';
+import { filesContaining, waitForFiles } from '../harness/files';
 import { repoRoot } from '../harness/paths';
 import { waitFor } from '../harness/processes';
 import type { Scenario, ScenarioContext } from '../harness/scenario';
-import { setOpenAiKey } from './setApiKey';
+import { e2eOpenAiKey, setOpenAiKey } from './setApiKey';
 
 /** The test-only extension that plays the agent (test/e2e/agentDriver: there is no chat here). */
 const driverPath = join(repoRoot, 'test', 'e2e', 'agentDriver');
@@ -67,5 +67,35 @@ export const copilotToolScenario: Scenario = {
     assert.equal((await fakes.requests('openai')).length, 1, 'one paid request');
     assert.doesNotMatch(text, /iVBORw0KGgo|data:image/, 'no image data in the result');
     await context.screenshot('after');
+
+    // Item 2: VS Code starts the bundled `gpt-image mcp` with the key from SecretStorage and the
+    // user-level base URL (the fake's), in the workspace folder; its tool writes into images/.
+    rmSync(join(profile.workspace, '.agent-result.txt'), { force: true });
+    writeFileSync(join(profile.workspace, '.agent-input.json'), JSON.stringify({ tool: 'mcp_gpt-image_generate_image', input: { prompt: 'A comet, through MCP', size: '1024x1024', quality: 'low' }, startMcp: true }));
+    await runCommand(page, 'E2E Agent Driver: Invoke Tool');
+    const resultFile = join(profile.workspace, '.agent-result.txt');
+    const mcpText = await waitFor(
+      'the MCP tool result (answering VS Code\'s questions on the way)',
+      async () => {
+        if (existsSync(resultFile)) return readFileSync(resultFile, 'utf8');
+        const open = page.locator('.monaco-dialog-box');
+        if ((await open.count()) > 0 && (await open.isVisible())) {
+          context.log(`dialog: ${(await open.innerText()).replace(/\s+/g, ' ')}`);
+          await context.screenshot('mcp-dialog');
+          await open.locator('.monaco-button', { hasText: /^(Yes|Allow|Trust|Continue|Start|Run)/ }).first().click();
+        }
+        return undefined;
+      },
+      90000,
+      500,
+    );
+    context.log(`MCP tool result: ${mcpText}`);
+    const requests = await fakes.requests('openai');
+    assert.equal(requests.length, 2, 'the MCP call sent one request');
+    assert.equal(requests[1]?.headers.authorization, `Bearer ${e2eOpenAiKey}`, 'with the key from SecretStorage, at the user-level base URL');
+    const written = await waitForFiles(join(profile.workspace, 'images'), /\.png$/, 2, 30000);
+    assert.ok(written.some((path) => mcpText.includes(path.split('/').pop() ?? '\u0000')), 'the result names the file it wrote in the workspace');
+    const leaks = [...filesContaining(profile.userDataDir, e2eOpenAiKey), ...filesContaining(profile.workspace, e2eOpenAiKey)];
+    assert.deepEqual(leaks, [], 'the key is in no file (settings, cached MCP definitions, workspace)');
   },
 };
