@@ -8,7 +8,6 @@ import { CliInterrupt } from './interrupt';
 import { processIo } from './io';
 import type { CliIo } from './io';
 import { listJobs, resumeJobs } from './journalCommands';
-import { runMcpServer } from './mcp/mcpServer';
 
 async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt): Promise<number> {
   switch (command.command) {
@@ -22,8 +21,11 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
       return listJobs(io, command.quiet);
     case 'resume':
       return resumeJobs(io, command.quiet, command.pollIntervalMs, interrupt);
-    case 'mcp':
+    case 'mcp': {
+      // Loaded only for `mcp`: the SDK would slow every other command's start.
+      const { runMcpServer } = await import('./mcp/mcpServer.js');
       return runMcpServer(io, command.pollIntervalMs);
+    }
     case 'generate':
     case 'edit':
       return runImageCommand(command, io, interrupt);
