@@ -80,4 +80,21 @@ describe('gpt-image mcp with Modellix (progress, the time limit, resume_jobs)', 
     const again = await mcp.call('resume_jobs', {});
     assert.match(textOf(again), /Nothing to resume/);
   });
+
+  it('a call the client cancels after the task was accepted keeps the paid job; resume_jobs saves its image', async () => {
+    const box = sandbox();
+    modellix.setKnobs({ hold: true });
+    const mcp = await connectMcp(box, { env: { GPT_IMAGE_MODELLIX_BASE_URL: modellix.baseUrl }, args: ['--poll-interval', '0.05'] });
+    connections.push(mcp);
+    const controller = new AbortController();
+    const call = mcp.client.callTool({ name: 'generate_image', arguments: { prompt: 'A held owl', provider: 'modellix' } }, undefined, { signal: controller.signal });
+    await waitFor(() => submits(modellix).length === 1 && modellix.requests().some((request) => request.method === 'GET'));
+    controller.abort('the agent gave up');
+    await assert.rejects(call);
+    modellix.release();
+    const resumed = await mcp.call('resume_jobs', {});
+    assert.equal(resumed.isError, undefined, textOf(resumed));
+    assert.equal(imagesIn(join(box.cwd, 'images')).length, 1, 'the paid image was saved');
+    assert.equal(submits(modellix).length, 1, 'nothing was sent twice');
+  });
 });

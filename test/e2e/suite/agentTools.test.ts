@@ -97,7 +97,10 @@ suite('agent tools (vscode.lm in the real extension host)', () => {
     this.timeout(120_000);
     const started = await within(vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true }), 60_000);
     assert.notEqual(started, 'timeout', 'the server started');
-    const mcpTools = vscode.lm.tools.filter((tool) => tool.name.startsWith('mcp_gpt-image_'));
+    // lm.tools learns the server's tools a moment after the start resolves.
+    const ours = (): vscode.LanguageModelToolInformation[] => vscode.lm.tools.filter((tool) => tool.name.startsWith('mcp_gpt-image_'));
+    for (let waited = 0; ours().length < 4 && waited < 30_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    const mcpTools = ours();
     console.log(`agents: MCP tools in lm.tools: ${mcpTools.map((tool) => tool.name).join(', ')}`);
     assert.deepEqual(mcpTools.map((tool) => tool.name).sort(), ['mcp_gpt-image_edit_image', 'mcp_gpt-image_generate_image', 'mcp_gpt-image_list_jobs', 'mcp_gpt-image_resume_jobs']);
     assert.match(mcpTools.find((tool) => tool.name === 'mcp_gpt-image_generate_image')?.description ?? '', /Costs money/);
