@@ -24,7 +24,8 @@ export async function listJobsAnswer(io: CliIo): Promise<ToolAnswer> {
  * and that nobody else is finishing (`runner.resumable`, the rule every host uses).
  */
 export async function resumeJobsAnswer(session: McpSession, runner: JobRunner, env: NodeJS.ProcessEnv, context: Pick<ImageCallContext, 'signal' | 'progress'>): Promise<ToolAnswer> {
-  const handles = session.takeWaiting();
+  // Kept jobs of cancelled calls, and any job still running here, are waited for too.
+  const handles = [...new Set([...session.takeWaiting(), ...session.owner.running()])];
   const lines: string[] = [];
   const selection = await runner.resumable({ includeKept: true });
   for (const job of selection.heldElsewhere) lines.push(`Job ${job.id} is being finished by another window or process; left to that one.`);

@@ -100,7 +100,10 @@ export class McpSession {
     });
     // The client cancelled the call: before anything paid left, the job is cancelled; after, it is
     // kept (an agent cannot be asked), so a paid image is still saved and resume_jobs reports it.
-    const onAbort = (): void => void cancelJob(handle, async () => 'keep');
+    const onAbort = (): void =>
+      void cancelJob(handle, async () => 'keep').then((outcome) => {
+        if (outcome === 'kept') this.waiting.set(handle.jobId ?? String(this.waiting.size), handle);
+      });
     context.signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<'limit'>((resolveLimit) => (timer = setTimeout(() => resolveLimit('limit'), this.options.waitMs)));
