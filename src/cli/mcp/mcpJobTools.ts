@@ -15,7 +15,9 @@ export async function listJobsAnswer(io: CliIo): Promise<ToolAnswer> {
   } catch (error) {
     return failure([error instanceof Error ? error.message : String(error)]);
   }
-  return { isError: false, text: lines.join('\n'), files: [] };
+  // The CLI's advice, in the words of this server's tools.
+  const text = lines.join('\n').replace(/run "gpt-image resume"/g, 'call resume_jobs');
+  return { isError: false, text, files: [] };
 }
 
 /**
