@@ -5,6 +5,8 @@ import { toolRequest, toolTemplate } from '../core/agentTools/toolRequest';
 import type { ImageToolKind } from '../core/agentTools/toolSpec';
 import { resultText, summarizeToolCall } from '../core/agentTools/toolSummary';
 import { capabilityFor, localFileRefusal } from '../core/capabilities';
+import { defaultTokenRates } from '../core/cost';
+import type { TokenRates } from '../core/cost';
 import { InputError } from '../core/errors';
 import { providerLabels } from '../core/ids';
 import { cancelJob } from '../core/jobHandle';
@@ -38,7 +40,7 @@ export function createAgentTools(services: Services): {
       const parsed = parse(kind, input);
       // Invalid arguments are answered by invoke without sending anything: nothing to confirm.
       if (!parsed.ok) return { invocationMessage: 'Checking the image request' };
-      const summary = summarizeToolCall(parsed.call);
+      const summary = summarizeToolCall(parsed.call, tokenRates());
       return {
         invocationMessage: `${kind === 'generate' ? 'Generating' : 'Editing'} with ${providerLabels[parsed.call.provider]}`,
         confirmation: { title: summary.title, markdown: summary.lines.join('  \n') },
@@ -55,6 +57,17 @@ export function createAgentTools(services: Services): {
       }
     },
   };
+}
+
+/** `gptImage.openaiPricing`, each rate falling back to core/cost.ts's default when missing or invalid. */
+function tokenRates(): TokenRates {
+  const value: unknown = vscode.workspace.getConfiguration('gptImage').get('openaiPricing');
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const rate = (name: keyof TokenRates): number => {
+    const candidate = record[name];
+    return typeof candidate === 'number' && Number.isFinite(candidate) && candidate >= 0 ? candidate : defaultTokenRates[name];
+  };
+  return { textInputPerMillion: rate('textInputPerMillion'), imageInputPerMillion: rate('imageInputPerMillion'), imageOutputPerMillion: rate('imageOutputPerMillion') };
 }
 
 function notSent(text: string): string {

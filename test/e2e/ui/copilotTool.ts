@@ -19,7 +19,8 @@ async function invoke(context: ScenarioContext, tool: string, input: Record<stri
 
 async function result(context: ScenarioContext): Promise<string> {
   const file = join(context.profile.workspace, '.agent-result.txt');
-  return waitFor('the driver\'s .agent-result.txt', () => (existsSync(file) ? readFileSync(file, 'utf8') : undefined), 60000);
+  // Read until it has content: the driver's write can be seen half done (an empty file).
+  return waitFor('the driver\'s .agent-result.txt', () => (existsSync(file) ? readFileSync(file, 'utf8') || undefined : undefined), 60000);
 }
 
 /**
@@ -29,6 +30,8 @@ async function result(context: ScenarioContext): Promise<string> {
  */
 export const copilotToolScenario: Scenario = {
   name: '9-copilot-tool',
+  // The estimate uses the user's token price (default $30/M output): doubled, so the dialog must show it.
+  userSettings: { 'gptImage.openaiPricing': { textInputPerMillion: 5, imageInputPerMillion: 8, imageOutputPerMillion: 60 } },
   run: async (context) => {
     const { page, fakes, profile } = context;
     await setOpenAiKey(context);
@@ -43,7 +46,7 @@ export const copilotToolScenario: Scenario = {
     const shown = (await dialog.innerText()).replace(/\s+/g, ' ');
     await context.screenshot('confirmation');
     context.log(`confirmation: ${shown}`);
-    for (const fact of ['Generate an image with OpenAI (paid)', 'Provider: OpenAI', 'Model: gpt-image-2', 'Size: 1024x1024', 'Quality: low', 'Images (n): 1', 'Estimated cost: about $']) {
+    for (const fact of ['Generate an image with OpenAI (paid)', 'Provider: OpenAI', 'Model: gpt-image-2', 'Size: 1024x1024', 'Quality: low', 'Images (n): 1', 'Estimated cost: about $0.012 (≈200 output tokens per image at $60/M']) {
       assert.ok(shown.includes(fact), `the confirmation shows "${fact}"`);
     }
     assert.deepEqual(await fakes.requests('openai'), [], 'nothing is sent while the confirmation is open');
@@ -77,7 +80,7 @@ export const copilotToolScenario: Scenario = {
     const mcpText = await waitFor(
       'the MCP tool result (answering VS Code\'s questions on the way)',
       async () => {
-        if (existsSync(resultFile)) return readFileSync(resultFile, 'utf8');
+        if (existsSync(resultFile) && readFileSync(resultFile, 'utf8') !== '') return readFileSync(resultFile, 'utf8');
         const open = page.locator('.monaco-dialog-box');
         if ((await open.count()) > 0 && (await open.isVisible())) {
           context.log(`dialog: ${(await open.innerText()).replace(/\s+/g, ' ')}`);
