@@ -23,6 +23,7 @@ export const pureModules = [
   'src/host/generateChoices.ts',
   'src/host/history.ts',
   'src/host/inputSourcePath.ts',
+  'src/host/mcpEnvironment.ts',
   'src/host/jobList.ts',
   'src/host/outputFolderRules.ts',
   'src/host/progressText.ts',

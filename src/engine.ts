@@ -1,13 +1,16 @@
 import type * as vscode from 'vscode';
 import type { CommandId } from './commands/commands';
 import { commandFactories } from './commands/handlers';
+import type { AgentEngine } from './host/agentRegistration';
+import { createAgentTools } from './host/agentTools';
+import { mcpServerEnvironment } from './host/mcpEnvironment';
 import { createServices } from './host/services';
 import type { Services } from './host/services';
 import { studioServicesFor } from './webview/studioHost';
 import { restoreStudio } from './webview/serializer';
 
 /** Everything behind the commands, loaded on first use (see extension.ts). */
-export interface Engine {
+export interface Engine extends AgentEngine {
   runCommand(id: CommandId, args: readonly unknown[]): Promise<unknown>;
   restoreStudio(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resumeJobs(): Promise<void>;
@@ -23,6 +26,7 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
   const services: Services = createServices(context);
   const handlers = new Map<CommandId, (...args: unknown[]) => Promise<unknown>>();
   const currentServices = (): Services => services;
+  const agentTools = createAgentTools(services);
 
   return {
     runCommand: async (id, args) => {
@@ -33,6 +37,10 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
       }
       return handler(...args);
     },
+    prepareAgentTool: (kind, input) => agentTools.prepare(kind, input),
+    invokeAgentTool: (kind, input, token) => agentTools.invoke(kind, input, token),
+    mcpServerEnvironment: () => mcpServerEnvironment(services.keys, services.settings),
+    logInfo: (message) => services.log.info(message),
     restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),
     resumeJobs: async () => {
       const started = currentServices();

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { commandIds } from './commands/commands';
 import type { CommandId } from './commands/commands';
 import type * as EngineModule from './engine';
+import { registerAgentEntryPoints } from './host/agentRegistration';
 import { createStudioPanel, showStudioPage } from './webview/studioShell';
 import { studioViewType } from './webview/studioViewType';
 
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  registerAgentEntryPoints(context, loadEngine);
   // Jobs that were polling when the window closed continue once the engine is up; loading it
   // is deferred so activation itself stays cheap.
   const resume = setTimeout(() => void loadEngine().then((loaded) => loaded.resumeJobs()).catch(() => undefined), 0);

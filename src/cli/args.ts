@@ -35,7 +35,7 @@ export interface ImageCommand {
 
 export type CliCommand =
   | ImageCommand
-  | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
+  | { readonly command: 'jobs' | 'resume' | 'mcp'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'spend'; readonly json: boolean }
   | { readonly command: 'help' | 'version' };
 
@@ -85,13 +85,13 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     return { command, json: values.json ?? false };
   }
   if (values.json !== undefined) throw new InputError(['--json belongs to gpt-image spend (see gpt-image --help).']);
-  if (command === 'jobs' || command === 'resume') {
+  if (command === 'jobs' || command === 'resume' || command === 'mcp') {
     const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation', 'max-cost'] as const).find((name) => values[name] !== undefined);
     if (stray) throw new InputError([`gpt-image ${command} takes no --${stray} (see gpt-image --help).`]);
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, jobs, resume or spend (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, jobs, resume, spend or mcp (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;

@@ -14,6 +14,8 @@ Usage:
   gpt-image resume   finish every unfinished job in the journal, and move kept images into their
                      output folder, printing the files it writes
   gpt-image spend [--json]  the spend ledger by day (local time) and provider: what each job cost
+  gpt-image mcp      an MCP server on stdio for coding agents (Claude Desktop, Cursor, Codex, VS Code):
+                     tools generate_image, edit_image, list_jobs, resume_jobs on this same journal
   gpt-image --help | --version
 
 Options for generate and edit:
@@ -72,6 +74,16 @@ ${keyLines}
   GPT_IMAGE_SPEND_LIMIT  caps in USD per local calendar day and month, in all or per provider, as JSON:
                      {"day": 5, "month": 50, "providers": {"openai": {"day": 2}}}
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy settings (loopback never uses the proxy)
+
+MCP server (gpt-image mcp [--poll-interval <sec>]):
+  stdout carries MCP messages only; progress and warnings go to stderr. Keys and base URLs come from
+  the variables above. Relative out_dir and image paths resolve against the client's MCP roots, else
+  the current directory; anything outside them (symbolic links resolved) is refused and nothing is
+  sent. Results name files by absolute path with a resource_link each, never image data.
+  GPT_IMAGE_PROVIDER  the provider when a call names none (default openai)
+  GPT_IMAGE_OUT       the default out_dir (default images)
+  GPT_IMAGE_MCP_WAIT_SECONDS  how long a call waits for its job (default 600); past it the call
+                     returns the job id, the job goes on, and resume_jobs returns its files
 
 Base URLs (defaults):
 ${baseLines}

@@ -24,6 +24,11 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
       return resumeJobs(io, command.quiet, command.pollIntervalMs, interrupt);
     case 'spend':
       return printSpend(io, command.json);
+    case 'mcp': {
+      // Loaded only for `mcp`: the SDK would slow every other command's start.
+      const { runMcpServer } = await import('./mcp/mcpServer.js');
+      return runMcpServer(io, command.pollIntervalMs);
+    }
     case 'generate':
     case 'edit':
       return runImageCommand(command, io, interrupt);

@@ -1,5 +1,6 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
+import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
@@ -28,4 +29,5 @@ export const scenarios: readonly Scenario[] = [
   badInputScenario,
   hostileWorkspaceScenario,
   spendLimitScenario,
+  copilotToolScenario,
 ];

@@ -61,6 +61,8 @@ export function createProfile(name: string, settings: Record<string, unknown>): 
     XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
     XDG_DATA_HOME: join(dir, 'xdg', 'data'),
     XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
+    // A gpt-image CLI the editor starts (the MCP server) keeps its journal in the run folder too.
+    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
   };
   return {
     dir,

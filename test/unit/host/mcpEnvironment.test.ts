@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { normalizeBaseUrl } from '../../../src/core/baseUrl';
+import { defaultBaseUrls } from '../../../src/core/ids';
+import type { ProviderId } from '../../../src/core/ids';
+import { mcpServerEnvironment } from '../../../src/host/mcpEnvironment';
+
+const trusted = (url: string) => {
+  const checked = normalizeBaseUrl(url);
+  if (!checked.ok) throw new Error(checked.error);
+  return { ...checked, ignoredWorkspaceValue: false };
+};
+
+describe('the environment VS Code starts gpt-image mcp with', () => {
+  it('carries the stored keys, the user-level base URLs that differ from the default, and the default provider', async () => {
+    const keys: Partial<Record<ProviderId, string>> = { openai: 'sk-stored-openai', apixo: 'sk-stored-apixo' };
+    const env = await mcpServerEnvironment(
+      { get: async (id) => keys[id] },
+      {
+        defaultProvider: () => 'modellix',
+        baseUrl: (id) => trusted(id === 'modellix' ? 'http://127.0.0.1:4100/api/v1' : defaultBaseUrls[id]),
+      },
+    );
+    assert.deepEqual(env, {
+      GPT_IMAGE_PROVIDER: 'modellix',
+      OPENAI_API_KEY: 'sk-stored-openai',
+      APIXO_API_KEY: 'sk-stored-apixo',
+      GPT_IMAGE_MODELLIX_BASE_URL: 'http://127.0.0.1:4100/api/v1',
+    });
+  });
+
+  it('an untrusted base URL (settings.baseUrl refused it) is left out, so the server uses the default', async () => {
+    const env = await mcpServerEnvironment({ get: async () => undefined }, { defaultProvider: () => 'openai', baseUrl: () => ({ ok: false, error: 'refused', ignoredWorkspaceValue: false }) as const });
+    assert.deepEqual(env, { GPT_IMAGE_PROVIDER: 'openai' });
+  });
+});
