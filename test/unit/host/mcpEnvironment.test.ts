@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { normalizeBaseUrl } from '../../../src/core/baseUrl';
 import { defaultBaseUrls } from '../../../src/core/ids';
 import type { ProviderId } from '../../../src/core/ids';
+import { parseSpendLimits } from '../../../src/core/spendLimits';
 import { mcpServerEnvironment } from '../../../src/host/mcpEnvironment';
 
 const trusted = (url: string) => {
@@ -18,6 +19,7 @@ describe('the environment VS Code starts gpt-image mcp with', () => {
       { get: async (id) => keys[id] },
       {
         defaultProvider: () => 'modellix',
+        spendLimits: () => undefined,
         baseUrl: (id) => trusted(id === 'modellix' ? 'http://127.0.0.1:4100/api/v1' : defaultBaseUrls[id]),
       },
     );
@@ -30,7 +32,22 @@ describe('the environment VS Code starts gpt-image mcp with', () => {
   });
 
   it('an untrusted base URL (settings.baseUrl refused it) is left out, so the server uses the default', async () => {
-    const env = await mcpServerEnvironment({ get: async () => undefined }, { defaultProvider: () => 'openai', baseUrl: () => ({ ok: false, error: 'refused', ignoredWorkspaceValue: false }) as const });
+    const env = await mcpServerEnvironment({ get: async () => undefined }, { defaultProvider: () => 'openai', spendLimits: () => undefined, baseUrl: () => ({ ok: false, error: 'refused', ignoredWorkspaceValue: false }) as const });
     assert.deepEqual(env, { GPT_IMAGE_PROVIDER: 'openai' });
+  });
+
+  it("carries the user's spend caps, so an agent VS Code starts cannot spend past them", async () => {
+    const env = await mcpServerEnvironment(
+      { get: async () => undefined },
+      {
+        defaultProvider: () => 'openai',
+        baseUrl: (id) => trusted(defaultBaseUrls[id]),
+        spendLimits: () => ({ day: 2, providers: { openai: { month: 10 } }, source: 'gptImage.spendLimit' }),
+      },
+    );
+    assert.ok(env.GPT_IMAGE_SPEND_LIMIT, 'the limit is passed');
+    const passed = parseSpendLimits(JSON.parse(env.GPT_IMAGE_SPEND_LIMIT), 'GPT_IMAGE_SPEND_LIMIT');
+    assert.deepEqual(passed.problems, []);
+    assert.deepEqual(passed.limits, { day: 2, month: undefined, providers: { openai: { day: undefined, month: 10 } }, source: 'GPT_IMAGE_SPEND_LIMIT' });
   });
 });
