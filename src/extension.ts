@@ -85,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     lensesChanged,
     { dispose: () => watcher?.dispose() },
+    // Internal (not in the palette): a batch run here says when its files changed.
+    vscode.commands.registerCommand('gptImage.refreshBatchLenses', () => lensesChanged.fire()),
     vscode.languages.registerCodeLensProvider(
       [{ pattern: '**/*.images.{yaml,yml,json}' }],
       {

@@ -81,6 +81,8 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       journaled: await services.runner.list(),
       concurrency: editorConcurrency,
     });
+    // The lenses show each entry's new state (the file watcher may report the files late, or not at all remotely).
+    void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
     void announce(summary);
     return summary;
   };
