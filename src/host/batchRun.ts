@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { sameRequest, unfinishedJobFor } from '../core/batch/batchPlan';
+import { earlierJobAction, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { mapBounded } from '../core/concurrency';
@@ -65,7 +65,7 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
       const earlier = unfinishedJobFor(target, dir.toString(), options.journaled);
       let handle: JobHandle;
       if (earlier) {
-        if (earlier.state === 'submitting' || earlier.state === 'unknown' || !sameRequest(earlier.request, target.journalRequest)) {
+        if (earlierJobAction(target, earlier) !== 'resume') {
           unknown.push(`${label} (job ${earlier.id} of an earlier run is unfinished or its outcome unknown: see Show Jobs; it is not sent again)`);
           report(100 / total);
           return;
