@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isBatchFileName } from '../core/batch/batchFile';
+import { internalCommandIds } from './commands';
 import { targetsToMake } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { loadHostBatch } from '../host/batchDocument';
@@ -82,7 +83,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       concurrency: editorConcurrency,
     });
     // The lenses show each entry's new state (the file watcher may report the files late, or not at all remotely).
-    void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
+    void vscode.commands.executeCommand(internalCommandIds[0]);
     void announce(summary);
     return summary;
   };
