@@ -94,11 +94,9 @@ export const batchRunScenario: Scenario = {
     }).then((loaded) => (loaded ? true : undefined)), 20000);
     await context.screenshot('gallery');
 
-    // Back in the batch file, every entry now says "made"; a second run would send nothing.
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input.input').first().fill('site.images.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'site.images.yaml' }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
+    // Back in the batch file (its own tab, not a second editor of it beside the Studio), every
+    // entry now says "made"; a second run sends nothing.
+    await page.locator('.tabs-container .tab', { hasText: 'site.images.yaml' }).first().click();
     await lens(/Run Image Batch \(0 to make, 3 up to date\)/).first().waitFor({ timeout: 30000 });
     assert.equal(await lensLine('made').count(), 3, 'each entry says it is made');
     await context.screenshot('lenses-made');
