@@ -4,6 +4,7 @@ import { commandFactories } from './commands/handlers';
 import type { AgentEngine } from './host/agentRegistration';
 import { createAgentTools } from './host/agentTools';
 import { mcpServerEnvironment } from './host/mcpEnvironment';
+import { batchLenses } from './host/batchLenses';
 import { createServices } from './host/services';
 import type { Services } from './host/services';
 import { studioServicesFor } from './webview/studioHost';
@@ -14,6 +15,8 @@ export interface Engine extends AgentEngine {
   runCommand(id: CommandId, args: readonly unknown[]): Promise<unknown>;
   restoreStudio(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resumeJobs(): Promise<void>;
+  /** The CodeLenses of a batch file (host/batchLenses.ts). */
+  batchLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]>;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
     invokeAgentTool: (kind, input, token) => agentTools.invoke(kind, input, token),
     mcpServerEnvironment: () => mcpServerEnvironment(services.keys, services.settings),
     logInfo: (message) => services.log.info(message),
+    batchLenses: (document) => batchLenses(document),
     restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),
     resumeJobs: async () => {
       const started = currentServices();

@@ -1,6 +1,8 @@
 import { version } from '../../package.json';
 import { parseCommandLine } from './args';
 import type { CliCommand } from './args';
+import { runBatchCommand } from './batchCommand';
+import { isBatchProblemsError } from './batchLoad';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { helpText } from './help';
 import { runImageCommand } from './imageCommand';
@@ -32,6 +34,8 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
     case 'generate':
     case 'edit':
       return runImageCommand(command, io, interrupt);
+    case 'batch':
+      return runBatchCommand(command, io, interrupt);
   }
 }
 
@@ -43,8 +47,9 @@ async function main(): Promise<void> {
     interrupt.install();
     code = await dispatch(parseCommandLine(process.argv.slice(2)), io, interrupt);
   } catch (error) {
-    // Never a stack trace: one line, and the exit code says what kind of failure it was.
-    io.stderr(errorLine(error, undefined));
+    // Never a stack trace: one line (a batch file's problems: one each), and the exit code says what kind of failure it was.
+    if (isBatchProblemsError(error)) for (const line of error.issues) io.stderr(`gpt-image: ${line}`);
+    else io.stderr(errorLine(error, undefined));
     code = exitCodeFor(error);
   }
   process.exitCode = code;

@@ -12,9 +12,16 @@ export const commandIds = [
   'gptImage.setApiKey',
   'gptImage.clearApiKey',
   'gptImage.showLog',
+  'gptImage.runBatch',
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
+
+/**
+ * Commands registered by extension.ts for the extension's own use, not contributed (not in the
+ * palette): the engine tells the activation bundle that a batch run changed its files.
+ */
+export const internalCommandIds = ['gptImage.refreshBatchLenses'] as const;
 
 /** Each command's title as package.json gives it (checked there), for the one failure message. */
 export const commandTitles: Readonly<Record<CommandId, string>> = {
@@ -26,4 +33,5 @@ export const commandTitles: Readonly<Record<CommandId, string>> = {
   'gptImage.setApiKey': 'Set API Key…',
   'gptImage.clearApiKey': 'Clear API Key…',
   'gptImage.showLog': 'Show Log',
+  'gptImage.runBatch': 'Run Image Batch',
 };

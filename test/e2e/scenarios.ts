@@ -1,5 +1,6 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
+import { batchRunScenario } from './ui/batchRun';
 import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
@@ -30,4 +31,5 @@ export const scenarios: readonly Scenario[] = [
   hostileWorkspaceScenario,
   spendLimitScenario,
   copilotToolScenario,
+  batchRunScenario,
 ];
