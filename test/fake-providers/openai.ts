@@ -5,6 +5,8 @@ import { makePng } from './png';
 import { resetConnection, sendJson, startLoopbackServer } from './server';
 import type { RecordedRequest } from './server';
 import { errorBody, generationUsage } from './openAiErrors';
+import { createFakeBatchApi } from './openAiBatch';
+import type { FakeBatchApi } from './openAiBatch';
 
 /**
  * One scripted fault, consumed in order by the next API requests (not by control requests):
@@ -104,6 +106,8 @@ export interface FakeOpenAi {
   readonly served: ServedImage[];
   /** Every partial image streamed, in order (never results). */
   readonly partialsServed: Buffer[];
+  /** The Batch API (files, batches, output files) on the same origin; OpenAI flavour only. */
+  readonly batch: FakeBatchApi;
   enqueue(...faults: FakeOpenAiFault[]): void;
   configure(knobs: FakeOpenAiKnobs): void;
   /** Forgets requests, served images and queued faults; restores the start options. */
@@ -145,6 +149,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const partialsServed: Buffer[] = [];
   let apiCount = 0;
   let largeIndex = 0;
+  const batch = createFakeBatchApi();
 
   const isControl = (request: RecordedRequest): boolean => request.url.startsWith('/__');
 
@@ -180,6 +185,10 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   async function answer(request: IncomingMessage, body: Buffer, response: ServerResponse, requestIndex: number): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const kind = path.endsWith('/images/generations') ? 'generations' : path.endsWith('/images/edits') ? 'edits' : undefined;
+    if (kind === undefined && flavour === 'openai' && /^\/v1\/(files|batches)(\/|$)/.test(path)) {
+      if (!authorized(request.headers.authorization)) return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
+      if (await batch.handle(request, path, body, response)) return;
+    }
     if (request.method !== 'POST' || kind === undefined) {
       return sendError(response, 404, { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', code: null, param: null });
     }
@@ -430,6 +439,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     requests: server.requests,
     served,
     partialsServed,
+    batch,
     apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
     enqueue: (...faults) => void queue.push(...faults),
     configure: (changes) => {
@@ -443,6 +453,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       queue.push(...(options.queue ?? []));
       knobs = { ...options };
       apiCount = 0;
+      batch.reset();
     },
     close: () => server.close(),
   };

@@ -1,0 +1,350 @@
+import type { BatchApi, BatchStatus } from './batchApiPort';
+import { batchJobState, batchLineCounts, terminalBatchStatuses } from './batchJob';
+import type { BatchEndpoint, BatchEntry, BatchJobRecord, BatchJobStore, BatchLine, BatchPart } from './batchJob';
+import { writeBatchResults } from './batchResults';
+import type { TokenRates } from './cost';
+import { errorMessage, InputError, isProviderError } from './errors';
+import { HeldElsewhereError } from './jobRunner';
+import { newJobId, toJobError } from './jobRecords';
+import { leaseHeartbeatMs } from './journal';
+import type { Logger } from './logger';
+import type { ImageWriter, RescueStore } from './output';
+import { abortedError, sleep } from './retry';
+
+export interface BatchRunnerDeps {
+  readonly store: BatchJobStore;
+  /** The Batch API at a base URL (a job is always polled where it was sent). */
+  api(baseUrl: string): BatchApi;
+  readonly writer: ImageWriter;
+  readonly rescue: RescueStore;
+  readonly log: Logger;
+  now(): number;
+  /** This process as a lease owner (core/jobLease.ts), and whether another owner is gone. */
+  readonly ownerId: string;
+  isOwnerGone(owner: string): boolean;
+  /** `--poll-interval`: replaces the slow default schedule (batchPollDelayMs). */
+  readonly pollIntervalOverrideMs?: number | undefined;
+  readonly rates?: TokenRates | undefined;
+}
+
+/** Where a batch job is, for progress lines and for Ctrl-C (a create on its way must be waited for). */
+export interface BatchProgress {
+  readonly jobId: string;
+  readonly phase: 'uploading' | 'creating' | 'polling' | 'downloading' | 'ended';
+  /** A create has been sent and its answer is not in yet: it may be charged. */
+  readonly createInFlight: boolean;
+  readonly message: string;
+}
+
+/** What a new job is made of: entries, and per part its lines and the exact JSONL to upload. */
+export interface NewBatchJob {
+  readonly source: string;
+  readonly baseUrl: string;
+  readonly entries: readonly BatchEntry[];
+  readonly parts: readonly { readonly endpoint: BatchEndpoint; readonly model: string; readonly lines: readonly BatchLine[]; readonly jsonl: string }[];
+  readonly warnings: readonly string[];
+}
+
+const second = 1000;
+const minute = 60 * second;
+
+/**
+ * The default wait between two status reads: a batch takes minutes to hours (its window is 24 h),
+ * so 15 s for the first 5 minutes, then every minute, then every 5 minutes after the first hour.
+ */
+export function batchPollDelayMs(elapsedMs: number, overrideMs: number | undefined): number {
+  if (overrideMs !== undefined) return overrideMs;
+  if (elapsedMs < 5 * minute) return 15 * second;
+  if (elapsedMs < 60 * minute) return minute;
+  return 5 * minute;
+}
+
+/** Status reads that may fail in a row before the wait stops for now (the job stays resumable). */
+const pollFailuresAllowed = 5;
+
+export function createBatchRunner(deps: BatchRunnerDeps): {
+  create(init: NewBatchJob): Promise<BatchJobRecord>;
+  run(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord>;
+  cancel(jobId: string, signal: AbortSignal): Promise<BatchJobRecord>;
+  list(): Promise<BatchJobRecord[]>;
+} {
+  const save = async (job: BatchJobRecord): Promise<void> => {
+    job.state = batchJobState(job);
+    job.updatedAt = deps.now();
+    if (job.lease?.owner === deps.ownerId && deps.now() - job.lease.heartbeatAt >= leaseHeartbeatMs) job.lease.heartbeatAt = deps.now();
+    await deps.store.put(structuredClone(job));
+  };
+
+  async function claim(job: BatchJobRecord): Promise<void> {
+    const claimed = await deps.store.claim(job.id, deps.ownerId, deps.now(), (owner) => deps.isOwnerGone(owner));
+    if (!claimed.ok) throw new HeldElsewhereError(job.id, claimed.holder);
+    job.lease = { owner: deps.ownerId, heartbeatAt: deps.now() };
+  }
+
+  /** Journaled in full before anything is sent: the JSONL of each part, then the record. */
+  async function create(init: NewBatchJob): Promise<BatchJobRecord> {
+    const job: BatchJobRecord = {
+      version: 1,
+      kind: 'openaiBatch',
+      id: newJobId(deps.now()),
+      createdAt: deps.now(),
+      updatedAt: deps.now(),
+      state: 'submitting',
+      source: init.source,
+      baseUrl: init.baseUrl,
+      entries: [...init.entries],
+      parts: init.parts.map((part) => ({ endpoint: part.endpoint, model: part.model, lines: structuredClone([...part.lines]), state: 'uploading' })),
+      warnings: [...init.warnings],
+    };
+    await claim(job);
+    for (const [index, part] of init.parts.entries()) await deps.store.putInput(job.id, index, part.jsonl);
+    await save(job);
+    return job;
+  }
+
+  async function load(jobId: string): Promise<BatchJobRecord> {
+    const job = await deps.store.get(jobId);
+    if (!job) throw new InputError([`There is no Batch API job ${jobId} in the journal.`]);
+    return job;
+  }
+
+  /**
+   * Takes a job from wherever it is to its end: upload, create, poll, download, write. Every step is
+   * recorded before the next; aborting leaves it resumable (a create already sent becomes unknown).
+   */
+  async function run(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord> {
+    const first = await load(jobId);
+    if (first.lease?.owner !== deps.ownerId) await claim(first);
+    const job = await load(jobId);
+    job.lease = first.lease ?? { owner: deps.ownerId, heartbeatAt: deps.now() };
+    const started = deps.now();
+    let inFlight = false;
+    const report = (phase: BatchProgress['phase'], message: string): void => onProgress?.({ jobId, phase, createInFlight: inFlight, message });
+    const api = deps.api(job.baseUrl);
+    try {
+      for (const [index, part] of job.parts.entries()) {
+        // A create that was started by a process that is gone (we hold its lease now): it may have
+        // been accepted, so it is never sent again on its own.
+        if (part.state === 'creating' && part.createStartedAt !== undefined) markLost(part);
+        if (part.state === 'uploading') await upload(job, index, part, api, signal, report);
+        if (part.state === 'creating') {
+          inFlight = false;
+          await createPart(job, index, part, api, signal, report, (value) => {
+            inFlight = value;
+          });
+        }
+      }
+      if (job.cancelRequested) await sendCancels(job, api, signal);
+      await poll(job, api, signal, started, report);
+      for (const part of job.parts) {
+        if (part.state !== 'downloading') continue;
+        report('downloading', `Batch ${part.batchId ?? ''} ${part.batchStatus ?? ''}: downloading its results…`);
+        await writeBatchResults({ deps, job, part, api, signal, save: () => save(job) });
+      }
+      await save(job);
+      const counts = batchLineCounts(job);
+      report('ended', `${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed.`);
+      return structuredClone(job);
+    } finally {
+      if (job.lease?.owner === deps.ownerId) job.lease = undefined;
+      await save(job).catch((error: unknown) => deps.log.warn(`Could not record Batch API job ${job.id}: ${errorMessage(error)}`));
+      await deps.store.release(job.id, deps.ownerId).catch(() => undefined);
+    }
+  }
+
+  async function upload(job: BatchJobRecord, index: number, part: BatchPart, api: BatchApi, signal: AbortSignal, report: (phase: BatchProgress['phase'], message: string) => void): Promise<void> {
+    report('uploading', `Uploading the requests of batch ${index + 1} of ${job.parts.length} (${part.lines.length} line${part.lines.length === 1 ? '' : 's'})…`);
+    const jsonl = await deps.store.getInput(job.id, index);
+    try {
+      const uploaded = await api.upload(jsonl, `gpt-image-${job.id}-${index + 1}.jsonl`, signal);
+      part.inputFileId = uploaded.fileId;
+      part.state = 'creating';
+    } catch (error) {
+      if (isProviderError(error) && (error.kind === 'aborted' || error.retryable || error.kind === 'unknownOutcome')) throw error;
+      // Refused (bad key, bad file): nothing was created, nothing charged.
+      part.state = 'failed';
+      part.error = toJobError(error);
+      await save(job);
+      throw error;
+    }
+    // The file id before the create: a lost create can then be looked up by it, never guessed.
+    await save(job);
+  }
+
+  async function createPart(
+    job: BatchJobRecord,
+    index: number,
+    part: BatchPart,
+    api: BatchApi,
+    signal: AbortSignal,
+    report: (phase: BatchProgress['phase'], message: string) => void,
+    setInFlight: (value: boolean) => void,
+  ): Promise<void> {
+    if (signal.aborted) throw abortedError(signal);
+    part.createStartedAt = deps.now();
+    // Recorded before it is sent: a crash from here on leaves the part "creating", which a later
+    // process reads as a create of unknown outcome.
+    await save(job);
+    report('creating', `Creating batch ${index + 1} of ${job.parts.length} at OpenAI…`);
+    let created: BatchStatus;
+    try {
+      created = await api.create(
+        { inputFileId: part.inputFileId as string, endpoint: part.endpoint, metadata: { job: job.id, source: job.source.slice(-500) } },
+        signal,
+        () => {
+          setInFlight(true);
+          report('creating', `Batch ${index + 1} of ${job.parts.length} sent to OpenAI; waiting for its id…`);
+        },
+      );
+    } catch (error) {
+      setInFlight(false);
+      if (isProviderError(error) && error.kind === 'aborted') {
+        // Nothing left this machine: safe to create later.
+        part.createStartedAt = undefined;
+        await save(job);
+        throw error;
+      }
+      part.state = isProviderError(error) && error.kind === 'unknownOutcome' ? 'unknown' : 'failed';
+      part.error = toJobError(error);
+      if (part.state === 'unknown') part.error = { kind: 'unknownOutcome', message: lostCreateMessage(part, errorMessage(error)) };
+      await save(job);
+      throw error;
+    }
+    setInFlight(false);
+    part.batchId = created.id;
+    part.state = 'polling';
+    applyStatus(part, created);
+    await save(job);
+    report('polling', `OpenAI accepted batch ${created.id} (${created.status}); waiting for it (up to 24 h). Ctrl-C leaves it running: "gpt-image resume" picks it up.`);
+  }
+
+  async function poll(job: BatchJobRecord, api: BatchApi, signal: AbortSignal, started: number, report: (phase: BatchProgress['phase'], message: string) => void): Promise<void> {
+    let failures = 0;
+    let firstRound = true;
+    while (job.parts.some((part) => part.state === 'polling')) {
+      // A new batch has just been read by its create; a resumed one is read at once.
+      if (!firstRound || job.parts.every((part) => part.state !== 'polling' || part.batchStatus !== undefined)) {
+        await sleep(batchPollDelayMs(deps.now() - started, deps.pollIntervalOverrideMs), signal);
+      }
+      firstRound = false;
+      for (const part of job.parts) {
+        if (part.state !== 'polling' || part.batchId === undefined) continue;
+        let status: BatchStatus;
+        try {
+          status = await api.get(part.batchId, signal);
+          failures = 0;
+        } catch (error) {
+          if (isProviderError(error) && error.kind === 'notFound') {
+            part.state = 'failed';
+            part.error = toJobError(error);
+            await save(job);
+            continue;
+          }
+          if (isProviderError(error) && (error.kind === 'aborted' || !error.retryable)) throw error;
+          failures += 1;
+          deps.log.warn(`Reading batch ${part.batchId} failed (${errorMessage(error)}); trying again later.`);
+          if (failures >= pollFailuresAllowed) throw error;
+          continue;
+        }
+        const before = `${part.batchStatus ?? ''} ${JSON.stringify(part.counts ?? {})}`;
+        applyStatus(part, status);
+        if (terminalBatchStatuses.includes(status.status)) settleStatus(job, part, status);
+        if (`${part.batchStatus ?? ''} ${JSON.stringify(part.counts ?? {})}` !== before || part.state !== 'polling') {
+          const counts = part.counts ? ` (${part.counts.completed + part.counts.failed} of ${part.counts.total} done, ${part.counts.failed} failed)` : '';
+          report('polling', `Batch ${part.batchId} is ${status.status}${counts}.`);
+        }
+        await save(job);
+      }
+    }
+  }
+
+  async function sendCancels(job: BatchJobRecord, api: BatchApi, signal: AbortSignal): Promise<void> {
+    for (const part of job.parts) {
+      if (part.state !== 'polling' || part.batchId === undefined || part.batchStatus === 'cancelling') continue;
+      try {
+        applyStatus(part, await api.cancel(part.batchId, signal));
+      } catch (error) {
+        // 409: it ended meanwhile; the next read says how.
+        if (!(isProviderError(error) && error.status === 409)) throw error;
+      }
+      await save(job);
+    }
+  }
+
+  /** The user's explicit stop: /cancel for every running batch, then the job runs on to collect what finished. */
+  async function cancel(jobId: string, signal: AbortSignal): Promise<BatchJobRecord> {
+    const job = await load(jobId);
+    const running = job.parts.filter((part) => part.state === 'polling' || part.state === 'uploading' || part.state === 'creating');
+    if (running.length === 0) throw new InputError([`Batch API job ${jobId} is ${job.state}; there is nothing left to cancel.`]);
+    await claim(job);
+    job.cancelRequested = true;
+    // Parts never created are simply not created: nothing was sent for them.
+    for (const part of job.parts) {
+      if (part.state === 'uploading' || (part.state === 'creating' && part.createStartedAt === undefined)) {
+        part.state = 'cancelled';
+        for (const line of part.lines) if (line.state === 'waiting') line.state = 'failed';
+      }
+    }
+    await save(job);
+    await deps.store.release(job.id, deps.ownerId);
+    return run(jobId, signal);
+  }
+
+  /** Every Batch API job, newest first; a create whose sender is gone is shown as unknown (and recorded so). */
+  async function list(): Promise<BatchJobRecord[]> {
+    const jobs = await deps.store.list();
+    for (const job of jobs) {
+      const lost = job.parts.filter((part) => part.state === 'creating' && part.createStartedAt !== undefined);
+      if (lost.length === 0 || !leaseIsVoid(job)) continue;
+      for (const part of lost) markLost(part);
+      await save(job).catch((error: unknown) => deps.log.warn(`Could not record Batch API job ${job.id}: ${errorMessage(error)}`));
+    }
+    return jobs.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  function leaseIsVoid(job: BatchJobRecord): boolean {
+    const lease = job.lease;
+    if (!lease) return true;
+    if (lease.owner === deps.ownerId) return false;
+    return deps.now() - lease.heartbeatAt >= 90_000 || deps.isOwnerGone(lease.owner);
+  }
+
+  return { create, run, cancel, list };
+}
+
+function markLost(part: BatchPart): void {
+  part.state = 'unknown';
+  part.error = { kind: 'unknownOutcome', message: lostCreateMessage(part, 'GPT Image stopped while the batch was being created.') };
+}
+
+function lostCreateMessage(part: BatchPart, why: string): string {
+  return `${why} OpenAI may have created (and will charge for) the batch of file ${part.inputFileId ?? '?'}: it is not created again automatically. Look for it at https://platform.openai.com/batches before running the batch file again.`;
+}
+
+function applyStatus(part: BatchPart, status: BatchStatus): void {
+  part.batchStatus = status.status;
+  part.counts = status.counts ?? part.counts;
+  part.outputFileId = status.outputFileId ?? part.outputFileId;
+  part.errorFileId = status.errorFileId ?? part.errorFileId;
+}
+
+/** A terminal status: results to download, or a batch that failed validation (nothing ran, nothing charged). */
+function settleStatus(job: BatchJobRecord, part: BatchPart, status: BatchStatus): void {
+  if (status.status !== 'failed') {
+    part.state = 'downloading';
+    return;
+  }
+  part.state = 'failed';
+  const named = status.errors.map((problem) => {
+    const line = problem.line === undefined ? undefined : part.lines[problem.line - 1];
+    const entry = line ? job.entries[line.entry]?.name : undefined;
+    return `${entry ? `entry "${entry}"` : problem.line !== undefined ? `line ${problem.line}` : 'the file'}: ${problem.message}`;
+  });
+  const message = `OpenAI refused batch ${part.batchId ?? ''} while validating it (nothing ran, nothing was charged)${named.length > 0 ? `: ${named.join('; ')}` : '.'}`;
+  part.error = { kind: 'badRequest', message };
+  for (const line of part.lines) {
+    if (line.state !== 'waiting') continue;
+    line.state = 'failed';
+    line.error = message;
+  }
+}
