@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchApi, BatchStatus } from '../../core/batchApiPort';
+import type { BatchApi, OpenAiBatchStatus } from '../../core/batch/batchApiPort';
 import { ProviderError, isProviderError } from '../../core/errors';
 import type { HttpResponse } from '../../core/httpClient';
 import type { ProviderContext } from '../../core/provider';
@@ -79,7 +79,7 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
     }
   }
 
-  async function batchFrom(response: HttpResponse, what: string): Promise<BatchStatus> {
+  async function batchFrom(response: HttpResponse, what: string): Promise<OpenAiBatchStatus> {
     const parsed = batchSchema.safeParse(await json(response, what));
     if (!parsed.success) throw new ProviderError({ kind: 'invalidResponse', provider: 'openai', message: `${label}'s answer to ${what} does not describe a batch.`, cause: parsed.error });
     const batch = parsed.data;

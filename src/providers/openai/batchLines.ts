@@ -1,4 +1,4 @@
-import type { BatchEndpoint } from '../../core/batchJob';
+import type { BatchEndpoint } from '../../core/batch/batchApiJob';
 import { mediaTypes } from '../../core/imageFormat';
 import type { CheckedInputImage, ResolvedRequest } from '../../core/request';
 import { openAiFlavour } from '../openAiCompatible/flavour';

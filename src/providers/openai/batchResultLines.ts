@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchLineResult } from '../../core/batchApiPort';
+import type { BatchLineResult } from '../../core/batch/batchApiPort';
 import { mapUsage } from '../openAiCompatible/responseSchema';
 import { parseErrorBody } from '../openAiCompatible/errorMapping';
 

@@ -1,8 +1,8 @@
-import type { BatchCounts, BatchEndpoint } from './batchJob';
-import type { ImageUsage } from './provider';
+import type { BatchCounts, BatchEndpoint } from './batchApiJob';
+import type { ImageUsage } from '../provider';
 
 /** A batch as `GET /v1/batches/{id}` describes it (docs/providers.md §7.3), reduced to what we read. */
-export interface BatchStatus {
+export interface OpenAiBatchStatus {
   readonly id: string;
   readonly status: string;
   readonly outputFileId: string | undefined;
@@ -35,9 +35,9 @@ export interface BatchApi {
     input: { readonly inputFileId: string; readonly endpoint: BatchEndpoint; readonly metadata: Readonly<Record<string, string>> },
     signal: AbortSignal,
     onSent: () => void,
-  ): Promise<BatchStatus>;
-  get(batchId: string, signal: AbortSignal): Promise<BatchStatus>;
-  cancel(batchId: string, signal: AbortSignal): Promise<BatchStatus>;
+  ): Promise<OpenAiBatchStatus>;
+  get(batchId: string, signal: AbortSignal): Promise<OpenAiBatchStatus>;
+  cancel(batchId: string, signal: AbortSignal): Promise<OpenAiBatchStatus>;
   /** Every line of an output or error file. */
   results(fileId: string, signal: AbortSignal): Promise<BatchLineResult[]>;
 }

@@ -1,15 +1,15 @@
-import type { BatchApi, BatchStatus } from './batchApiPort';
-import { batchJobState, batchLineCounts, terminalBatchStatuses } from './batchJob';
-import type { BatchEndpoint, BatchEntry, BatchJobRecord, BatchJobStore, BatchLine, BatchPart } from './batchJob';
-import { writeBatchResults } from './batchResults';
-import type { TokenRates } from './cost';
-import { errorMessage, InputError, isProviderError } from './errors';
-import { HeldElsewhereError } from './jobRunner';
-import { newJobId, toJobError } from './jobRecords';
-import { leaseHeartbeatMs } from './journal';
-import type { Logger } from './logger';
-import type { ImageWriter, RescueStore } from './output';
-import { abortedError, sleep } from './retry';
+import type { BatchApi, OpenAiBatchStatus } from './batchApiPort';
+import { batchJobState, batchLineCounts, terminalBatchStatuses } from './batchApiJob';
+import type { BatchEndpoint, BatchJobEntry, BatchJobRecord, BatchJobStore, BatchLine, BatchPart } from './batchApiJob';
+import { writeBatchResults } from './batchApiResults';
+import type { TokenRates } from '../cost';
+import { errorMessage, InputError, isProviderError } from '../errors';
+import { HeldElsewhereError } from '../jobRunner';
+import { newJobId, toJobError } from '../jobRecords';
+import { leaseHeartbeatMs } from '../journal';
+import type { Logger } from '../logger';
+import type { ImageWriter, RescueStore } from '../output';
+import { abortedError, sleep } from '../retry';
 
 export interface BatchRunnerDeps {
   readonly store: BatchJobStore;
@@ -40,7 +40,7 @@ export interface BatchProgress {
 export interface NewBatchJob {
   readonly source: string;
   readonly baseUrl: string;
-  readonly entries: readonly BatchEntry[];
+  readonly entries: readonly BatchJobEntry[];
   readonly parts: readonly { readonly endpoint: BatchEndpoint; readonly model: string; readonly lines: readonly BatchLine[]; readonly jsonl: string }[];
   readonly warnings: readonly string[];
 }
@@ -65,8 +65,9 @@ const pollFailuresAllowed = 5;
 export function createBatchRunner(deps: BatchRunnerDeps): {
   create(init: NewBatchJob): Promise<BatchJobRecord>;
   run(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord>;
-  cancel(jobId: string, signal: AbortSignal): Promise<BatchJobRecord>;
+  cancel(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord>;
   list(): Promise<BatchJobRecord[]>;
+  get(jobId: string): Promise<BatchJobRecord | undefined>;
 } {
   const save = async (job: BatchJobRecord): Promise<void> => {
     job.state = batchJobState(job);
@@ -114,7 +115,8 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
    */
   async function run(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord> {
     const first = await load(jobId);
-    if (first.lease?.owner !== deps.ownerId) await claim(first);
+    // Claimed, then read again: another owner may have finished it between the two reads.
+    await claim(first);
     const job = await load(jobId);
     job.lease = first.lease ?? { owner: deps.ownerId, heartbeatAt: deps.now() };
     const started = deps.now();
@@ -186,7 +188,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     // process reads as a create of unknown outcome.
     await save(job);
     report('creating', `Creating batch ${index + 1} of ${job.parts.length} at OpenAI…`);
-    let created: BatchStatus;
+    let created: OpenAiBatchStatus;
     try {
       created = await api.create(
         { inputFileId: part.inputFileId as string, endpoint: part.endpoint, metadata: { job: job.id, source: job.source.slice(-500) } },
@@ -229,7 +231,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
       firstRound = false;
       for (const part of job.parts) {
         if (part.state !== 'polling' || part.batchId === undefined) continue;
-        let status: BatchStatus;
+        let status: OpenAiBatchStatus;
         try {
           status = await api.get(part.batchId, signal);
           failures = 0;
@@ -272,7 +274,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
   }
 
   /** The user's explicit stop: /cancel for every running batch, then the job runs on to collect what finished. */
-  async function cancel(jobId: string, signal: AbortSignal): Promise<BatchJobRecord> {
+  async function cancel(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord> {
     const job = await load(jobId);
     const running = job.parts.filter((part) => part.state === 'polling' || part.state === 'uploading' || part.state === 'creating');
     if (running.length === 0) throw new InputError([`Batch API job ${jobId} is ${job.state}; there is nothing left to cancel.`]);
@@ -287,7 +289,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     }
     await save(job);
     await deps.store.release(job.id, deps.ownerId);
-    return run(jobId, signal);
+    return run(jobId, signal, onProgress);
   }
 
   /** Every Batch API job, newest first; a create whose sender is gone is shown as unknown (and recorded so). */
@@ -309,7 +311,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     return deps.now() - lease.heartbeatAt >= 90_000 || deps.isOwnerGone(lease.owner);
   }
 
-  return { create, run, cancel, list };
+  return { create, run, cancel, list, get: (jobId) => deps.store.get(jobId) };
 }
 
 function markLost(part: BatchPart): void {
@@ -321,7 +323,7 @@ function lostCreateMessage(part: BatchPart, why: string): string {
   return `${why} OpenAI may have created (and will charge for) the batch of file ${part.inputFileId ?? '?'}: it is not created again automatically. Look for it at https://platform.openai.com/batches before running the batch file again.`;
 }
 
-function applyStatus(part: BatchPart, status: BatchStatus): void {
+function applyStatus(part: BatchPart, status: OpenAiBatchStatus): void {
   part.batchStatus = status.status;
   part.counts = status.counts ?? part.counts;
   part.outputFileId = status.outputFileId ?? part.outputFileId;
@@ -329,7 +331,7 @@ function applyStatus(part: BatchPart, status: BatchStatus): void {
 }
 
 /** A terminal status: results to download, or a batch that failed validation (nothing ran, nothing charged). */
-function settleStatus(job: BatchJobRecord, part: BatchPart, status: BatchStatus): void {
+function settleStatus(job: BatchJobRecord, part: BatchPart, status: OpenAiBatchStatus): void {
   if (status.status !== 'failed') {
     part.state = 'downloading';
     return;

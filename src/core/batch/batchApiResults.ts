@@ -1,10 +1,10 @@
 import type { BatchApi, BatchLineResult } from './batchApiPort';
-import { entryOf } from './batchJob';
-import type { BatchEntry, BatchJobRecord, BatchLine, BatchPart } from './batchJob';
-import type { BatchRunnerDeps } from './batchRunner';
-import { errorMessage, isProviderError } from './errors';
-import type { JobRecord, TaskImage } from './journal';
-import { describeWriteError, keptImageName, saveImage } from './resultSaver';
+import { entryOf } from './batchApiJob';
+import type { BatchJobEntry, BatchJobRecord, BatchLine, BatchPart } from './batchApiJob';
+import type { BatchRunnerDeps } from './batchApiRunner';
+import { errorMessage, isProviderError } from '../errors';
+import type { JobRecord, TaskImage } from '../journal';
+import { describeWriteError, keptImageName, saveImage } from '../resultSaver';
 
 export interface WriteResultsOptions {
   readonly deps: BatchRunnerDeps;
@@ -54,7 +54,7 @@ function hasKeptImages(line: BatchLine): boolean {
 }
 
 /** The job record a synchronous run of the entry would have had: the CLI's writer, names and sidecars, unchanged. */
-function entryJob(job: BatchJobRecord, entry: BatchEntry): JobRecord {
+function entryJob(job: BatchJobRecord, entry: BatchJobEntry): JobRecord {
   return {
     version: 1,
     id: job.id,
@@ -75,7 +75,7 @@ function entryJob(job: BatchJobRecord, entry: BatchEntry): JobRecord {
 
 async function writeLine(
   options: WriteResultsOptions,
-  entry: BatchEntry,
+  entry: BatchJobEntry,
   line: BatchLine,
   result: Extract<BatchLineResult, { ok: true }> | undefined,
 ): Promise<void> {

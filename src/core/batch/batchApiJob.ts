@@ -1,5 +1,5 @@
-import type { ModelId } from './ids';
-import type { JobError, JobLease, JobOutput, JobState, JournalRequest, LeaseClaim, TaskImage } from './journal';
+import type { ModelId } from '../ids';
+import type { JobError, JobLease, JobOutput, JobState, JournalRequest, LeaseClaim, TaskImage } from '../journal';
 
 /**
  * A whole batch file sent as OpenAI Batch jobs (docs/providers.md §7.3): one record for the file,
@@ -25,7 +25,7 @@ export type BatchPartState = 'uploading' | 'creating' | 'polling' | 'downloading
 export const terminalBatchStatuses: readonly string[] = ['completed', 'failed', 'expired', 'cancelled'];
 
 /** One entry of the batch file, as its images are named and their sidecars written. */
-export interface BatchEntry {
+export interface BatchJobEntry {
   readonly name: string;
   readonly model: ModelId;
   /** What its sidecars record, exactly as a synchronous run of the entry would. */
@@ -84,7 +84,7 @@ export interface BatchJobRecord {
   readonly source: string;
   /** Where it was sent: resumes poll the same host. */
   readonly baseUrl: string;
-  readonly entries: BatchEntry[];
+  readonly entries: BatchJobEntry[];
   readonly parts: BatchPart[];
   /** The user stopped it: /cancel was sent for every batch still running. */
   cancelRequested?: boolean | undefined;
@@ -128,6 +128,6 @@ export function batchLineCounts(job: BatchJobRecord): { readonly total: number; 
 }
 
 /** The entry a line belongs to (records are validated on read, so it exists). */
-export function entryOf(job: BatchJobRecord, line: BatchLine): BatchEntry {
-  return job.entries[line.entry] as BatchEntry;
+export function entryOf(job: BatchJobRecord, line: BatchLine): BatchJobEntry {
+  return job.entries[line.entry] as BatchJobEntry;
 }

@@ -1,0 +1,81 @@
+import type { PlannedTarget } from '../core/batch/batchPlan';
+import { targetLabel } from '../core/batch/batchTargets';
+import { errorMessage, InputError } from '../core/errors';
+import { createHttpClient } from '../providers/http';
+import { batchApiJobFor } from './batchApiLines';
+import { driveBatchApiJob } from './batchApiRun';
+import { createCliBatchRunner } from './batchApiRuntime';
+import { exitCodes } from './failure';
+import { createFileImageWriter } from './fileImageWriter';
+import type { CliInterrupt } from './interrupt';
+import { createCliLogger } from './io';
+import type { CliIo } from './io';
+import { requireApiKey, resolveBaseUrl } from './providerSetup';
+
+/** What `gpt-image batch --via batch-api` hands over once the file is loaded and planned (cli/batchCommand.ts). */
+export interface BatchApiInput {
+  /** The batch file's absolute path. */
+  readonly source: string;
+  /** The targets to make (missing, changed, or forced conflicts), in file order. */
+  readonly targets: readonly PlannedTarget[];
+  /** An entry's `out` as the folder the writer is given. */
+  resolveOut(out: string): string;
+}
+
+export interface BatchApiOptions {
+  readonly io: CliIo;
+  readonly quiet: boolean;
+  readonly pollIntervalMs: number | undefined;
+  readonly interrupt: Pick<CliInterrupt, 'followRun'>;
+}
+
+/** Unfinished in the journal: an entry in such a job must not be sent a second time. */
+const unfinishedStates = ['submitting', 'polling', 'downloading', 'unknown', 'needsAttention'];
+
+/**
+ * The whole file as OpenAI Batch jobs at half the price (docs/providers.md §7.3): everything is
+ * checked and journaled before the upload, the file id before the create, the batch id once known;
+ * then it waits (slowly: a batch may take hours) and writes each image under its entry's name.
+ */
+export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOptions): Promise<number> {
+  const { io, quiet } = options;
+  const log = createCliLogger(io, quiet);
+  requireApiKey('openai', io.env);
+  const baseUrl = resolveBaseUrl('openai', undefined, io.env);
+  const http = createHttpClient({ useEnvironmentProxy: true, log });
+  const runner = createCliBatchRunner({ http, log, env: io.env, pollIntervalMs: options.pollIntervalMs });
+  try {
+    // Refusals first (non-OpenAI entries, sizes a batch edit cannot take): nothing sent, exit 2.
+    batchApiJobFor(input.targets, input.source, baseUrl, input.resolveOut);
+    // An entry already in a Batch API job that has not finished is that job's: running the file
+    // again must not pay for it twice (`gpt-image resume` finishes it).
+    const busy = new Map<string, string>();
+    for (const job of await runner.list()) {
+      if (!unfinishedStates.includes(job.state)) continue;
+      for (const entry of job.entries) busy.set(`${entry.output.dir}\u0000${entry.output.template}`, `${job.id} (${job.state})`);
+    }
+    const targets = input.targets.filter((target) => {
+      const holder = busy.get(`${input.resolveOut(target.target.out)}\u0000${target.target.template}`);
+      if (holder !== undefined && !quiet) io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
+      return holder === undefined;
+    });
+    if (targets.length === 0) {
+      if (!quiet) io.stderr('gpt-image: nothing to send through the Batch API.');
+      return busy.size > 0 ? exitCodes.failure : exitCodes.ok;
+    }
+    const init = batchApiJobFor(targets, input.source, baseUrl, input.resolveOut);
+    const writer = createFileImageWriter();
+    for (const dir of new Set(init.entries.map((entry) => entry.output.dir))) {
+      try {
+        await writer.prepare(dir);
+      } catch (error) {
+        throw new InputError([`${errorMessage(error)} Nothing was sent.`]);
+      }
+    }
+    const job = await runner.create(init);
+    if (!quiet) io.stderr(`gpt-image: Batch API job ${job.id}: ${init.parts.reduce((sum, part) => sum + part.lines.length, 0)} request(s) in ${init.parts.length} batch(es), at half the synchronous price, results within 24 h.`);
+    return await driveBatchApiJob(job.id, { io, quiet, runner, interrupt: options.interrupt });
+  } finally {
+    await http.close().catch(() => undefined);
+  }
+}
