@@ -31,8 +31,26 @@ export interface ImageCommand {
   readonly partialImages: number;
 }
 
+/**
+ * `gpt-image batch <file>`: every entry of a batch file (core/batch/batchFile.ts). The seam for other
+ * ways of sending a batch (`--via batch-api`): add the field here and branch in cli/batchCommand.ts
+ * after the plan is made (loadBatch), which every way shares.
+ */
+export interface BatchCommand {
+  readonly command: 'batch';
+  /** The batch file as given, relative to the current directory. */
+  readonly file: string;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  /** Requests in flight in all (per-provider adaptive limits apply below it). */
+  readonly concurrency: number;
+  readonly pollIntervalMs: number | undefined;
+  readonly quiet: boolean;
+}
+
 export type CliCommand =
   | ImageCommand
+  | BatchCommand
   | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'help' | 'version' };
 
@@ -54,6 +72,9 @@ const options = {
   'base-url': { type: 'string' },
   'poll-interval': { type: 'string' },
   'partial-images': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  concurrency: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -71,6 +92,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (values.version) return { command: 'version' };
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;
+  if (command === 'batch') return parseBatch(extra, values);
+  const batchOnly = (['dry-run', 'force', 'concurrency'] as const).find((name) => values[name] !== undefined);
+  if (batchOnly) throw new InputError([`--${batchOnly} belongs to gpt-image batch (see gpt-image --help).`]);
   if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
   const quiet = values.quiet ?? false;
   const pollIntervalMs = parsePollInterval(values['poll-interval']);
@@ -80,7 +104,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, jobs or resume (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, batch, jobs or resume (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;
@@ -128,6 +152,35 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     pollIntervalMs,
     quiet,
     partialImages,
+  };
+}
+
+/** The most requests a batch keeps in flight when --concurrency is not given. */
+export const defaultBatchConcurrency = 8;
+const maxBatchConcurrency = 64;
+
+function parseBatch(extra: readonly string[], values: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values']): BatchCommand {
+  const [file, ...more] = extra;
+  if (file === undefined) throw new InputError(['gpt-image batch needs a batch file: gpt-image batch <file>.images.yaml (see gpt-image --help).']);
+  if (more.length > 0) throw new InputError([`Unexpected argument "${more[0]}": gpt-image batch takes one batch file.`]);
+  // Everything an entry sets lives in the file; a flag beside it would apply to which entry?
+  const stray = (['provider', 'prompt', 'image', 'mask', 'out', 'base-url', 'size', 'n', 'model', 'quality', 'like', 'background', 'format', 'compression', 'moderation', 'partial-images'] as const).find(
+    (name) => values[name] !== undefined,
+  );
+  if (stray) throw new InputError([`gpt-image batch takes no --${stray}: set it in the batch file (for every entry under defaults:).`]);
+  const text = values.concurrency;
+  const concurrency = text === undefined ? defaultBatchConcurrency : Number(text);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxBatchConcurrency || text?.trim() === '') {
+    throw new InputError([`--concurrency is a whole number of requests from 1 to ${maxBatchConcurrency} (got "${text}").`]);
+  }
+  return {
+    command: 'batch',
+    file,
+    dryRun: values['dry-run'] ?? false,
+    force: values.force ?? false,
+    concurrency,
+    pollIntervalMs: parsePollInterval(values['poll-interval']),
+    quiet: values.quiet ?? false,
   };
 }
 

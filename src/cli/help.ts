@@ -9,6 +9,8 @@ export const helpText = `gpt-image: generate and edit images with gpt-image-2 th
 Usage:
   gpt-image generate --provider <openai|gravitex|modellix|apixo> --prompt <text> [options]
   gpt-image edit     --provider <id> --image <file|https-url> [--image ...] [--mask <file>] --prompt <text> [options]
+  gpt-image batch    <file>.images.yaml|.json [--dry-run] [--force] [--concurrency <n>] [--poll-interval <sec>]
+                     make every entry of a batch file that is missing or changed (see "Batch files")
   gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files),
                      what each one waits for, and where images that could not be written are kept
   gpt-image resume   finish every unfinished job in the journal, and move kept images into their
@@ -60,6 +62,28 @@ Exit codes:
   130  interrupted (Ctrl-C); a task that was being polled stays in the journal: run gpt-image resume.
        While a paid request is on its way, the first Ctrl-C keeps waiting (it may already be paid, and
        an image that arrives is saved; a task is recorded, then the wait stops); a second stops: exit 3
+
+Batch files:
+  defaults: { provider: openai, size: 1024x1024, out: assets/generated }
+  images:
+    - name: hero                 unique; files <out>/<name>.<ext>, <name>-<provider> with several
+      prompt: Watercolor harbour   providers, then -<k> when n > 1
+      providers: [openai, modellix]
+      n: 2
+  An entry takes the options above (images: [a list] for references); out, images and mask are
+  relative to the batch file's folder and must stay inside it. Every entry is checked first: all
+  problems are listed as <file>:<line>:<column> (exit 2, nothing sent). An entry whose files exist
+  with sidecars recording the same request is up to date and skipped; a changed one is made again
+  after its previous file is kept under <out>/.gpt-image/previous/; a file there that gpt-image did not
+  make is a conflict (left untouched) unless --force, which keeps it there first.
+  --dry-run                print the plan and the estimated cost; send nothing
+  --force                  make entries whose file names are taken by other files (kept first)
+  --concurrency <n>        requests in flight in all (default 8); each provider's own limit adapts
+                           below it: halved on a 429, paused for its Retry-After, grown back slowly
+  Each entry is a job in the journal: after a kill, gpt-image resume finishes what was sent, and the
+  batch run again makes the rest (an earlier run's unfinished job is finished, never sent again).
+  Progress: on a terminal one updating line; otherwise one line per finished entry. Exit codes as
+  below: 1 when an entry failed or conflicted (each named on stderr).
 
 Environment:
 ${keyLines}

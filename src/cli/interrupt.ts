@@ -35,6 +35,11 @@ export class CliInterrupt {
     process.on('SIGINT', () => void this.interrupt());
   }
 
+  /** Whether Ctrl-C was pressed: a batch starts no new entry after it. */
+  get interrupted(): boolean {
+    return this.presses > 0;
+  }
+
   /** A job this process runs: Ctrl-C acts on it from now on. */
   follow(handle: JobHandle): void {
     this.handles.add(handle);

@@ -8,6 +8,11 @@ export interface CliIo {
   /** One written file per line: the only thing on stdout for generate, edit and resume. */
   stdout(line: string): void;
   stderr(line: string): void;
+  /**
+   * A terminal on stderr: `status` redraws one line in place (the batch's progress); undefined when
+   * stderr is a pipe or a file, where progress is one line per event instead.
+   */
+  readonly status?: ((line: string) => void) | undefined;
 }
 
 export function processIo(): CliIo {
@@ -21,6 +26,8 @@ export function processIo(): CliIo {
     stdout: (line) => process.stdout.write(`${safe(line)}\n`),
     // Belt and braces: http.ts already redacts headers, but no key may reach a terminal or CI log.
     stderr: (line) => process.stderr.write(`${safe(line)}\n`),
+    // Carriage return and "erase line" are ours; the text itself passes the same guards.
+    status: process.stderr.isTTY ? (line) => process.stderr.write(`\r\u001b[2K${safe(line)}`) : undefined,
   };
 }
 

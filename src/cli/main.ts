@@ -1,6 +1,7 @@
 import { version } from '../../package.json';
 import { parseCommandLine } from './args';
 import type { CliCommand } from './args';
+import { runBatchCommand } from './batchCommand';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { helpText } from './help';
 import { runImageCommand } from './imageCommand';
@@ -24,6 +25,8 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
     case 'generate':
     case 'edit':
       return runImageCommand(command, io, interrupt);
+    case 'batch':
+      return runBatchCommand(command, io, interrupt);
   }
 }
 
