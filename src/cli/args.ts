@@ -46,12 +46,16 @@ export interface BatchCommand {
   readonly concurrency: number;
   readonly pollIntervalMs: number | undefined;
   readonly quiet: boolean;
+  /** `--via batch-api`: the whole file as OpenAI Batch jobs (cli/batchApiCommand.ts); undefined: one request per entry. */
+  readonly via?: 'batch-api' | undefined;
 }
 
 export type CliCommand =
   | ImageCommand
   | BatchCommand
   | { readonly command: 'jobs' | 'resume'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
+  /** `gpt-image cancel <job>`: stops a Batch API job at OpenAI, then collects what finished. */
+  | { readonly command: 'cancel'; readonly jobId: string; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'help' | 'version' };
 
 const options = {
@@ -75,6 +79,7 @@ const options = {
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
   concurrency: { type: 'string' },
+  via: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -93,7 +98,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;
   if (command === 'batch') return parseBatch(extra, values);
-  const batchOnly = (['dry-run', 'force', 'concurrency'] as const).find((name) => values[name] !== undefined);
+  if (command === 'cancel') return parseCancel(extra, values);
+  const batchOnly = (['dry-run', 'force', 'concurrency', 'via'] as const).find((name) => values[name] !== undefined);
   if (batchOnly) throw new InputError([`--${batchOnly} belongs to gpt-image batch (see gpt-image --help).`]);
   if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
   const quiet = values.quiet ?? false;
@@ -104,7 +110,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, batch, jobs or resume (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, batch, jobs, resume or cancel (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;
@@ -181,7 +187,23 @@ function parseBatch(extra: readonly string[], values: ReturnType<typeof parseArg
     concurrency,
     pollIntervalMs: parsePollInterval(values['poll-interval']),
     quiet: values.quiet ?? false,
+    via: parseVia(values.via),
   };
+}
+
+function parseVia(value: string | undefined): 'batch-api' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'batch-api') return value;
+  throw new InputError([`Unknown --via "${value}": the only other way to send a batch is --via batch-api (OpenAI's Batch API, half the price, within 24 h).`]);
+}
+
+function parseCancel(extra: readonly string[], values: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values']): CliCommand {
+  const [jobId, ...more] = extra;
+  if (jobId === undefined) throw new InputError(['gpt-image cancel needs a job id: gpt-image cancel <job> (gpt-image jobs lists them).']);
+  if (more.length > 0) throw new InputError([`Unexpected argument "${more[0]}": gpt-image cancel takes one job id.`]);
+  const stray = (Object.keys(values) as (keyof typeof values)[]).find((name) => name !== 'quiet' && name !== 'poll-interval' && values[name] !== undefined);
+  if (stray) throw new InputError([`gpt-image cancel takes no --${stray} (see gpt-image --help).`]);
+  return { command: 'cancel', jobId, quiet: values.quiet ?? false, pollIntervalMs: parsePollInterval(values['poll-interval']) };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, issues: string[]): T | undefined {

@@ -20,6 +20,8 @@ export interface BatchApiInput {
   readonly targets: readonly PlannedTarget[];
   /** An entry's `out` as the folder the writer is given. */
   resolveOut(out: string): string;
+  /** Sets the files a target replaces aside (a recoverable copy) before it is sent; throws when it cannot. */
+  keepPrevious(target: PlannedTarget): Promise<void>;
 }
 
 export interface BatchApiOptions {
@@ -54,14 +56,28 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
       if (!unfinishedStates.includes(job.state)) continue;
       for (const entry of job.entries) busy.set(`${entry.output.dir}\u0000${entry.output.template}`, `${job.id} (${job.state})`);
     }
-    const targets = input.targets.filter((target) => {
+    let held = 0;
+    const free = input.targets.filter((target) => {
       const holder = busy.get(`${input.resolveOut(target.target.out)}\u0000${target.target.template}`);
-      if (holder !== undefined && !quiet) io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
+      if (holder !== undefined) {
+        held += 1;
+        io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
+      }
       return holder === undefined;
     });
+    const targets: PlannedTarget[] = [];
+    for (const target of free) {
+      try {
+        await input.keepPrevious(target);
+        targets.push(target);
+      } catch (error) {
+        held += 1;
+        io.stderr(`gpt-image: ${targetLabel(target.target)}: the previous file could not be set aside, so it was not sent (${errorMessage(error)}).`);
+      }
+    }
     if (targets.length === 0) {
       if (!quiet) io.stderr('gpt-image: nothing to send through the Batch API.');
-      return busy.size > 0 ? exitCodes.failure : exitCodes.ok;
+      return held > 0 ? exitCodes.failure : exitCodes.ok;
     }
     const init = batchApiJobFor(targets, input.source, baseUrl, input.resolveOut);
     const writer = createFileImageWriter();
@@ -74,7 +90,8 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
     }
     const job = await runner.create(init);
     if (!quiet) io.stderr(`gpt-image: Batch API job ${job.id}: ${init.parts.reduce((sum, part) => sum + part.lines.length, 0)} request(s) in ${init.parts.length} batch(es), at half the synchronous price, results within 24 h.`);
-    return await driveBatchApiJob(job.id, { io, quiet, runner, interrupt: options.interrupt });
+    const code = await driveBatchApiJob(job.id, { io, quiet, runner, interrupt: options.interrupt });
+    return code === exitCodes.ok && held > 0 ? exitCodes.failure : code;
   } finally {
     await http.close().catch(() => undefined);
   }

@@ -73,13 +73,13 @@ export async function resumeBatchApiJobs(io: CliIo, quiet: boolean, pollInterval
 }
 
 /** `gpt-image cancel <job>`: the explicit stop. Sends /cancel, then collects what finished (it was paid for). */
-export async function cancelBatchApiJob(io: CliIo, quiet: boolean, jobId: string, interrupt: Pick<CliInterrupt, 'followRun'>): Promise<number> {
+export async function cancelBatchApiJob(io: CliIo, quiet: boolean, jobId: string, pollIntervalMs: number | undefined, interrupt: Pick<CliInterrupt, 'followRun'>): Promise<number> {
   const log = createCliLogger(io, quiet);
   requireApiKey('openai', io.env);
   const http = createHttpClient({ useEnvironmentProxy: true, log });
-  const runner = createCliBatchRunner({ http, log, env: io.env, pollIntervalMs: undefined });
+  const runner = createCliBatchRunner({ http, log, env: io.env, pollIntervalMs });
   try {
-    if (!(await runner.get(jobId))) {
+    if (!(await runner.get(jobId).catch(() => undefined))) {
       io.stderr(`gpt-image: there is no Batch API job ${jobId}; only Batch API jobs can be cancelled at the provider (gpt-image jobs lists them).`);
       return exitCodes.invalidInput;
     }

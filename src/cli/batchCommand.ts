@@ -3,6 +3,7 @@ import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { requestWarnings } from '../core/batch/batchRequests';
 import { mapBounded } from '../core/concurrency';
+import { batchApiPriceFactor } from '../core/cost';
 import { isProviderError } from '../core/errors';
 import { providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
@@ -12,6 +13,7 @@ import type { JobRecord } from '../core/journal';
 import type { JobRunner } from '../core/runner';
 import { createHttpClient } from '../providers/http';
 import type { BatchCommand } from './args';
+import { runViaBatchApi } from './batchApiCommand';
 import { keepPrevious } from './batchFiles';
 import { loadBatch } from './batchLoad';
 import type { LoadedBatch } from './batchLoad';
@@ -40,14 +42,15 @@ const rateLimitRequeues = 5;
  * is missing or changed, each as one job in the journal, under adaptive per-provider limits.
  * Exit: 0 all made or up to date; 1 a failure or conflict; 3 a paid outcome unknown; 130 Ctrl-C.
  */
-export async function runBatchCommand(command: BatchCommand, io: CliIo, interrupt: Pick<CliInterrupt, 'follow' | 'interrupted'>): Promise<number> {
+export async function runBatchCommand(command: BatchCommand, io: CliIo, interrupt: Pick<CliInterrupt, 'follow' | 'followRun' | 'interrupted'>): Promise<number> {
   const batch = await loadBatch(command, io.cwd);
   const warnings = batch.plan.targets.flatMap(requestWarnings);
   if (command.dryRun) {
-    printPlan(batch, command.force, io);
+    printPlan(batch, command.force, io, command.via === 'batch-api' ? batchApiPriceFactor : 1);
     return exitCodes.ok;
   }
   const toMake = targetsToMake(batch.plan, command.force);
+  if (command.via === 'batch-api') return runBatchViaBatchApi(command, batch, toMake, io, interrupt);
   // Keys and base URLs of every provider that will be asked, before the first request (exit 2).
   const providers = [...new Set(toMake.map((target) => target.target.provider))];
   for (const provider of providers) requireApiKey(provider, io.env);
@@ -163,6 +166,39 @@ async function follow(handle: JobHandle, label: string, context: TargetContext):
     progress.ended(label, end, `— ${errorLine(error, latest).replace(/^gpt-image: /, '')}`);
     return end;
   }
+}
+
+/**
+ * `--via batch-api`: up-to-date entries and conflicts are reported as without it, previous files are
+ * kept before anything is sent, then the targets to make go as OpenAI Batch jobs (cli/batchApiCommand.ts).
+ */
+async function runBatchViaBatchApi(command: BatchCommand, batch: LoadedBatch, toMake: readonly PlannedTarget[], io: CliIo, interrupt: Pick<CliInterrupt, 'followRun'>): Promise<number> {
+  const ends: TargetEnd[] = [];
+  for (const target of batch.plan.targets) {
+    if (target.status === 'upToDate') {
+      if (!command.quiet) io.stderr(`gpt-image: ${targetLabel(target.target)}: up to date`);
+      ends.push('upToDate');
+    } else if (target.status === 'conflict' && !command.force) {
+      const files = target.existing.flatMap((file) => (file && !file.sidecar ? [file.fileName] : []));
+      io.stderr(`gpt-image: ${targetLabel(target.target)}: conflict (${files.join(', ')} in ${target.target.out} was not made by gpt-image: left untouched; --force keeps a copy under .gpt-image/previous/ and makes it)`);
+      ends.push('conflict');
+    }
+  }
+  if (toMake.length === 0) return worst(ends);
+  const code = await runViaBatchApi(
+    {
+      source: batch.path,
+      targets: toMake,
+      resolveOut: batch.resolveOut,
+      keepPrevious: async (target) => {
+        const kept = await keepPrevious(batch.resolveOut(target.target.out), target.existing.filter((file) => file !== undefined), new Date());
+        for (const location of kept) if (!command.quiet) io.stderr(`gpt-image: ${targetLabel(target.target)}: the previous file is kept as ${location}`);
+      },
+    },
+    { io, quiet: command.quiet, pollIntervalMs: command.pollIntervalMs, interrupt },
+  );
+  const codes = [code, worst(ends)];
+  return [exitCodes.interrupted, exitCodes.unknownOutcome, exitCodes.failure, exitCodes.invalidInput].find((candidate) => codes.includes(candidate)) ?? exitCodes.ok;
 }
 
 /** 130 (interrupted) and 3 (money may be spent) say more than 1. */

@@ -10,11 +10,14 @@ Usage:
   gpt-image generate --provider <openai|gravitex|modellix|apixo> --prompt <text> [options]
   gpt-image edit     --provider <id> --image <file|https-url> [--image ...] [--mask <file>] --prompt <text> [options]
   gpt-image batch    <file>.images.yaml|.json [--dry-run] [--force] [--concurrency <n>] [--poll-interval <sec>]
+                     [--via batch-api]
                      make every entry of a batch file that is missing or changed (see "Batch files")
   gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files),
                      what each one waits for, and where images that could not be written are kept
   gpt-image resume   finish every unfinished job in the journal, and move kept images into their
                      output folder, printing the files it writes
+  gpt-image cancel   <job> [--poll-interval <sec>]: stop a Batch API job at OpenAI, then save what it
+                     had already made (that part is charged)
   gpt-image --help | --version
 
 Options for generate and edit:
@@ -84,6 +87,13 @@ Batch files:
   batch run again makes the rest (an earlier run's unfinished job is finished, never sent again).
   Progress: on a terminal one updating line; otherwise one line per finished entry. Exit codes as
   below: 1 when an entry failed or conflicted (each named on stderr).
+  --via batch-api          the entries to make as one OpenAI Batch job (OpenAI entries only): half the
+                           price, results within 24 h. The JSONL is uploaded, the batch created and its
+                           status read slowly (every 15 s, then every minute, then every 5 minutes;
+                           --poll-interval sets it); each image is written under its entry's name.
+                           Ctrl-C stops waiting (OpenAI keeps going; gpt-image resume collects the
+                           images); gpt-image cancel <job> stops it. Edits go as data URLs (about 15 MB
+                           per image at most) and only at auto, 1024x1024, 1536x1024 or 1024x1536.
 
 Environment:
 ${keyLines}
