@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation/activationBench';
+import { benchBatch } from './batch/batchBench';
 import { historyPageSize } from '../../src/webview/formModel';
 import { benchHistory } from './history/historyBench';
 import { benchLargeImages } from './largeImages/largeImagesBench';
@@ -91,6 +92,11 @@ const sections: readonly { readonly name: string; readonly run: SectionRunner }[
         completeWithinMs: [200, 2000],
         seed: 7,
       }),
+  },
+  {
+    name: 'batch',
+    // 100 entries at 25 requests/s (burst 5), 100 ms per answer: a provider's limit, scaled down in time.
+    run: (args, scratchDir) => benchBatch({ cliScript: join(args.distDir, 'cli.js'), scratchDir, entries: 100, perSecond: 25, burst: 5, latencyMs: 100 }),
   },
   {
     name: 'history',

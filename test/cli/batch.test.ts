@@ -164,4 +164,18 @@ describe('gpt-image batch (built CLI against the OpenAI and Gravitex fakes)', ()
     const [stamp] = readdirSync(previous);
     assert.deepEqual(readFileSync(join(previous, stamp ?? '', 'icon.png')), foreign);
   });
+
+  it('a paid request whose outcome is unknown: exit 3, the entry named; running the batch again does not send it again', async () => {
+    const box = withBatch('images:\n  - name: lost\n    prompt: Lost on the way\n  - name: fine\n    prompt: Arrives\n');
+    openai.enqueue({ reset: true });
+    const first = await runCli(['batch', 'site.images.yaml', '--concurrency', '1'], box);
+    assertNoKeyLeak(first);
+    assert.equal(first.code, 3, first.stderr);
+    assert.match(first.stderr, /outcome unknown: lost .*will not be resent/);
+    assert.deepEqual(imagesIn(join(box.cwd, 'images')), ['fine.png']);
+    const again = await runCli(['batch', 'site.images.yaml'], box);
+    assert.equal(again.code, 3, again.stderr);
+    assert.match(again.stderr, /outcome unknown: lost \(job [\w-]+ was being sent when its run ended: the provider may have accepted and charged it, so it is not sent again/);
+    assert.deepEqual(openai.apiRequests().map(promptOf), ['Lost on the way', 'Arrives'], 'the unknown request was sent again');
+  });
 });

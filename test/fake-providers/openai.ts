@@ -77,6 +77,12 @@ export interface FakeOpenAiOptions {
   /** Faults for the first API requests. */
   readonly queue?: readonly FakeOpenAiFault[];
   /**
+   * A rate limit as a token bucket (issue 15's bench): `perSecond` requests refill, `burst` at most
+   * at once; a request beyond it is answered 429 rate_limit_exceeded with Retry-After and
+   * retry-after-ms (when the next request would pass), and makes nothing.
+   */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  /**
    * A careless gateway: 400 and 401 error messages repeat the Authorization header as received,
    * so tests can prove the client never shows, logs or keeps it.
    */
@@ -108,6 +114,8 @@ export interface FakeOpenAi {
   readonly partialsServed: Buffer[];
   /** The Batch API (files, batches, output files) on the same origin; OpenAI flavour only. */
   readonly batch: FakeBatchApi;
+  /** API requests refused by the rateLimit option (429). */
+  rateLimitedCount(): number;
   enqueue(...faults: FakeOpenAiFault[]): void;
   configure(knobs: FakeOpenAiKnobs): void;
   /** Forgets requests, served images and queued faults; restores the start options. */
@@ -150,6 +158,20 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   let apiCount = 0;
   let largeIndex = 0;
   const batch = createFakeBatchApi();
+  let rateLimited = 0;
+  let tokens = options.rateLimit?.burst ?? 0;
+  let refilledAt = Date.now();
+  /** Takes a token, or says how long until one is there. */
+  const takeToken = (limit: { readonly perSecond: number; readonly burst: number }): number | undefined => {
+    const now = Date.now();
+    tokens = Math.min(limit.burst, tokens + ((now - refilledAt) / 1000) * limit.perSecond);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return Math.ceil(((1 - tokens) / limit.perSecond) * 1000);
+  };
 
   const isControl = (request: RecordedRequest): boolean => request.url.startsWith('/__');
 
@@ -194,6 +216,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     }
     if (!authorized(request.headers.authorization)) {
       return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
+    }
+    const waitMs = options.rateLimit ? takeToken(options.rateLimit) : undefined;
+    if (waitMs !== undefined) {
+      rateLimited++;
+      return sendError(response, 429, errorBody(flavour, 429), { 'retry-after': String(Math.ceil(waitMs / 1000)), 'retry-after-ms': String(waitMs) });
     }
     let fault = queue.shift();
     if (fault && 'delayMs' in fault) {
@@ -440,6 +467,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     served,
     partialsServed,
     batch,
+    rateLimitedCount: () => rateLimited,
     apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
     enqueue: (...faults) => void queue.push(...faults),
     configure: (changes) => {
@@ -454,6 +482,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       knobs = { ...options };
       apiCount = 0;
       batch.reset();
+      rateLimited = 0;
+      tokens = options.rateLimit?.burst ?? 0;
+      refilledAt = Date.now();
     },
     close: () => server.close(),
   };
