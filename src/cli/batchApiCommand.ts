@@ -1,3 +1,4 @@
+import { unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { errorMessage, InputError } from '../core/errors';
@@ -5,6 +6,9 @@ import { createHttpClient } from '../providers/http';
 import { batchApiJobFor } from './batchApiLines';
 import { driveBatchApiJob } from './batchApiRun';
 import { createCliBatchRunner } from './batchApiRuntime';
+import type { CliBatchRunner } from './batchApiRuntime';
+import { createFileJournalStore, gptImageHome } from './fileJournalStore';
+import { createCliRunner } from './runtime';
 import { exitCodes } from './failure';
 import { createFileImageWriter } from './fileImageWriter';
 import type { CliInterrupt } from './interrupt';
@@ -34,6 +38,25 @@ export interface BatchApiOptions {
 /** Unfinished in the journal: an entry in such a job must not be sent a second time. */
 const unfinishedStates = ['submitting', 'polling', 'downloading', 'unknown', 'needsAttention'];
 
+function holderKey(dir: string, template: string): string {
+  return `${dir}\u0000${template}`;
+}
+
+/** Output folder and template of every entry in an unfinished Batch API job → `<job> (<state>)`. */
+export async function batchApiHolders(runner: Pick<CliBatchRunner, 'list'>): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  for (const job of await runner.list()) {
+    if (!unfinishedStates.includes(job.state)) continue;
+    for (const entry of job.entries) holders.set(holderKey(entry.output.dir, entry.output.template), `${job.id} (${job.state})`);
+  }
+  return holders;
+}
+
+/** For `gpt-image batch` without --via: the Batch API job (if any) still making this target. */
+export function batchApiHolderOf(holders: ReadonlyMap<string, string>, dir: string, template: string): string | undefined {
+  return holders.get(holderKey(dir, template));
+}
+
 /**
  * The whole file as OpenAI Batch jobs at half the price (docs/providers.md §7.3): everything is
  * checked and journaled before the upload, the file id before the create, the batch id once known;
@@ -49,21 +72,20 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
   try {
     // Refusals first (non-OpenAI entries, sizes a batch edit cannot take): nothing sent, exit 2.
     batchApiJobFor(input.targets, input.source, baseUrl, input.resolveOut);
-    // An entry already in a Batch API job that has not finished is that job's: running the file
-    // again must not pay for it twice (`gpt-image resume` finishes it).
-    const busy = new Map<string, string>();
-    for (const job of await runner.list()) {
-      if (!unfinishedStates.includes(job.state)) continue;
-      for (const entry of job.entries) busy.set(`${entry.output.dir}\u0000${entry.output.template}`, `${job.id} (${job.state})`);
-    }
+    // An entry already in a job that has not finished (a Batch API job, or a job an earlier run without
+    // --via left) is that job's: running the file again must not pay for it twice.
+    const busy = await batchApiHolders(runner);
+    const journal = createFileJournalStore(gptImageHome(io.env), (file) => log.warn(`ignoring unreadable journal entry ${file}`));
+    const journaled = await createCliRunner({ journal, http, log, env: io.env, pollIntervalMs: undefined }).list();
     let held = 0;
     const free = input.targets.filter((target) => {
-      const holder = busy.get(`${input.resolveOut(target.target.out)}\u0000${target.target.template}`);
-      if (holder !== undefined) {
-        held += 1;
-        io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
-      }
-      return holder === undefined;
+      const dir = input.resolveOut(target.target.out);
+      const holder = busy.get(holderKey(dir, target.target.template));
+      const earlier = unfinishedJobFor(target, dir, journaled);
+      if (holder !== undefined) io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
+      else if (earlier) io.stderr(`gpt-image: ${targetLabel(target.target)} has the unfinished job ${earlier.id} (${earlier.state}) from an earlier run; not sent again ("gpt-image resume" or "gpt-image jobs").`);
+      if (holder !== undefined || earlier) held += 1;
+      return holder === undefined && !earlier;
     });
     const targets: PlannedTarget[] = [];
     for (const target of free) {

@@ -13,7 +13,8 @@ import type { JobRecord } from '../core/journal';
 import type { JobRunner } from '../core/runner';
 import { createHttpClient } from '../providers/http';
 import type { BatchCommand } from './args';
-import { runViaBatchApi } from './batchApiCommand';
+import { batchApiHolderOf, batchApiHolders, runViaBatchApi } from './batchApiCommand';
+import { createCliBatchRunner } from './batchApiRuntime';
 import { keepPrevious } from './batchFiles';
 import { loadBatch } from './batchLoad';
 import type { LoadedBatch } from './batchLoad';
@@ -77,8 +78,17 @@ export async function runBatchCommand(command: BatchCommand, io: CliIo, interrup
     }
     // Through the runner: a submission whose sender died long ago reads as unknown (never resent).
     const journaled = toMake.length > 0 ? await runner.list() : [];
+    // An entry a Batch API job (--via batch-api) is still making is that job's: never paid twice.
+    const batchApiJobs = toMake.length > 0 ? await batchApiHolders(createCliBatchRunner({ http: limited.http, log, env: io.env, pollIntervalMs: undefined })) : new Map<string, string>();
+    const free = toMake.filter((target) => {
+      const holder = batchApiHolderOf(batchApiJobs, batch.resolveOut(target.target.out), target.target.template);
+      if (holder === undefined) return true;
+      progress.ended(targetLabel(target.target), 'failed', `(it is in Batch API job ${holder}: not sent again; "gpt-image resume" finishes it)`);
+      ends.push('failed');
+      return false;
+    });
     const context: TargetContext = { batch, owner, runner, journaled, io: progress.io, progress, interrupt, quiet: command.quiet };
-    ends.push(...(await mapBounded(toMake, command.concurrency, (target) => makeTarget(target, context))));
+    ends.push(...(await mapBounded(free, command.concurrency, (target) => makeTarget(target, context))));
   } finally {
     progress.finish();
     await limited.http.close().catch(() => undefined);

@@ -96,6 +96,37 @@ describe('gpt-image batch --via batch-api: crashes, lost answers, Ctrl-C and can
     assert.equal(batchRecords(box)[0]?.state, 'unknown');
   });
 
+  it('a batch left running at OpenAI is not made again by a run without --via, nor by a second --via run', async () => {
+    openai.batch.configure({ stepMs: 3000 });
+    const box = withBatchFile(openai, threeEntries);
+    const run = startCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    await waitFor(() => count(openai, 'GET /v1/batches/batch-*') >= 1);
+    run.child.kill('SIGINT');
+    assert.equal((await run.done).code, 130);
+    const plain = await runCli(['batch', 'site.images.yaml'], box);
+    assert.equal(plain.code, 1, plain.stderr);
+    assert.match(plain.stderr, /icon .*it is in Batch API job \S+ \(polling\): not sent again/);
+    assert.equal(count(openai, 'POST /v1/images/generations'), 0, 'nothing paid twice');
+    const viaAgain = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    assert.match(viaAgain.stderr, /hero is in Batch API job \S+ \(polling\); not sent again/);
+    assert.equal(count(openai, 'POST /v1/batches'), 1);
+  });
+
+  it('two gpt-image resume at once: one finishes the batch, each image is written once', async () => {
+    openai.batch.configure({ stepMs: 1200 });
+    const box = withBatchFile(openai, threeEntries);
+    const run = startCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    await waitFor(() => count(openai, 'GET /v1/batches/batch-*') >= 1);
+    run.child.kill('SIGKILL');
+    await run.done;
+    const [first, second] = await Promise.all([runCli(['resume', ...fast], box), runCli(['resume', ...fast], box)]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(`${first.stderr}${second.stderr}`, /being finished by another window or process/);
+    assert.deepEqual(imagesIn(outDir(box)), threeEntryFiles);
+    assert.equal(count(openai, 'GET /v1/files/file-*/content'), 1, 'downloaded by one of them only');
+  });
+
   it('Ctrl-C while polling keeps the batch (no /cancel); gpt-image cancel sends /cancel and ends it', async () => {
     openai.batch.configure({ stepMs: 5000 });
     const box = withBatchFile(openai, threeEntries);

@@ -121,6 +121,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     job.lease = first.lease ?? { owner: deps.ownerId, heartbeatAt: deps.now() };
     const started = deps.now();
     let inFlight = false;
+    let createdHere = false;
     const report = (phase: BatchProgress['phase'], message: string): void => onProgress?.({ jobId, phase, createInFlight: inFlight, message });
     const api = deps.api(job.baseUrl);
     try {
@@ -130,14 +131,14 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
         if (part.state === 'creating' && part.createStartedAt !== undefined) markLost(part);
         if (part.state === 'uploading') await upload(job, index, part, api, signal, report);
         if (part.state === 'creating') {
-          inFlight = false;
+          createdHere = true;
           await createPart(job, index, part, api, signal, report, (value) => {
             inFlight = value;
           });
         }
       }
       if (job.cancelRequested) await sendCancels(job, api, signal);
-      await poll(job, api, signal, started, report);
+      await poll(job, api, signal, started, createdHere, report);
       for (const part of job.parts) {
         if (part.state !== 'downloading') continue;
         report('downloading', `Batch ${part.batchId ?? ''} ${part.batchStatus ?? ''}: downloading its results…`);
@@ -220,14 +221,31 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     report('polling', `OpenAI accepted batch ${created.id} (${created.status}); waiting for it (up to 24 h). Ctrl-C leaves it running: "gpt-image resume" picks it up.`);
   }
 
-  async function poll(job: BatchJobRecord, api: BatchApi, signal: AbortSignal, started: number, report: (phase: BatchProgress['phase'], message: string) => void): Promise<void> {
+  /**
+   * Sleeps in steps no longer than the lease heartbeat, recording the job after each: a wait of
+   * minutes must not let the lease expire (another process would then take the job over).
+   */
+  async function wait(job: BatchJobRecord, ms: number, signal: AbortSignal): Promise<void> {
+    const until = deps.now() + ms;
+    for (let left = ms; left > 0; left = until - deps.now()) {
+      await sleep(Math.min(left, leaseHeartbeatMs), signal);
+      if (deps.now() < until) await save(job);
+    }
+  }
+
+  async function poll(
+    job: BatchJobRecord,
+    api: BatchApi,
+    signal: AbortSignal,
+    started: number,
+    createdHere: boolean,
+    report: (phase: BatchProgress['phase'], message: string) => void,
+  ): Promise<void> {
     let failures = 0;
     let firstRound = true;
     while (job.parts.some((part) => part.state === 'polling')) {
-      // A new batch has just been read by its create; a resumed one is read at once.
-      if (!firstRound || job.parts.every((part) => part.state !== 'polling' || part.batchStatus !== undefined)) {
-        await sleep(batchPollDelayMs(deps.now() - started, deps.pollIntervalOverrideMs), signal);
-      }
+      // A batch created in this run was just described by its create; a resumed one is read at once.
+      if (!firstRound || createdHere) await wait(job, batchPollDelayMs(deps.now() - started, deps.pollIntervalOverrideMs), signal);
       firstRound = false;
       for (const part of job.parts) {
         if (part.state !== 'polling' || part.batchId === undefined) continue;
