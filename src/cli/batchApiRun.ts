@@ -59,6 +59,10 @@ export async function driveBatchApiJob(jobId: string, context: BatchApiDriveCont
     }
     const latest = await runner.get(jobId).catch(() => undefined);
     if (latest) listFiles(latest, io);
+    if (isProviderError(error) && error.kind === 'aborted' && latest?.state === 'cancelled') {
+      io.stderr(`gpt-image: Cancelled Batch API job ${jobId} before anything was created at OpenAI; nothing was charged.`);
+      return exitCodes.interrupted;
+    }
     if (isProviderError(error) && error.kind === 'aborted' && latest && (latest.state === 'polling' || latest.state === 'downloading' || latest.state === 'submitting')) {
       io.stderr(`gpt-image: Stopped waiting. Batch API job ${jobId} stays in the journal and OpenAI keeps working on it: run "gpt-image resume" to collect its images, or "gpt-image cancel ${jobId}" to stop it.`);
       return exitCodes.interrupted;

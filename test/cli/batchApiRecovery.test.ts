@@ -127,6 +127,23 @@ describe('gpt-image batch --via batch-api: crashes, lost answers, Ctrl-C and can
     assert.equal(count(openai, 'GET /v1/files/file-*/content'), 1, 'downloaded by one of them only');
   });
 
+  it('Ctrl-C before the create is sent cancels the job (nothing charged); the file can be run again', async () => {
+    openai.batch.enqueue({ on: 'upload', kind: 'delay', delayMs: 1500 });
+    const box = withBatchFile(openai, threeEntries);
+    const run = startCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    await waitFor(() => count(openai, 'POST /v1/files') >= 1);
+    run.child.kill('SIGINT');
+    const interrupted = await run.done;
+    assert.equal(interrupted.code, 130, interrupted.stderr);
+    assert.match(interrupted.stderr, /Cancelled Batch API job \S+ before anything was created at OpenAI; nothing was charged/);
+    assert.equal(count(openai, 'POST /v1/batches'), 0);
+    assert.equal(batchRecords(box)[0]?.state, 'cancelled');
+    const again = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(imagesIn(outDir(box)), threeEntryFiles);
+    assert.equal(count(openai, 'POST /v1/batches'), 1);
+  });
+
   it('Ctrl-C while polling keeps the batch (no /cancel); gpt-image cancel sends /cancel and ends it', async () => {
     openai.batch.configure({ stepMs: 5000 });
     const box = withBatchFile(openai, threeEntries);

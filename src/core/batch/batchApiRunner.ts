@@ -1,6 +1,8 @@
 import type { BatchApi, OpenAiBatchStatus } from './batchApiPort';
-import { batchJobState, batchLineCounts, terminalBatchStatuses } from './batchApiJob';
+import { batchJobState, batchLineCounts } from './batchApiJob';
 import type { BatchEndpoint, BatchJobEntry, BatchJobRecord, BatchJobStore, BatchLine, BatchPart } from './batchApiJob';
+import { applyStatus, pollBatches, sendCancels } from './batchApiPoll';
+import type { BatchStepContext } from './batchApiPoll';
 import { writeBatchResults } from './batchApiResults';
 import type { TokenRates } from '../cost';
 import { errorMessage, InputError, isProviderError } from '../errors';
@@ -9,7 +11,7 @@ import { newJobId, toJobError } from '../jobRecords';
 import { leaseHeartbeatMs } from '../journal';
 import type { Logger } from '../logger';
 import type { ImageWriter, RescueStore } from '../output';
-import { abortedError, sleep } from '../retry';
+import { abortedError } from '../retry';
 
 export interface BatchRunnerDeps {
   readonly store: BatchJobStore;
@@ -44,23 +46,6 @@ export interface NewBatchJob {
   readonly parts: readonly { readonly endpoint: BatchEndpoint; readonly model: string; readonly lines: readonly BatchLine[]; readonly jsonl: string }[];
   readonly warnings: readonly string[];
 }
-
-const second = 1000;
-const minute = 60 * second;
-
-/**
- * The default wait between two status reads: a batch takes minutes to hours (its window is 24 h),
- * so 15 s for the first 5 minutes, then every minute, then every 5 minutes after the first hour.
- */
-export function batchPollDelayMs(elapsedMs: number, overrideMs: number | undefined): number {
-  if (overrideMs !== undefined) return overrideMs;
-  if (elapsedMs < 5 * minute) return 15 * second;
-  if (elapsedMs < 60 * minute) return minute;
-  return 5 * minute;
-}
-
-/** Status reads that may fail in a row before the wait stops for now (the job stays resumable). */
-const pollFailuresAllowed = 5;
 
 export function createBatchRunner(deps: BatchRunnerDeps): {
   create(init: NewBatchJob): Promise<BatchJobRecord>;
@@ -137,8 +122,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
           });
         }
       }
-      if (job.cancelRequested) await sendCancels(job, api, signal);
-      await poll(job, api, signal, started, createdHere, report);
+      const context: BatchStepContext = { deps, job, api, signal, save: () => save(job), report };
+      if (job.cancelRequested) await sendCancels(context);
+      await pollBatches(context, started, createdHere);
       for (const part of job.parts) {
         if (part.state !== 'downloading') continue;
         report('downloading', `Batch ${part.batchId ?? ''} ${part.batchStatus ?? ''}: downloading its results…`);
@@ -148,6 +134,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
       const counts = batchLineCounts(job);
       report('ended', `${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed.`);
       return structuredClone(job);
+    } catch (error) {
+      // Stopped before a create was sent: nothing is at OpenAI for those parts, so, as a plain
+      // Ctrl-C before a paid request, they are cancelled (a batch created already goes on).
+      if (isProviderError(error) && error.kind === 'aborted') cancelUnsent(job, 'Cancelled before it was sent to OpenAI; nothing was charged.');
+      throw error;
     } finally {
       if (job.lease?.owner === deps.ownerId) job.lease = undefined;
       await save(job).catch((error: unknown) => deps.log.warn(`Could not record Batch API job ${job.id}: ${errorMessage(error)}`));
@@ -221,76 +212,6 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     report('polling', `OpenAI accepted batch ${created.id} (${created.status}); waiting for it (up to 24 h). Ctrl-C leaves it running: "gpt-image resume" picks it up.`);
   }
 
-  /**
-   * Sleeps in steps no longer than the lease heartbeat, recording the job after each: a wait of
-   * minutes must not let the lease expire (another process would then take the job over).
-   */
-  async function wait(job: BatchJobRecord, ms: number, signal: AbortSignal): Promise<void> {
-    const until = deps.now() + ms;
-    for (let left = ms; left > 0; left = until - deps.now()) {
-      await sleep(Math.min(left, leaseHeartbeatMs), signal);
-      if (deps.now() < until) await save(job);
-    }
-  }
-
-  async function poll(
-    job: BatchJobRecord,
-    api: BatchApi,
-    signal: AbortSignal,
-    started: number,
-    createdHere: boolean,
-    report: (phase: BatchProgress['phase'], message: string) => void,
-  ): Promise<void> {
-    let failures = 0;
-    let firstRound = true;
-    while (job.parts.some((part) => part.state === 'polling')) {
-      // A batch created in this run was just described by its create; a resumed one is read at once.
-      if (!firstRound || createdHere) await wait(job, batchPollDelayMs(deps.now() - started, deps.pollIntervalOverrideMs), signal);
-      firstRound = false;
-      for (const part of job.parts) {
-        if (part.state !== 'polling' || part.batchId === undefined) continue;
-        let status: OpenAiBatchStatus;
-        try {
-          status = await api.get(part.batchId, signal);
-          failures = 0;
-        } catch (error) {
-          if (isProviderError(error) && error.kind === 'notFound') {
-            part.state = 'failed';
-            part.error = toJobError(error);
-            await save(job);
-            continue;
-          }
-          if (isProviderError(error) && (error.kind === 'aborted' || !error.retryable)) throw error;
-          failures += 1;
-          deps.log.warn(`Reading batch ${part.batchId} failed (${errorMessage(error)}); trying again later.`);
-          if (failures >= pollFailuresAllowed) throw error;
-          continue;
-        }
-        const before = `${part.batchStatus ?? ''} ${JSON.stringify(part.counts ?? {})}`;
-        applyStatus(part, status);
-        if (terminalBatchStatuses.includes(status.status)) settleStatus(job, part, status);
-        if (`${part.batchStatus ?? ''} ${JSON.stringify(part.counts ?? {})}` !== before || part.state !== 'polling') {
-          const counts = part.counts ? ` (${part.counts.completed + part.counts.failed} of ${part.counts.total} done, ${part.counts.failed} failed)` : '';
-          report('polling', `Batch ${part.batchId} is ${status.status}${counts}.`);
-        }
-        await save(job);
-      }
-    }
-  }
-
-  async function sendCancels(job: BatchJobRecord, api: BatchApi, signal: AbortSignal): Promise<void> {
-    for (const part of job.parts) {
-      if (part.state !== 'polling' || part.batchId === undefined || part.batchStatus === 'cancelling') continue;
-      try {
-        applyStatus(part, await api.cancel(part.batchId, signal));
-      } catch (error) {
-        // 409: it ended meanwhile; the next read says how.
-        if (!(isProviderError(error) && error.status === 409)) throw error;
-      }
-      await save(job);
-    }
-  }
-
   /** The user's explicit stop: /cancel for every running batch, then the job runs on to collect what finished. */
   async function cancel(jobId: string, signal: AbortSignal, onProgress?: (progress: BatchProgress) => void): Promise<BatchJobRecord> {
     const job = await load(jobId);
@@ -299,12 +220,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     await claim(job);
     job.cancelRequested = true;
     // Parts never created are simply not created: nothing was sent for them.
-    for (const part of job.parts) {
-      if (part.state === 'uploading' || (part.state === 'creating' && part.createStartedAt === undefined)) {
-        part.state = 'cancelled';
-        for (const line of part.lines) if (line.state === 'waiting') line.state = 'failed';
-      }
-    }
+    cancelUnsent(job, 'Cancelled before it was sent to OpenAI; nothing was charged.');
     await save(job);
     await deps.store.release(job.id, deps.ownerId);
     return run(jobId, signal, onProgress);
@@ -332,6 +248,19 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
   return { create, run, cancel, list, get: (jobId) => deps.store.get(jobId) };
 }
 
+/** Parts whose create was never sent: cancelled, their lines failed with `why`. */
+function cancelUnsent(job: BatchJobRecord, why: string): void {
+  for (const part of job.parts) {
+    if (part.state !== 'uploading' && !(part.state === 'creating' && part.createStartedAt === undefined)) continue;
+    part.state = 'cancelled';
+    for (const line of part.lines) {
+      if (line.state !== 'waiting') continue;
+      line.state = 'failed';
+      line.error = `Entry "${job.entries[line.entry]?.name ?? line.customId}": ${why}`;
+    }
+  }
+}
+
 function markLost(part: BatchPart): void {
   part.state = 'unknown';
   part.error = { kind: 'unknownOutcome', message: lostCreateMessage(part, 'GPT Image stopped while the batch was being created.') };
@@ -339,32 +268,4 @@ function markLost(part: BatchPart): void {
 
 function lostCreateMessage(part: BatchPart, why: string): string {
   return `${why} OpenAI may have created (and will charge for) the batch of file ${part.inputFileId ?? '?'}: it is not created again automatically. Look for it at https://platform.openai.com/batches before running the batch file again.`;
-}
-
-function applyStatus(part: BatchPart, status: OpenAiBatchStatus): void {
-  part.batchStatus = status.status;
-  part.counts = status.counts ?? part.counts;
-  part.outputFileId = status.outputFileId ?? part.outputFileId;
-  part.errorFileId = status.errorFileId ?? part.errorFileId;
-}
-
-/** A terminal status: results to download, or a batch that failed validation (nothing ran, nothing charged). */
-function settleStatus(job: BatchJobRecord, part: BatchPart, status: OpenAiBatchStatus): void {
-  if (status.status !== 'failed') {
-    part.state = 'downloading';
-    return;
-  }
-  part.state = 'failed';
-  const named = status.errors.map((problem) => {
-    const line = problem.line === undefined ? undefined : part.lines[problem.line - 1];
-    const entry = line ? job.entries[line.entry]?.name : undefined;
-    return `${entry ? `entry "${entry}"` : problem.line !== undefined ? `line ${problem.line}` : 'the file'}: ${problem.message}`;
-  });
-  const message = `OpenAI refused batch ${part.batchId ?? ''} while validating it (nothing ran, nothing was charged)${named.length > 0 ? `: ${named.join('; ')}` : '.'}`;
-  part.error = { kind: 'badRequest', message };
-  for (const line of part.lines) {
-    if (line.state !== 'waiting') continue;
-    line.state = 'failed';
-    line.error = message;
-  }
 }

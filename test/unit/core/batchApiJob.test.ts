@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batchJobState } from '../../../src/core/batch/batchApiJob';
 import type { BatchJobRecord, BatchPart } from '../../../src/core/batch/batchApiJob';
-import { batchPollDelayMs } from '../../../src/core/batch/batchApiRunner';
+import { batchPollDelayMs } from '../../../src/core/batch/batchApiPoll';
 import { capabilityFor } from '../../../src/core/capabilities';
 import { estimateCost, previewCost } from '../../../src/core/cost';
 
