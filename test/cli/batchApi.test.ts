@@ -88,7 +88,9 @@ describe('gpt-image batch --via batch-api (built CLI against the fake OpenAI Bat
   });
 
   it('names every line that failed (a non-2xx response, an error) and saves the rest; gpt-image jobs shows the counts', async () => {
-    openai.batch.configure({ failLines: { hero: 'status', badge: 'error' } });
+    // Through the control route, as a client in another process (the real editor) would set it.
+    const control = await fetch(`${openai.origin}/__control`, { method: 'POST', body: JSON.stringify({ batch: { knobs: { failLines: { hero: 'status', badge: 'error' } } } }) });
+    assert.equal(control.status, 200);
     const box = withBatchFile(openai, threeEntries);
     const result = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
     assert.equal(result.code, 1, result.stderr);

@@ -6,7 +6,7 @@ import { resetConnection, sendJson, startLoopbackServer } from './server';
 import type { RecordedRequest } from './server';
 import { errorBody, generationUsage } from './openAiErrors';
 import { createFakeBatchApi } from './openAiBatch';
-import type { FakeBatchApi } from './openAiBatch';
+import type { FakeBatchApi, FakeBatchFault, FakeBatchKnobs } from './openAiBatch';
 
 /**
  * One scripted fault, consumed in order by the next API requests (not by control requests):
@@ -196,8 +196,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return sendJson(response, 200, { ok: true });
     }
     if (path === '/__control' && request.method === 'POST') {
-      const command = JSON.parse(body.toString('utf8') || '{}') as { queue?: FakeOpenAiFault[]; options?: FakeOpenAiKnobs };
+      const command = JSON.parse(body.toString('utf8') || '{}') as { queue?: FakeOpenAiFault[]; options?: FakeOpenAiKnobs; batch?: { knobs?: Partial<FakeBatchKnobs>; faults?: FakeBatchFault[] } };
       if (command.options) fake.configure(command.options);
+      // The Batch API's knobs and faults, for a client in another process (the real editor, `npm start`).
+      if (command.batch?.knobs) batch.configure(command.batch.knobs);
+      if (command.batch?.faults) batch.enqueue(...command.batch.faults);
       if (command.queue) queue.push(...command.queue);
       return sendJson(response, 200, { ok: true, queued: queue.length });
     }
