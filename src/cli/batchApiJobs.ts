@@ -40,7 +40,7 @@ function printJob(job: BatchJobRecord, io: CliIo, now: number): void {
       formatAge(now - job.createdAt, 'compact').padStart(8),
       'openai  ',
       `Batch API: ${basename(job.source)} (${job.entries.length} entr${job.entries.length === 1 ? 'y' : 'ies'})`,
-      `${counts.saved} of ${counts.total} saved, ${counts.failed} failed`,
+      `${counts.saved} of ${counts.total} saved, ${counts.failed} failed${counts.kept > 0 ? `, ${counts.kept} kept aside` : ''}`,
     ].join('  '),
   );
   for (const part of job.parts) {

@@ -96,7 +96,9 @@ function report(job: BatchJobRecord, io: CliIo, quiet: boolean): number {
   const counts = batchLineCounts(job);
   if (!quiet || job.state !== 'saved') {
     const batches = job.parts.flatMap((part) => (part.batchId ? [part.batchId] : [])).join(', ');
-    io.stderr(`gpt-image: Batch API job ${job.id} ${job.state}: ${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed${batches ? ` (batch ${batches})` : ''}.`);
+    const kept = counts.kept > 0 ? `, ${counts.kept} kept aside (run "gpt-image resume" once their folder can be written)` : '';
+    const state = job.state === 'needsAttention' ? 'needs attention' : job.state;
+    io.stderr(`gpt-image: Batch API job ${job.id} ${state}: ${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed${kept}${batches ? ` (batch ${batches})` : ''}.`);
   }
   if (job.state === 'saved') return exitCodes.ok;
   if (job.state === 'unknown') return exitCodes.unknownOutcome;

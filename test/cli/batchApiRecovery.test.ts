@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeOpenAi } from '../fake-providers/openai';
 import type { FakeOpenAi } from '../fake-providers/openai';
@@ -141,6 +143,29 @@ describe('gpt-image batch --via batch-api: crashes, lost answers, Ctrl-C and can
     const again = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(imagesIn(outDir(box)), threeEntryFiles);
+    assert.equal(count(openai, 'POST /v1/batches'), 1);
+  });
+
+  it('images that cannot be written are kept aside, never lost; resume moves them into place once the folder is back', async () => {
+    openai.batch.configure({ stepMs: 600 });
+    const box = withBatchFile(openai, threeEntries);
+    const run = startCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    await waitFor(() => count(openai, 'GET /v1/batches/batch-*') >= 1);
+    // The output folder becomes a file while OpenAI works on the batch.
+    rmSync(outDir(box), { recursive: true, force: true });
+    writeFileSync(outDir(box), 'not a folder');
+    const result = await run.done;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /Image 1 of entry "icon" could not be saved in .* it is kept at .*rescued/);
+    assert.match(result.stderr, /needs attention: 0 of 3 requests saved, 0 failed, 3 kept aside/);
+    const kept = readdirSync(join(box.home, 'rescued'), { recursive: true }).filter((name) => String(name).endsWith('.png'));
+    assert.equal(kept.length, 4, 'all four paid images kept');
+    rmSync(outDir(box));
+    const resumed = await runCli(['resume', ...fast], box);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(imagesIn(outDir(box)), threeEntryFiles);
+    assert.equal(batchRecords(box)[0]?.state, 'saved');
+    assert.equal(readdirSync(join(box.home, 'rescued'), { recursive: true }).filter((name) => String(name).endsWith('.png')).length, 0, 'kept copies removed once written');
     assert.equal(count(openai, 'POST /v1/batches'), 1);
   });
 

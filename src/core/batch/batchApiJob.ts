@@ -110,7 +110,8 @@ export function batchJobState(job: BatchJobRecord): JobState {
   const states = new Set(job.parts.map((part) => part.state));
   if (states.has('uploading') || states.has('creating')) return 'submitting';
   if (states.has('polling')) return 'polling';
-  if (states.has('downloading')) return 'downloading';
+  // A part still downloading only for images kept aside (their folder could not take them) needs the user.
+  if (job.parts.some((part) => part.state === 'downloading' && part.lines.some((line) => line.state === 'waiting'))) return 'downloading';
   if (states.has('unknown')) return 'unknown';
   const lines = job.parts.flatMap((part) => part.lines);
   if (lines.some((line) => line.state === 'needsAttention')) return 'needsAttention';
@@ -121,10 +122,10 @@ export function batchJobState(job: BatchJobRecord): JobState {
 }
 
 /** Lines done, failed and still waiting across the job: what `gpt-image jobs` and progress show. */
-export function batchLineCounts(job: BatchJobRecord): { readonly total: number; readonly saved: number; readonly failed: number; readonly waiting: number } {
+export function batchLineCounts(job: BatchJobRecord): { readonly total: number; readonly saved: number; readonly failed: number; readonly kept: number; readonly waiting: number } {
   const lines = job.parts.flatMap((part) => part.lines);
   const count = (state: BatchLine['state']): number => lines.filter((line) => line.state === state).length;
-  return { total: lines.length, saved: count('saved'), failed: count('failed') + count('needsAttention'), waiting: count('waiting') };
+  return { total: lines.length, saved: count('saved'), failed: count('failed'), kept: count('needsAttention'), waiting: count('waiting') };
 }
 
 /** The entry a line belongs to (records are validated on read, so it exists). */

@@ -132,7 +132,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
       }
       await save(job);
       const counts = batchLineCounts(job);
-      report('ended', `${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed.`);
+      report('ended', `${counts.saved} of ${counts.total} request${counts.total === 1 ? '' : 's'} saved, ${counts.failed} failed${counts.kept > 0 ? `, ${counts.kept} kept aside` : ''}.`);
       return structuredClone(job);
     } catch (error) {
       // Stopped before a create was sent: nothing is at OpenAI for those parts, so, as a plain
