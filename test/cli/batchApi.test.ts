@@ -58,7 +58,7 @@ describe('gpt-image batch --via batch-api (built CLI against the fake OpenAI Bat
       input_file_id: fileId,
       endpoint: '/v1/images/generations',
       completion_window: '24h',
-      metadata: { job: job.id, source: join(box.cwd, 'site.images.yaml') },
+      metadata: { job: job.id, source: 'site.images.yaml' },
     });
     assert.equal(job.state, 'saved');
 

@@ -183,7 +183,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
     let created: OpenAiBatchStatus;
     try {
       created = await api.create(
-        { inputFileId: part.inputFileId as string, endpoint: part.endpoint, metadata: { job: job.id, source: job.source.slice(-500) } },
+        { inputFileId: part.inputFileId as string, endpoint: part.endpoint, metadata: { job: job.id, source: batchFileName(job.source) } },
         signal,
         () => {
           setInFlight(true);
@@ -246,6 +246,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
   }
 
   return { create, run, cancel, list, get: (jobId) => deps.store.get(jobId) };
+}
+
+/** The batch file's name for the batch's metadata: never the local path (it names the user's folders). */
+function batchFileName(source: string): string {
+  return (source.split(/[\\/]/).pop() ?? 'batch').slice(0, 500);
 }
 
 /** Parts whose create was never sent: cancelled, their lines failed with `why`. */
