@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { CommandId } from './commands/commands';
 import { commandFactories } from './commands/handlers';
+import { batchLenses } from './host/batchLenses';
 import { createServices } from './host/services';
 import type { Services } from './host/services';
 import { studioServicesFor } from './webview/studioHost';
@@ -11,6 +12,8 @@ export interface Engine {
   runCommand(id: CommandId, args: readonly unknown[]): Promise<unknown>;
   restoreStudio(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   resumeJobs(): Promise<void>;
+  /** The CodeLenses of a batch file (host/batchLenses.ts). */
+  batchLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]>;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
       }
       return handler(...args);
     },
+    batchLenses: (document) => batchLenses(document),
     restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),
     resumeJobs: async () => {
       const started = currentServices();

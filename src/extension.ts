@@ -78,6 +78,35 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  // Batch files: the provider is here so their CodeLenses show once the file opens; the parser and
+  // the plan load with the engine, only for a file that matches.
+  const lensesChanged = new vscode.EventEmitter<void>();
+  let watcher: vscode.FileSystemWatcher | undefined;
+  context.subscriptions.push(
+    lensesChanged,
+    { dispose: () => watcher?.dispose() },
+    // Internal (not in the palette): a batch run here says when its files changed.
+    vscode.commands.registerCommand('gptImage.refreshBatchLenses', () => lensesChanged.fire()),
+    vscode.languages.registerCodeLensProvider(
+      [{ pattern: '**/*.images.{yaml,yml,json}' }],
+      {
+        onDidChangeCodeLenses: lensesChanged.event,
+        provideCodeLenses: async (document) => {
+          // An image written or moved (by a run here or the CLI) changes an entry's state.
+          if (!watcher) {
+            watcher = vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,webp}');
+            watcher.onDidCreate(() => lensesChanged.fire());
+            watcher.onDidDelete(() => lensesChanged.fire());
+          }
+          try {
+            return await (await loadEngine()).batchLenses(document);
+          } catch {
+            return [];
+          }
+        },
+      },
+    ),
+  );
   // Jobs that were polling when the window closed continue once the engine is up; loading it
   // is deferred so activation itself stays cheap.
   const resume = setTimeout(() => void loadEngine().then((loaded) => loaded.resumeJobs()).catch(() => undefined), 0);

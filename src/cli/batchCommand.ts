@@ -1,4 +1,4 @@
-import { targetsToMake, unfinishedJobFor, sameRequest } from '../core/batch/batchPlan';
+import { earlierJobAction, targetsToMake, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { requestWarnings } from '../core/batch/batchRequests';
@@ -135,11 +135,12 @@ async function makeTarget(target: PlannedTarget, context: TargetContext): Promis
 async function finishEarlier(target: PlannedTarget, job: JobRecord, context: TargetContext): Promise<TargetEnd> {
   const label = targetLabel(target.target);
   const { progress } = context;
-  if (!sameRequest(job.request, target.journalRequest)) {
+  const action = earlierJobAction(target, job);
+  if (action === 'differs') {
     progress.ended(label, 'failed', `(job ${job.id} for this entry, with its earlier request, is unfinished: run "gpt-image resume" to finish it, then run the batch again)`);
     return 'failed';
   }
-  if (job.state === 'submitting' || job.state === 'unknown') {
+  if (action === 'unknown') {
     progress.ended(label, 'unknown', `(job ${job.id} was being sent when its run ended: the provider may have accepted and charged it, so it is not sent again; "gpt-image jobs" shows it)`);
     return 'unknown';
   }

@@ -47,9 +47,24 @@ export async function loadBatch(command: Pick<BatchCommand, 'file'>, cwd: string
   const targets = batchTargets(parsed.file);
   const requests = await buildBatchRequests(targets.targets, inputLoader(dir));
   const problems = [...parsed.problems, ...targets.problems, ...requests.problems].sort((a, b) => a.line - b.line || a.column - b.column);
-  if (problems.length > 0) throw new InputError(problemLines(relative(cwd, path) || path, problems));
+  if (problems.length > 0) {
+    const shown = relative(cwd, path) || path;
+    throw new BatchProblemsError([...problemLines(shown, problems), `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${shown}; nothing was sent.`]);
+  }
   const plan = await planBatch(requests.requests, fileInspector(resolveOut));
   return { path, dir, plan, resolveOut };
+}
+
+/**
+ * Every problem of a batch file (exit 2 like any InputError): the CLI prints one line each
+ * (cli/main.ts), so a terminal or an editor can jump to every one.
+ */
+export class BatchProblemsError extends InputError {
+  readonly onePerLine = true;
+}
+
+export function isBatchProblemsError(error: unknown): error is BatchProblemsError {
+  return error instanceof InputError && 'onePerLine' in error;
 }
 
 /** `site.images.yaml:12:5: hero: …`, one per problem, in file order. */

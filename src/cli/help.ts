@@ -53,7 +53,7 @@ parameters, task id, timing, cost estimate, source images).
 
 Output:
   stdout   the absolute path of each written file, one per line, and nothing else
-  stderr   progress and warnings (unless --quiet); an error is one line
+  stderr   progress and warnings (unless --quiet); an error is one line (a batch file's problems: one each)
 
 Exit codes:
   0    every image was written

@@ -3,6 +3,7 @@ import { parseCommandLine } from './args';
 import type { CliCommand } from './args';
 import { cancelBatchApiJob } from './batchApiJobs';
 import { runBatchCommand } from './batchCommand';
+import { isBatchProblemsError } from './batchLoad';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
 import { helpText } from './help';
 import { runImageCommand } from './imageCommand';
@@ -41,8 +42,9 @@ async function main(): Promise<void> {
     interrupt.install();
     code = await dispatch(parseCommandLine(process.argv.slice(2)), io, interrupt);
   } catch (error) {
-    // Never a stack trace: one line, and the exit code says what kind of failure it was.
-    io.stderr(errorLine(error, undefined));
+    // Never a stack trace: one line (a batch file's problems: one each), and the exit code says what kind of failure it was.
+    if (isBatchProblemsError(error)) for (const line of error.issues) io.stderr(`gpt-image: ${line}`);
+    else io.stderr(errorLine(error, undefined));
     code = exitCodeFor(error);
   }
   process.exitCode = code;

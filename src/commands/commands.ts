@@ -11,6 +11,7 @@ export const commandIds = [
   'gptImage.setApiKey',
   'gptImage.clearApiKey',
   'gptImage.showLog',
+  'gptImage.runBatch',
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
@@ -24,4 +25,5 @@ export const commandTitles: Readonly<Record<CommandId, string>> = {
   'gptImage.setApiKey': 'Set API Key…',
   'gptImage.clearApiKey': 'Clear API Key…',
   'gptImage.showLog': 'Show Log',
+  'gptImage.runBatch': 'Run Image Batch',
 };

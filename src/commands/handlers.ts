@@ -10,6 +10,7 @@ import { studioServicesFor } from '../webview/studioHost';
 import { createSetApiKeyCommand } from './setApiKey';
 import { createShowJobsCommand } from './showJobs';
 import { createShowLogCommand } from './showLog';
+import { createRunBatchCommand } from './runBatch';
 
 /** Builds one command's handler once the services exist (after rust-analyzer's createCommands). */
 export type CommandFactory = (services: Services) => (...args: unknown[]) => Promise<unknown>;
@@ -27,6 +28,7 @@ export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = gua
   'gptImage.setApiKey': createSetApiKeyCommand,
   'gptImage.clearApiKey': createClearApiKeyCommand,
   'gptImage.showLog': createShowLogCommand,
+  'gptImage.runBatch': createRunBatchCommand,
 });
 
 /**

@@ -138,8 +138,10 @@ describe('gpt-image batch (built CLI against the OpenAI and Gravitex fakes)', ()
     assertNoKeyLeak(result);
     assert.equal(result.code, 2, result.stderr);
     assert.equal(sent().length, 0);
-    const reported = result.stderr.match(/site\.images\.yaml:(\d+):\d+:/g)?.map((match) => Number(match.split(':')[1]));
-    assert.deepEqual(reported, [4, 7, 12, 13, 14], result.stderr);
+    // One line per problem, each `file:line:column: …`, then how many.
+    const reported = lines(result.stderr).map((line) => /^gpt-image: site\.images\.yaml:(\d+):\d+: /.exec(line)?.[1]);
+    assert.deepEqual(reported, ['4', '7', '12', '13', '14', undefined], result.stderr);
+    assert.equal(lines(result.stderr).at(-1), 'gpt-image: 5 problems in site.images.yaml; nothing was sent.');
     assert.match(result.stderr, /nowhere\.png does not exist/);
     assert.equal(existsSync(join(box.cwd, 'images')), false);
   });

@@ -98,4 +98,26 @@ describe('gpt-image batch killed mid-run (built CLI against the async fakes)', (
     const resumed = await runCli(['resume', ...poll], box);
     assert.equal(resumed.stdout, '', 'nothing was left to resume');
   });
+
+  it('Ctrl-C while two entries poll: exit 130, no further entry is sent, and the batch again finishes the rest once', async () => {
+    const box = sandbox({ GPT_IMAGE_MODELLIX_BASE_URL: modellix.baseUrl, GPT_IMAGE_APIXO_BASE_URL: apixo.baseUrl });
+    writeFileSync(join(box.cwd, 'set.images.yaml'), sixAsync);
+    modellix.setKnobs({ hold: true });
+    apixo.setKnobs({ hold: true });
+    const { child, done } = startCli(['batch', 'set.images.yaml', '--concurrency', '2', ...poll], box);
+    await waitFor(() => modellix.requests().some(isPoll) && apixo.requests().some(isPoll));
+    child.kill('SIGINT');
+    const interrupted = await done;
+    assert.equal(interrupted.code, 130, interrupted.stderr);
+    assert.match(interrupted.stderr, /gpt-image resume/);
+    assert.deepEqual(submitted(), ['Prompt a1', 'Prompt m1'], 'an entry was sent after Ctrl-C');
+    modellix.setKnobs({ hold: false });
+    apixo.setKnobs({ hold: false });
+    modellix.release();
+    apixo.release();
+    const again = await runCli(['batch', 'set.images.yaml', ...poll], box);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(imagesIn(join(box.cwd, 'made')), allFiles);
+    assert.deepEqual(submitted(), ['Prompt a1', 'Prompt a2', 'Prompt a3', 'Prompt m1', 'Prompt m2', 'Prompt m3']);
+  });
 });

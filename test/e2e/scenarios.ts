@@ -1,5 +1,6 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
+import { batchRunScenario } from './ui/batchRun';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
@@ -9,4 +10,4 @@ import { studioScenario } from './ui/studio';
 import { studioPartialScenario } from './ui/studioPartial';
 
 /** The UI scenarios of issue 6, in order; each lands with the feature it covers. */
-export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario];
+export const scenarios: readonly Scenario[] = [setApiKeyScenario, generateOpenAiScenario, modellixResumeScenario, editImageScenario, studioScenario, studioPartialScenario, badInputScenario, hostileWorkspaceScenario, batchRunScenario];

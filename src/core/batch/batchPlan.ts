@@ -136,3 +136,15 @@ export function unfinishedJobFor(target: PlannedTarget, dir: string, jobs: reado
       (job.state === 'submitting' || job.state === 'polling' || job.state === 'downloading' || job.state === 'unknown' || job.state === 'needsAttention'),
   );
 }
+
+/**
+ * What a run does with an earlier run's unfinished job of a target (unfinishedJobFor), the same in
+ * the CLI and the editor: `resume` it (polling, downloading, kept images: finished, never sent
+ * again); `unknown` when it was being sent when its run ended (it may be paid: reported, never
+ * resent); `differs` when it was made for another request (left to `gpt-image resume` / Show Jobs).
+ */
+export function earlierJobAction(target: PlannedTarget, job: JobRecord): 'resume' | 'unknown' | 'differs' {
+  if (!sameRequest(job.request, target.journalRequest)) return 'differs';
+  if (job.state === 'submitting' || job.state === 'unknown') return 'unknown';
+  return 'resume';
+}

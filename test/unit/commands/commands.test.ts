@@ -59,6 +59,7 @@ describe('package.json contributes.commands', () => {
       'gptImage.setApiKey': 'Set API Key…',
       'gptImage.clearApiKey': 'Clear API Key…',
       'gptImage.showLog': 'Show Log',
+      'gptImage.runBatch': 'Run Image Batch',
     });
     for (const command of manifest.contributes.commands) assert.equal(command.category, 'GPT Image', command.command);
   });
@@ -72,8 +73,8 @@ describe('package.json contributes.commands', () => {
 });
 
 describe('package.json activation', () => {
-  it('activates only for a restored Studio panel; commands activate implicitly', () => {
-    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${studioViewType}`]);
+  it('activates only for a restored Studio panel and batch files (their CodeLenses); commands activate implicitly', () => {
+    assert.deepEqual(manifest.activationEvents, [`onWebviewPanel:${studioViewType}`, 'workspaceContains:**/*.images.{yaml,yml,json}', 'onLanguage:yaml', 'onLanguage:json']);
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
     assert.equal(manifest.main, './dist/extension.js');

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import { isBatchFileName } from '../core/batch/batchFile';
+import { targetsToMake } from '../core/batch/batchPlan';
+import { targetLabel } from '../core/batch/batchTargets';
+import { loadHostBatch } from '../host/batchDocument';
+import { runBatchWithProgress } from '../host/batchRun';
+import type { BatchRunSummary } from '../host/batchRun';
+import { showError } from '../host/messages';
+import { assertWritesInside } from '../host/outputFolder';
+import type { Services } from '../host/services';
+import { askApiKey } from './setApiKey';
+
+/** Entries made at once in the editor (the CLI's --concurrency; here the window's one HTTP pool). */
+const editorConcurrency = 4;
+
+/**
+ * `GPT Image: Run Image Batch` (palette, Explorer, editor title, the file's CodeLens) and the
+ * entry's "Generate" CodeLens (`entry` given): every problem first (nothing sent), then what is
+ * missing or changed, with progress, Cancel and the files in the Studio's gallery.
+ */
+export function createRunBatchCommand(services: Services): (...args: unknown[]) => Promise<BatchRunSummary | undefined> {
+  return async (...args) => {
+    const uri = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+    const entry = typeof args[1] === 'string' ? args[1] : undefined;
+    const name = uri?.path.split('/').pop() ?? '';
+    if (!uri || !isBatchFileName(name)) {
+      void vscode.window.showWarningMessage('Run Image Batch works on a batch file: open or select a *.images.yaml or *.images.json file.');
+      return undefined;
+    }
+    // A batch file chooses folders and file names, which Restricted Mode keeps from a workspace.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Run Image Batch needs a trusted workspace: a batch file chooses where images are written.');
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) {
+      void vscode.window.showWarningMessage(`${name} is not inside an open workspace folder; images are written only into the workspace.`);
+      return undefined;
+    }
+    // The editor's text, saved or not: what the user sees is what runs.
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const batch = await loadHostBatch(text, uri);
+    if (!batch.ok) {
+      const shown = batch.problems.slice(0, 3).map((problem) => `line ${problem.line}: ${problem.message}`).join(' ');
+      const more = batch.problems.length > 3 ? ` (and ${batch.problems.length - 3} more, shown above their lines)` : '';
+      void vscode.window.showErrorMessage(`${name} has ${batch.problems.length} problem${batch.problems.length === 1 ? '' : 's'}; nothing was sent. ${shown}${more}`);
+      return undefined;
+    }
+    const chosen = batch.plan.targets.filter((target) => entry === undefined || target.target.entry.name === entry);
+    const toMake = targetsToMake({ targets: chosen }, false);
+    const conflicts = chosen.filter((target) => target.status === 'conflict');
+    for (const target of conflicts) {
+      void vscode.window.showWarningMessage(`${targetLabel(target.target)}: a file under its name in ${target.target.out} was not made by GPT Image; it is left alone. Rename or move it to make this entry.`);
+    }
+    if (toMake.length === 0) {
+      if (conflicts.length === 0) void vscode.window.showInformationMessage(`${entry ?? name}: everything is up to date; nothing was sent.`);
+      return undefined;
+    }
+    try {
+      const providers = [...new Set(toMake.map((target) => target.target.provider))];
+      for (const provider of providers) services.checkProvider(provider);
+      const keys = await services.keys.status();
+      for (const provider of providers) {
+        if (!keys[provider] && (await askApiKey(services, provider)).kind !== 'value') return undefined;
+      }
+      for (const out of new Set(toMake.map((target) => target.target.out))) {
+        await assertWritesInside(folder, batch.resolveOut(out), `The batch's output folder "${out}"`, 'Choose an `out` folder inside the workspace.');
+      }
+    } catch (error) {
+      await showError(services, error);
+      return undefined;
+    }
+    const summary = await runBatchWithProgress({
+      owner: services.owner,
+      log: services.log,
+      title: `Image batch ${entry === undefined ? name : `${name}: ${entry}`}`,
+      targets: toMake,
+      skipped: chosen.length - toMake.length - conflicts.length,
+      resolveOut: batch.resolveOut,
+      journaled: await services.runner.list(),
+      concurrency: editorConcurrency,
+    });
+    // The lenses show each entry's new state (the file watcher may report the files late, or not at all remotely).
+    void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
+    void announce(summary);
+    return summary;
+  };
+}
+
+async function announce(summary: BatchRunSummary): Promise<void> {
+  const problems = [...summary.failed, ...summary.unknown];
+  if (problems.length > 0) {
+    void vscode.window.showErrorMessage(`Image batch: ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'} not made: ${problems.join('; ')}`, 'Show Jobs').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('gptImage.showJobs');
+    });
+  }
+  if (summary.files.length === 0) return;
+  const studio = 'Show in Studio';
+  const choice = await vscode.window.showInformationMessage(`Image batch: saved ${summary.files.length} image${summary.files.length === 1 ? '' : 's'} (${summary.made} entr${summary.made === 1 ? 'y' : 'ies'}).`, studio);
+  if (choice === studio) await vscode.commands.executeCommand('gptImage.openStudio');
+}
