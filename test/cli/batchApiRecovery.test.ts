@@ -59,6 +59,15 @@ describe('gpt-image batch --via batch-api: crashes, lost answers, Ctrl-C and can
     assert.equal(count(openai, 'POST /v1/batches'), 1);
   });
 
+  it('an output file cut off midway is downloaded again in the same run; each image written once', async () => {
+    openai.batch.enqueue({ on: 'content', kind: 'cutMidBody' });
+    const box = withBatchFile(openai, threeEntries);
+    const result = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(imagesIn(outDir(box)), threeEntryFiles);
+    assert.equal(count(openai, 'GET /v1/files/file-*/content'), 2);
+  });
+
   for (const fault of [{ kind: 'reset' as const, label: 'the connection reset after the batch was created' }, { kind: 'status' as const, status: 502, label: 'a 502' }]) {
     it(`a create answered by ${fault.label} is unknown: not sent again by resume or a second run, shown by gpt-image jobs`, async () => {
       openai.batch.enqueue({ on: 'create', ...fault });

@@ -19,9 +19,10 @@ export interface FakeBatchFault {
    * - status: that HTTP status with OpenAI's error body (nothing done);
    * - reset: do the work (the file or batch exists), then drop the connection: the outcome is unknown to the client;
    * - resetBefore: drop the connection before doing anything;
-   * - delay: answer as usual after `delayMs`.
+   * - delay: answer as usual after `delayMs`;
+   * - cutMidBody (content): send the headers and half the file, then drop the connection.
    */
-  readonly kind: 'status' | 'reset' | 'resetBefore' | 'delay';
+  readonly kind: 'status' | 'reset' | 'resetBefore' | 'delay' | 'cutMidBody';
   readonly status?: number;
   readonly delayMs?: number;
   readonly times?: number;
@@ -240,7 +241,10 @@ export function createFakeBatchApi(): FakeBatchApi {
       const file = files.get(id);
       if (!file) return refuse(response, 404, `No such File object: ${id}`, null, 'id');
       if (fault?.kind === 'reset') resetConnection(response);
-      else {
+      else if (fault?.kind === 'cutMidBody') {
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.byteLength });
+        response.write(file.bytes.subarray(0, Math.floor(file.bytes.byteLength / 2)), () => resetConnection(response));
+      } else {
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.byteLength });
         response.end(file.bytes);
       }

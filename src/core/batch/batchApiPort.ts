@@ -38,6 +38,9 @@ export interface BatchApi {
   ): Promise<OpenAiBatchStatus>;
   get(batchId: string, signal: AbortSignal): Promise<OpenAiBatchStatus>;
   cancel(batchId: string, signal: AbortSignal): Promise<OpenAiBatchStatus>;
-  /** Every line of an output or error file. */
-  results(fileId: string, signal: AbortSignal): Promise<BatchLineResult[]>;
+  /**
+   * The lines of an output or error file, each as soon as it has arrived (a file holds every image of
+   * the batch). A download that breaks midway throws after the lines read so far.
+   */
+  results(fileId: string, signal: AbortSignal): AsyncIterable<BatchLineResult>;
 }

@@ -6,6 +6,9 @@ import { errorMessage, isProviderError } from '../errors';
 import type { JobRecord, TaskImage } from '../journal';
 import { describeWriteError, keptImageName, saveImage } from '../resultSaver';
 
+/** Whole downloads of one file per pass; after that the job stays resumable. */
+const downloadAttempts = 3;
+
 export interface WriteResultsOptions {
   readonly deps: BatchRunnerDeps;
   readonly job: BatchJobRecord;
@@ -23,29 +26,50 @@ export interface WriteResultsOptions {
  * disk instead of writing them twice.
  */
 export async function writeBatchResults(options: WriteResultsOptions): Promise<void> {
-  const { part, job, api, signal } = options;
-  const results = new Map<string, BatchLineResult>();
+  const { part, api, signal } = options;
+  const lines = new Map(part.lines.map((line) => [line.customId, line]));
+  const seen = new Set<string>();
+  // One line at a time as the file arrives: an output file holds every image, and may be large.
   for (const fileId of [part.outputFileId, part.errorFileId]) {
     if (fileId === undefined) continue;
-    for (const result of await api.results(fileId, signal)) results.set(result.customId, result);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for await (const result of api.results(fileId, signal)) {
+          seen.add(result.customId);
+          const line = lines.get(result.customId);
+          if (line === undefined || line.state === 'saved' || line.state === 'failed') continue;
+          await settleLine(options, line, result);
+        }
+        break;
+      } catch (error) {
+        // A download cut short: again from the start (free), skipping the lines already written.
+        if (!(isProviderError(error) && error.retryable) || attempt >= downloadAttempts) throw error;
+        options.deps.log.warn(`The download of ${fileId} broke (${errorMessage(error)}); downloading it again.`);
+      }
+    }
   }
   for (const line of part.lines) {
-    if (line.state === 'saved' || line.state === 'failed') continue;
-    const entry = entryOf(job, line);
-    const result = results.get(line.customId);
-    if (result === undefined && !hasKeptImages(line)) {
-      line.state = 'failed';
-      line.error = `Entry "${entry.name}": OpenAI returned no result for it (batch ${part.batchStatus ?? 'ended'}).`;
-    } else if (result !== undefined && !result.ok) {
-      line.state = 'failed';
-      line.error = `Entry "${entry.name}": ${result.message}${result.status !== undefined ? ` (HTTP ${result.status})` : ''}`;
-    } else {
-      await writeLine(options, entry, line, result?.ok ? result : undefined);
-    }
-    await options.save();
+    if (line.state === 'saved' || line.state === 'failed' || seen.has(line.customId)) continue;
+    await settleLine(options, line, undefined);
   }
   // Images kept aside or still pending keep the part open for a resume; otherwise it is done.
   if (part.lines.every((line) => line.state === 'saved' || line.state === 'failed')) part.state = part.batchStatus === 'cancelled' ? 'cancelled' : 'saved';
+  await options.save();
+}
+
+/** One line's result (undefined: in neither file), written or named, then recorded. */
+async function settleLine(options: WriteResultsOptions, line: BatchLine, result: BatchLineResult | undefined): Promise<void> {
+  const { job, part } = options;
+  const entry = entryOf(job, line);
+  if (result === undefined && !hasKeptImages(line)) {
+    line.state = 'failed';
+    line.error = `Entry "${entry.name}": OpenAI returned no result for it (batch ${part.batchStatus ?? 'ended'}).`;
+  } else if (result !== undefined && !result.ok) {
+    line.state = 'failed';
+    line.error = `Entry "${entry.name}": ${result.message}${result.status !== undefined ? ` (HTTP ${result.status})` : ''}`;
+  } else {
+    await writeLine(options, entry, line, result?.ok ? result : undefined);
+  }
   await options.save();
 }
 

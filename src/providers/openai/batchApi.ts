@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchApi, OpenAiBatchStatus } from '../../core/batch/batchApiPort';
+import type { BatchApi, BatchLineResult, OpenAiBatchStatus } from '../../core/batch/batchApiPort';
 import { ProviderError, isProviderError } from '../../core/errors';
 import type { HttpResponse } from '../../core/httpClient';
 import type { ProviderContext } from '../../core/provider';
@@ -26,8 +26,8 @@ const fileSchema = z.object({ id: z.string().min(1) });
 
 /** Status reads and downloads: short, and retried on anything transient. */
 const readTimeoutMs = 30_000;
-/** An output file holds every image as base64; 200 MB is the input limit, outputs can be larger. */
-const maxOutputBytes = 1024 * 1024 * 1024;
+/** One output line holds one request's images as base64 (up to 10 of the largest size). */
+const maxLineBytes = 256 * 1024 * 1024;
 const readRetries = 3;
 
 /** OpenAI's Batch API over the provider context: the key only to the base URL's origin, redirects never followed. */
@@ -130,10 +130,47 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
       ),
     get: (batchId, signal) => retried(signal, async () => batchFrom(await send('GET', `/batches/${encodeURIComponent(batchId)}`, { signal }), 'a status read')),
     cancel: (batchId, signal) => retried(signal, async () => batchFrom(await send('POST', `/batches/${encodeURIComponent(batchId)}/cancel`, { signal }), 'the cancel')),
-    results: (fileId, signal) =>
-      retried(signal, async () => {
-        const response = await send('GET', `/files/${encodeURIComponent(fileId)}/content`, { signal, timeoutMs: context.requestTimeoutMs });
-        return parseBatchResults(await readText(response, maxOutputBytes));
-      }),
+    results: (fileId, signal) => ({
+      [Symbol.asyncIterator]: async function* () {
+        const response = await retried(signal, () => send('GET', `/files/${encodeURIComponent(fileId)}/content`, { signal, timeoutMs: context.requestTimeoutMs }));
+        yield* readLines(response);
+      },
+    }),
   };
+}
+
+/** The file's lines as they arrive, each parsed on its own; a line longer than `maxLineBytes` is refused. */
+async function* readLines(response: HttpResponse): AsyncGenerator<BatchLineResult> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (tail: Buffer): string => {
+    const line = Buffer.concat([...pending, tail]).toString('utf8');
+    pending = [];
+    pendingBytes = 0;
+    return line;
+  };
+  const chunks = response.body[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      // A body that broke midway: the lines before it are written, a resume downloads again.
+      throw response.bodyError(error);
+    }
+    if (next.done) break;
+    let chunk = Buffer.from(next.value);
+    for (let end = chunk.indexOf(10); end >= 0; end = chunk.indexOf(10)) {
+      yield* parseBatchResults(take(chunk.subarray(0, end)));
+      chunk = chunk.subarray(end + 1);
+    }
+    if (chunk.byteLength === 0) continue;
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    if (pendingBytes > maxLineBytes) {
+      response.body.destroy();
+      throw new ProviderError({ kind: 'invalidResponse', provider: 'openai', message: `A line of OpenAI's batch output is larger than ${maxLineBytes / 1024 / 1024} MB; it is not read.` });
+    }
+  }
+  if (pendingBytes > 0) yield* parseBatchResults(take(Buffer.alloc(0)));
 }
