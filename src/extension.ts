@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commandIds } from './commands/commands';
+import { commandIds, internalCommandIds } from './commands/commands';
 import type { CommandId } from './commands/commands';
 import type * as EngineModule from './engine';
 import { createStudioPanel, showStudioPage } from './webview/studioShell';
@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
     lensesChanged,
     { dispose: () => watcher?.dispose() },
     // Internal (not in the palette): a batch run here says when its files changed.
-    vscode.commands.registerCommand('gptImage.refreshBatchLenses', () => lensesChanged.fire()),
+    vscode.commands.registerCommand(internalCommandIds[0], () => lensesChanged.fire()),
     vscode.languages.registerCodeLensProvider(
       [{ pattern: '**/*.images.{yaml,yml,json}' }],
       {

@@ -16,6 +16,12 @@ export const commandIds = [
 
 export type CommandId = (typeof commandIds)[number];
 
+/**
+ * Commands registered by extension.ts for the extension's own use, not contributed (not in the
+ * palette): the engine tells the activation bundle that a batch run changed its files.
+ */
+export const internalCommandIds = ['gptImage.refreshBatchLenses'] as const;
+
 /** Each command's title as package.json gives it (checked there), for the one failure message. */
 export const commandTitles: Readonly<Record<CommandId, string>> = {
   'gptImage.generate': 'Generate Image…',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isBatchFileName } from '../core/batch/batchFile';
+import { internalCommandIds } from './commands';
 import { targetsToMake } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { loadHostBatch } from '../host/batchDocument';
@@ -9,6 +10,11 @@ import { showError } from '../host/messages';
 import { assertWritesInside } from '../host/outputFolder';
 import type { Services } from '../host/services';
 import { askApiKey } from './setApiKey';
+
+/** The lenses show each entry's new state (extension.ts owns the provider's change event). */
+function refreshLenses(): void {
+  void vscode.commands.executeCommand(internalCommandIds[0]);
+}
 
 /** Entries made at once in the editor (the CLI's --concurrency; here the window's one HTTP pool). */
 const editorConcurrency = 4;
@@ -80,9 +86,11 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       resolveOut: batch.resolveOut,
       journaled: await services.runner.list(),
       concurrency: editorConcurrency,
+      changed: refreshLenses,
     });
-    // The lenses show each entry's new state (the file watcher may report the files late, or not at all remotely).
-    void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
+    // Again once the last sidecar has settled: the file watcher may report late, or not at all remotely.
+    refreshLenses();
+    setTimeout(refreshLenses, 1000);
     void announce(summary);
     return summary;
   };

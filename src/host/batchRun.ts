@@ -33,6 +33,8 @@ export interface BatchRunOptions {
   /** The journal now: an earlier run's unfinished job of a target is finished, never sent again. */
   readonly journaled: readonly JobRecord[];
   readonly concurrency: number;
+  /** Called as each entry ends (its files changed): the CodeLenses show the new state. */
+  readonly changed?: (() => void) | undefined;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
         handles.delete(handle);
         watching.dispose();
         report(100 / total);
+        options.changed?.();
       }
     };
     for (let index = 0; index < options.skipped; index++) report(100 / total);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { commandIds } from '../../../src/commands/commands';
+import { commandIds, internalCommandIds } from '../../../src/commands/commands';
 import { studioViewType } from '../../../src/webview/studioViewType';
 import { installVscodeStub, makeExtensionContext } from '../../bench/activation/vscodeStub';
 
@@ -28,7 +28,8 @@ test('the real activation bundle registers every command and the Studio serializ
   const extension = require(activationBundle) as { activate(context: unknown): unknown };
   extension.activate(context);
   const registered = stub.calls.filter((call) => call.path === 'commands.registerCommand').map((call) => call.firstArg);
-  assert.deepEqual([...registered].sort(), [...commandIds].sort());
+  assert.deepEqual([...registered].sort(), [...commandIds, ...internalCommandIds].sort());
+  assert.ok(stub.calls.some((call) => call.path === 'languages.registerCodeLensProvider'), 'the batch files\' CodeLens provider');
   assert.ok(stub.calls.some((call) => call.path === 'window.registerWebviewPanelSerializer' && call.firstArg === studioViewType));
   assert.ok(context.subscriptions.length >= commandIds.length + 1);
   for (const subscription of context.subscriptions) subscription.dispose();
