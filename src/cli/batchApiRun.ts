@@ -88,6 +88,7 @@ function report(job: BatchJobRecord, io: CliIo, quiet: boolean): number {
   listFiles(job, io);
   for (const part of job.parts) {
     if (part.state === 'failed' && part.error) io.stderr(`gpt-image: ${oneLine(part.error.message)}`);
+    if (part.state === 'unknown' && part.error) io.stderr(`gpt-image: ${oneLine(part.error.message)} (gpt-image jobs lists job ${job.id}).`);
     for (const line of part.lines) {
       if (line.state !== 'saved' && line.error && !(part.state === 'failed' && line.error === part.error?.message)) io.stderr(`gpt-image: ${oneLine(line.error)}`);
     }

@@ -67,6 +67,17 @@ describe('gpt-image batch --via batch-api: edits and mixed files', () => {
     for (const file of filesUnder(box.home)) assert.ok(!readFileSync(file, 'utf8').includes(fakeKeys.OPENAI_API_KEY), `the key is in ${file}`);
   });
 
+  it('one batch of unknown outcome does not stop the others: their images are written, the unknown one named (exit 3)', async () => {
+    openai.batch.enqueue({ on: 'create', kind: 'status', status: 502, skip: 1 });
+    const box = withBatchFile(openai, mixed);
+    writeFileSync(join(box.cwd, 'ref.png'), makePng({ width: 32, height: 48, seed: 3 }));
+    const result = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
+    assert.equal(result.code, 3, result.stderr);
+    assert.deepEqual(imagesIn(outDir(box)), ['icon.png']);
+    assert.match(result.stderr, /OpenAI may have created \(and will charge for\) the batch of file file-fake\d+: it is not created again automatically.*gpt-image jobs lists job/);
+    assert.equal(count(openai, 'POST /v1/batches'), 2);
+  });
+
   it('a batch edit at a size its JSON body does not list is refused before anything is sent', async () => {
     const box = withBatchFile(openai, mixed.replace('size: 1024x1536', 'size: 1280x720'));
     writeFileSync(join(box.cwd, 'ref.png'), makePng({ width: 32, height: 32, seed: 1 }));

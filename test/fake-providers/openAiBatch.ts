@@ -26,6 +26,8 @@ export interface FakeBatchFault {
   readonly status?: number;
   readonly delayMs?: number;
   readonly times?: number;
+  /** Let this many matching requests through untouched first (e.g. fail only the second create). */
+  readonly skip?: number;
 }
 
 export interface FakeBatchKnobs {
@@ -76,7 +78,7 @@ export function createFakeBatchApi(): FakeBatchApi {
   const files = new Map<string, FakeBatchFile>();
   const batches = new Map<string, FakeBatch>();
   const served = new Map<string, Buffer[]>();
-  const faults: { fault: FakeBatchFault; remaining: number }[] = [];
+  const faults: { fault: FakeBatchFault; remaining: number; skip: number }[] = [];
   let knobs = defaultKnobs();
   let counter = 0;
   const nextId = (prefix: string): string => `${prefix}-fake${String(++counter).padStart(4, '0')}`;
@@ -84,7 +86,11 @@ export function createFakeBatchApi(): FakeBatchApi {
   function takeFault(on: FakeBatchFault['on']): FakeBatchFault | undefined {
     const index = faults.findIndex((entry) => entry.fault.on === on);
     if (index < 0) return undefined;
-    const entry = faults[index] as { fault: FakeBatchFault; remaining: number };
+    const entry = faults[index] as { fault: FakeBatchFault; remaining: number; skip: number };
+    if (entry.skip > 0) {
+      entry.skip -= 1;
+      return undefined;
+    }
     entry.remaining -= 1;
     if (entry.remaining <= 0) faults.splice(index, 1);
     return entry.fault;
@@ -309,7 +315,7 @@ export function createFakeBatchApi(): FakeBatchApi {
       return knobs;
     },
     enqueue: (...added) => {
-      for (const fault of added) faults.push({ fault, remaining: fault.times ?? 1 });
+      for (const fault of added) faults.push({ fault, remaining: fault.times ?? 1, skip: fault.skip ?? 0 });
     },
     configure: (changes) => {
       knobs = { ...knobs, ...changes };

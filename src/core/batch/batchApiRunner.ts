@@ -114,12 +114,18 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
         // A create that was started by a process that is gone (we hold its lease now): it may have
         // been accepted, so it is never sent again on its own.
         if (part.state === 'creating' && part.createStartedAt !== undefined) markLost(part);
-        if (part.state === 'uploading') await upload(job, index, part, api, signal, report);
-        if (part.state === 'creating') {
-          createdHere = true;
-          await createPart(job, index, part, api, signal, report, (value) => {
-            inFlight = value;
-          });
+        try {
+          if (part.state === 'uploading') await upload(job, index, part, api, signal, report);
+          if (part.state === 'creating') {
+            createdHere = true;
+            await createPart(job, index, part, api, signal, report, (value) => {
+              inFlight = value;
+            });
+          }
+        } catch (error) {
+          // A part refused or of unknown outcome is recorded so; the other batches still go on
+          // (their results are paid for). Anything else (a cancel, a network failure) stops here.
+          if (!(part.state === 'failed' || part.state === 'unknown') || (isProviderError(error) && error.kind === 'aborted')) throw error;
         }
       }
       const context: BatchStepContext = { deps, job, api, signal, save: () => save(job), report };
