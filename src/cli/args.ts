@@ -48,6 +48,10 @@ export interface BatchCommand {
   readonly concurrency: number;
   readonly pollIntervalMs: number | undefined;
   readonly quiet: boolean;
+  /** `--via batch-api`: the whole file as OpenAI Batch jobs (cli/batchApiCommand.ts); undefined: one request per entry. */
+  readonly via?: 'batch-api' | undefined;
+  /** `--max-cost <usd>`: the whole batch's estimate is checked against it before anything is sent. */
+  readonly maxCostUsd?: number | undefined;
 }
 
 export type CliCommand =
@@ -55,6 +59,8 @@ export type CliCommand =
   | BatchCommand
   | { readonly command: 'jobs' | 'resume' | 'mcp'; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'spend'; readonly json: boolean }
+  /** `gpt-image cancel <job>`: stops a Batch API job at OpenAI, then collects what finished. */
+  | { readonly command: 'cancel'; readonly jobId: string; readonly quiet: boolean; readonly pollIntervalMs: number | undefined }
   | { readonly command: 'help' | 'version' };
 
 const options = {
@@ -80,6 +86,7 @@ const options = {
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
   concurrency: { type: 'string' },
+  via: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -98,7 +105,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;
   if (command === 'batch') return parseBatch(extra, values);
-  const batchOnly = (['dry-run', 'force', 'concurrency'] as const).find((name) => values[name] !== undefined);
+  if (command === 'cancel') return parseCancel(extra, values);
+  const batchOnly = (['dry-run', 'force', 'concurrency', 'via'] as const).find((name) => values[name] !== undefined);
   if (batchOnly) throw new InputError([`--${batchOnly} belongs to gpt-image batch (see gpt-image --help).`]);
   if (extra.length > 0) throw new InputError([`Unexpected argument "${extra[0]}" (see gpt-image --help).`]);
   const quiet = values.quiet ?? false;
@@ -115,7 +123,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     return { command, quiet, pollIntervalMs };
   }
   if (command !== 'generate' && command !== 'edit') {
-    throw new InputError([`Unknown command "${command}": use generate, edit, batch, jobs, resume, spend or mcp (see gpt-image --help).`]);
+    throw new InputError([`Unknown command "${command}": use generate, edit, batch, jobs, resume, cancel, spend or mcp (see gpt-image --help).`]);
   }
   const issues: string[] = [];
   const provider = values.provider;
@@ -192,6 +200,7 @@ function parseBatch(extra: readonly string[], values: ReturnType<typeof parseArg
     (name) => values[name] !== undefined,
   );
   if (stray) throw new InputError([`gpt-image batch takes no --${stray}: set it in the batch file (for every entry under defaults:).`]);
+  if (values.json !== undefined) throw new InputError(['--json belongs to gpt-image spend (see gpt-image --help).']);
   const text = values.concurrency;
   const concurrency = text === undefined ? defaultBatchConcurrency : Number(text);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxBatchConcurrency || text?.trim() === '') {
@@ -205,7 +214,31 @@ function parseBatch(extra: readonly string[], values: ReturnType<typeof parseArg
     concurrency,
     pollIntervalMs: parsePollInterval(values['poll-interval']),
     quiet: values.quiet ?? false,
+    via: parseVia(values.via),
+    maxCostUsd: parseBatchMaxCost(values['max-cost']),
   };
+}
+
+function parseBatchMaxCost(text: string | undefined): number | undefined {
+  const issues: string[] = [];
+  const usd = parseMaxCost(text, issues);
+  if (issues.length > 0) throw new InputError(issues);
+  return usd;
+}
+
+function parseVia(value: string | undefined): 'batch-api' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'batch-api') return value;
+  throw new InputError([`Unknown --via "${value}": the only other way to send a batch is --via batch-api (OpenAI's Batch API, half the price, within 24 h).`]);
+}
+
+function parseCancel(extra: readonly string[], values: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values']): CliCommand {
+  const [jobId, ...more] = extra;
+  if (jobId === undefined) throw new InputError(['gpt-image cancel needs a job id: gpt-image cancel <job> (gpt-image jobs lists them).']);
+  if (more.length > 0) throw new InputError([`Unexpected argument "${more[0]}": gpt-image cancel takes one job id.`]);
+  const stray = (Object.keys(values) as (keyof typeof values)[]).find((name) => name !== 'quiet' && name !== 'poll-interval' && values[name] !== undefined);
+  if (stray) throw new InputError([`gpt-image cancel takes no --${stray} (see gpt-image --help).`]);
+  return { command: 'cancel', jobId, quiet: values.quiet ?? false, pollIntervalMs: parsePollInterval(values['poll-interval']) };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, issues: string[]): T | undefined {

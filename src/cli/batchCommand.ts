@@ -3,6 +3,7 @@ import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { requestWarnings } from '../core/batch/batchRequests';
 import { mapBounded } from '../core/concurrency';
+import { batchApiPriceFactor } from '../core/cost';
 import { isProviderError } from '../core/errors';
 import { providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
@@ -10,8 +11,11 @@ import { JobOwner } from '../core/jobOwner';
 import type { JobHandle } from '../core/jobHandle';
 import type { JobRecord } from '../core/journal';
 import type { JobRunner } from '../core/runner';
+import type { SpendItem } from '../core/spendGuard';
 import { createHttpClient } from '../providers/http';
 import type { BatchCommand } from './args';
+import { batchApiHolderOf, batchApiHolders, runViaBatchApi } from './batchApiCommand';
+import { createCliBatchRunner } from './batchApiRuntime';
 import { keepPrevious } from './batchFiles';
 import { loadBatch } from './batchLoad';
 import type { LoadedBatch } from './batchLoad';
@@ -26,6 +30,7 @@ import type { CliIo } from './io';
 import { createLimitedHttp } from './limitedHttp';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
 import { createCliRunner } from './runtime';
+import { requireSpendTotal } from './spendCommand';
 
 /** Requests each provider starts with; its adaptive limit grows from there up to --concurrency. */
 const initialPerProvider = 4;
@@ -40,14 +45,18 @@ const rateLimitRequeues = 5;
  * is missing or changed, each as one job in the journal, under adaptive per-provider limits.
  * Exit: 0 all made or up to date; 1 a failure or conflict; 3 a paid outcome unknown; 130 Ctrl-C.
  */
-export async function runBatchCommand(command: BatchCommand, io: CliIo, interrupt: Pick<CliInterrupt, 'follow' | 'interrupted'>): Promise<number> {
+export async function runBatchCommand(command: BatchCommand, io: CliIo, interrupt: Pick<CliInterrupt, 'follow' | 'followRun' | 'interrupted'>): Promise<number> {
   const batch = await loadBatch(command, io.cwd);
   const warnings = batch.plan.targets.flatMap(requestWarnings);
   if (command.dryRun) {
-    printPlan(batch, command.force, io);
+    printPlan(batch, command.force, io, command.via === 'batch-api' ? batchApiPriceFactor : 1);
     return exitCodes.ok;
   }
   const toMake = targetsToMake(batch.plan, command.force);
+  // The whole batch against --max-cost and GPT_IMAGE_SPEND_LIMIT, once, before anything is sent
+  // (each job is checked again against the limits as it starts).
+  await requireSpendTotal(io.env, spendItems(toMake, command.via === 'batch-api' ? batchApiPriceFactor : 1), command.maxCostUsd);
+  if (command.via === 'batch-api') return runBatchViaBatchApi(command, batch, toMake, io, interrupt);
   // Keys and base URLs of every provider that will be asked, before the first request (exit 2).
   const providers = [...new Set(toMake.map((target) => target.target.provider))];
   for (const provider of providers) requireApiKey(provider, io.env);
@@ -74,8 +83,17 @@ export async function runBatchCommand(command: BatchCommand, io: CliIo, interrup
     }
     // Through the runner: a submission whose sender died long ago reads as unknown (never resent).
     const journaled = toMake.length > 0 ? await runner.list() : [];
+    // An entry a Batch API job (--via batch-api) is still making is that job's: never paid twice.
+    const batchApiJobs = toMake.length > 0 ? await batchApiHolders(createCliBatchRunner({ http: limited.http, log, env: io.env, pollIntervalMs: undefined })) : new Map<string, string>();
+    const free = toMake.filter((target) => {
+      const holder = batchApiHolderOf(batchApiJobs, batch.resolveOut(target.target.out), target.target.template);
+      if (holder === undefined) return true;
+      progress.ended(targetLabel(target.target), 'failed', `(it is in Batch API job ${holder}: not sent again; "gpt-image resume" finishes it)`);
+      ends.push('failed');
+      return false;
+    });
     const context: TargetContext = { batch, owner, runner, journaled, io: progress.io, progress, interrupt, quiet: command.quiet };
-    ends.push(...(await mapBounded(toMake, command.concurrency, (target) => makeTarget(target, context))));
+    ends.push(...(await mapBounded(free, command.concurrency, (target) => makeTarget(target, context))));
   } finally {
     progress.finish();
     await limited.http.close().catch(() => undefined);
@@ -166,10 +184,54 @@ async function follow(handle: JobHandle, label: string, context: TargetContext):
   }
 }
 
+/**
+ * `--via batch-api`: up-to-date entries and conflicts are reported as without it, previous files are
+ * kept before anything is sent, then the targets to make go as OpenAI Batch jobs (cli/batchApiCommand.ts).
+ */
+async function runBatchViaBatchApi(command: BatchCommand, batch: LoadedBatch, toMake: readonly PlannedTarget[], io: CliIo, interrupt: Pick<CliInterrupt, 'followRun'>): Promise<number> {
+  const ends: TargetEnd[] = [];
+  for (const target of batch.plan.targets) {
+    if (target.status === 'upToDate') {
+      if (!command.quiet) io.stderr(`gpt-image: ${targetLabel(target.target)}: up to date`);
+      ends.push('upToDate');
+    } else if (target.status === 'conflict' && !command.force) {
+      const files = target.existing.flatMap((file) => (file && !file.sidecar ? [file.fileName] : []));
+      io.stderr(`gpt-image: ${targetLabel(target.target)}: conflict (${files.join(', ')} in ${target.target.out} was not made by gpt-image: left untouched; --force keeps a copy under .gpt-image/previous/ and makes it)`);
+      ends.push('conflict');
+    }
+  }
+  if (toMake.length === 0) return worst(ends);
+  const code = await runViaBatchApi(
+    {
+      source: batch.path,
+      targets: toMake,
+      resolveOut: batch.resolveOut,
+      keepPrevious: async (target) => {
+        const kept = await keepPrevious(batch.resolveOut(target.target.out), target.existing.filter((file) => file !== undefined), new Date());
+        for (const location of kept) if (!command.quiet) io.stderr(`gpt-image: ${targetLabel(target.target)}: the previous file is kept as ${location}`);
+      },
+    },
+    { io, quiet: command.quiet, pollIntervalMs: command.pollIntervalMs, interrupt },
+  );
+  const codes = [code, worst(ends)];
+  return [exitCodes.interrupted, exitCodes.unknownOutcome, exitCodes.failure, exitCodes.invalidInput].find((candidate) => codes.includes(candidate)) ?? exitCodes.ok;
+}
+
 /** 130 (interrupted) and 3 (money may be spent) say more than 1. */
 function worst(ends: readonly TargetEnd[]): number {
   if (ends.includes('interrupted')) return exitCodes.interrupted;
   if (ends.includes('unknown')) return exitCodes.unknownOutcome;
   if (ends.includes('failed') || ends.includes('conflict')) return exitCodes.failure;
   return exitCodes.ok;
+}
+
+/** What each target to make would cost, as the spend guard counts it (unpriced: undefined). */
+function spendItems(targets: readonly PlannedTarget[], priceFactor: number): SpendItem[] {
+  return targets.map((target) => ({
+    provider: target.target.provider,
+    estimate:
+      target.cost.kind === 'usd'
+        ? { usd: target.cost.usd * priceFactor, approximate: target.cost.approximate, basis: target.cost.basis }
+        : { usd: undefined, approximate: false, basis: target.cost.basis },
+  }));
 }

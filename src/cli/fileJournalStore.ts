@@ -96,7 +96,7 @@ export function createFileJournalStore(home: string, onCorrupt?: (file: string, 
 }
 
 /** Lease files over node:fs; see createFileJournalStore for what makes the exclusive create exact. */
-function nodeLeaseFiles(dir: string): LeaseFiles {
+export function nodeLeaseFiles(dir: string): LeaseFiles {
   return {
     async createExclusive(name, content) {
       const target = join(dir, name);

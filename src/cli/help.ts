@@ -10,6 +10,7 @@ Usage:
   gpt-image generate --provider <openai|gravitex|modellix|apixo> --prompt <text> [options]
   gpt-image edit     --provider <id> --image <file|https-url> [--image ...] [--mask <file>] --prompt <text> [options]
   gpt-image batch    <file>.images.yaml|.json [--dry-run] [--force] [--concurrency <n>] [--poll-interval <sec>]
+                     [--via batch-api] [--max-cost <usd>]
                      make every entry of a batch file that is missing or changed (see "Batch files")
   gpt-image jobs     list the journal: unfinished and recent jobs (state, age, provider, prompt, files),
                      what each one waits for, and where images that could not be written are kept
@@ -18,6 +19,8 @@ Usage:
   gpt-image spend [--json]  the spend ledger by day (local time) and provider: what each job cost
   gpt-image mcp      an MCP server on stdio for coding agents (Claude Desktop, Cursor, Codex, VS Code):
                      tools generate_image, edit_image, list_jobs, resume_jobs on this same journal
+  gpt-image cancel   <job> [--poll-interval <sec>]: stop a Batch API job at OpenAI, then save what it
+                     had already made (that part is charged)
   gpt-image --help | --version
 
 Options for generate and edit:
@@ -85,10 +88,19 @@ Batch files:
   --force                  make entries whose file names are taken by other files (kept first)
   --concurrency <n>        requests in flight in all (default 8); each provider's own limit adapts
                            below it: halved on a 429, paused for its Retry-After, grown back slowly
+  --max-cost <usd>         refuse the whole batch (exit 2, nothing sent) when the estimate of what it
+                           would make passes it (with --via batch-api: the discounted estimate)
   Each entry is a job in the journal: after a kill, gpt-image resume finishes what was sent, and the
   batch run again makes the rest (an earlier run's unfinished job is finished, never sent again).
   Progress: on a terminal one updating line; otherwise one line per finished entry. Exit codes as
   below: 1 when an entry failed or conflicted (each named on stderr).
+  --via batch-api          the entries to make as one OpenAI Batch job (OpenAI entries only): half the
+                           price, results within 24 h. The JSONL is uploaded, the batch created and its
+                           status read slowly (every 15 s, then every minute, then every 5 minutes;
+                           --poll-interval sets it); each image is written under its entry's name.
+                           Ctrl-C stops waiting (OpenAI keeps going; gpt-image resume collects the
+                           images); gpt-image cancel <job> stops it. Edits go as data URLs (about 15 MB
+                           per image at most) and only at auto, 1024x1024, 1536x1024 or 1024x1536.
 
 Environment:
 ${keyLines}

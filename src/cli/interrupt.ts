@@ -20,6 +20,9 @@ export class CliInterrupt {
   private readonly handles = new Set<JobHandle>();
   /** Kept waiting on the first Ctrl-C because a paid answer was still out. */
   private readonly waiting = new Set<JobHandle>();
+  /** Runs that are not job handles (a Batch API job, cli/batchApiRun.ts), and those kept waiting. */
+  private readonly runs = new Set<DetachableRun>();
+  private readonly waitingRuns = new Set<DetachableRun>();
   private presses = 0;
 
   constructor(
@@ -51,12 +54,14 @@ export class CliInterrupt {
     this.presses++;
     if (this.presses === 1) {
       // Nothing started yet (inputs being read, the folder checked): nothing was sent.
-      if (this.handles.size === 0) this.exit(exitCodes.interrupted);
+      if (this.handles.size === 0 && this.runs.size === 0) this.exit(exitCodes.interrupted);
+      for (const run of this.runs) this.settleRun(run);
       await Promise.all([...this.handles].map((handle) => this.settle(handle)));
       return;
     }
-    if (this.presses === 2 && this.waiting.size > 0) {
+    if (this.presses === 2 && (this.waiting.size > 0 || this.waitingRuns.size > 0)) {
       // Stop waiting for the paid answer: the runner records the outcome as unknown, never resent.
+      for (const run of this.waitingRuns) run.detach();
       await Promise.all([...this.waiting].map((handle) => handle.detach()));
       return;
     }
@@ -84,13 +89,54 @@ export class CliInterrupt {
     });
   }
 
+  /**
+   * A run this process waits for that is not a job handle: Ctrl-C stops waiting for it (its job stays
+   * in the journal), except while its paid request is on its way: then as for a handle, the first
+   * Ctrl-C waits for the answer and the second stops waiting (the outcome is recorded as unknown).
+   */
+  followRun(run: DetachableRun): { dispose(): void } {
+    this.runs.add(run);
+    if (this.presses > 0) this.settleRun(run);
+    return {
+      dispose: () => {
+        this.runs.delete(run);
+        this.waitingRuns.delete(run);
+      },
+    };
+  }
+
+  private settleRun(run: DetachableRun): void {
+    if (!run.sending()) {
+      run.detach();
+      return;
+    }
+    this.io.stderr(`gpt-image: the create of Batch API job ${run.jobId} was already sent, so it may be charged: still waiting for its answer. Press Ctrl-C again to stop now.`);
+    this.waitingRuns.add(run);
+    run.whenAnswered(() => {
+      this.waitingRuns.delete(run);
+      run.detach();
+    });
+  }
+
   private quit(): void {
     // A paid request whose answer is still out: quitting leaves its outcome unknown (exit 3).
     const sending = [...this.handles].find((handle) => handle.state === 'sending' && handle.paidOut);
-    const named = sending ?? [...this.handles][0];
-    if (named?.jobId !== undefined) this.io.stderr(quitLine(named.jobId, sending !== undefined));
-    this.exit(sending ? exitCodes.unknownOutcome : exitCodes.interrupted);
+    const sendingRun = [...this.runs].find((run) => run.sending());
+    const named = sending?.jobId ?? sendingRun?.jobId ?? [...this.handles][0]?.jobId ?? [...this.runs][0]?.jobId;
+    if (named !== undefined) this.io.stderr(quitLine(named, sending !== undefined || sendingRun !== undefined));
+    this.exit(sending || sendingRun ? exitCodes.unknownOutcome : exitCodes.interrupted);
   }
+}
+
+/** What CliInterrupt needs of a run that is not a job handle. */
+export interface DetachableRun {
+  readonly jobId: string;
+  /** A paid request of the run is on its way, unanswered. */
+  sending(): boolean;
+  /** Stop waiting: the run ends; its job stays in the journal (a create on its way becomes unknown). */
+  detach(): void;
+  /** Calls back once the paid request on its way has its answer. */
+  whenAnswered(callback: () => void): void;
 }
 
 function quitLine(jobId: string, sending: boolean): string {

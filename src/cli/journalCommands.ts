@@ -16,6 +16,7 @@ import type { CliIo } from './io';
 import { requireApiKey } from './providerSetup';
 import type { CliInterrupt } from './interrupt';
 import { createCliRunner } from './runtime';
+import { listBatchApiJobs, resumeBatchApiJobs } from './batchApiJobs';
 
 /** Finished jobs older than this drop out of `gpt-image jobs` (they stay in the journal folder). */
 const recentMs = 7 * 24 * 60 * 60 * 1000;
@@ -34,7 +35,9 @@ export async function listJobs(io: CliIo, quiet: boolean): Promise<number> {
     await http.close().catch(() => undefined);
   }
   const jobs = listed.filter((job) => job.state !== 'saved' || now - job.updatedAt < recentMs);
-  if (jobs.length === 0) {
+  // Batch API jobs (a whole batch file at OpenAI) are kept beside the jobs, listed first.
+  const batchJobs = await listBatchApiJobs(io, log, now, recentMs);
+  if (jobs.length === 0 && batchJobs === 0) {
     if (!quiet) io.stderr('gpt-image: the journal is empty.');
     return exitCodes.ok;
   }
@@ -74,7 +77,7 @@ function stateLabel(state: JobState): string {
  * `gpt-image resume`: finishes every job that was polling or downloading, and moves the kept
  * images of jobs that need attention into their output folder, printing written files.
  */
-export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, interrupt: Pick<CliInterrupt, 'follow'>): Promise<number> {
+export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: number | undefined, interrupt: Pick<CliInterrupt, 'follow' | 'followRun'>): Promise<number> {
   const log = createCliLogger(io, quiet);
   const store = createFileJournalStore(gptImageHome(io.env), (file, error) => log.warn(`ignoring journal entry ${file}: ${errorMessage(error)}`));
   const http = createHttpClient({ useEnvironmentProxy: true, log });
@@ -91,9 +94,14 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
       if (!quiet) io.stderr(`gpt-image: job ${job.id} is being finished by another window or process; leaving it to that one.`);
     }
     const jobs = selection.jobs;
+    const batchCodes = resumeBatchApiJobs(io, quiet, pollIntervalMs, interrupt).catch((error: unknown) => {
+      io.stderr(errorLine(error, undefined));
+      return [exitCodeFor(error)];
+    });
     if (jobs.length === 0) {
-      if (!quiet) io.stderr('gpt-image: nothing to resume.');
-      return exitCodes.ok;
+      const batches = await batchCodes;
+      if (batches.length === 0 && !quiet) io.stderr('gpt-image: nothing to resume.');
+      return worst(batches);
     }
     const codes = await Promise.all(
       jobs.map(async (job): Promise<number> => {
@@ -123,7 +131,7 @@ export async function resumeJobs(io: CliIo, quiet: boolean, pollIntervalMs: numb
         }
       }),
     );
-    return worst(codes);
+    return worst([...codes, ...(await batchCodes)]);
   } finally {
     await http.close().catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 import { version } from '../../package.json';
 import { parseCommandLine } from './args';
 import type { CliCommand } from './args';
+import { cancelBatchApiJob } from './batchApiJobs';
 import { runBatchCommand } from './batchCommand';
 import { isBatchProblemsError } from './batchLoad';
 import { errorLine, exitCodeFor, exitCodes } from './failure';
@@ -36,6 +37,8 @@ async function dispatch(command: CliCommand, io: CliIo, interrupt: CliInterrupt)
       return runImageCommand(command, io, interrupt);
     case 'batch':
       return runBatchCommand(command, io, interrupt);
+    case 'cancel':
+      return cancelBatchApiJob(io, command.quiet, command.jobId, command.pollIntervalMs, interrupt);
   }
 }
 

@@ -34,7 +34,12 @@ export interface CostInput {
   /** What the provider reported after the call (OpenAI's token usage); absent before it. */
   readonly usage?: ImageUsage | undefined;
   readonly rates?: TokenRates | undefined;
+  /** Sent through OpenAI's Batch API: "50% cost discount compared to synchronous APIs" (docs/providers.md §7.3). */
+  readonly batchApi?: boolean | undefined;
 }
+
+/** What the Batch API charges of the synchronous price. */
+export const batchApiPriceFactor = 0.5;
 
 /**
  * An estimate for one paid call, never a bill: APIXO publishes a price per image and tier; OpenAI
@@ -50,8 +55,13 @@ export function estimateCost(input: CostInput): CostEstimate {
       return { kind: 'estimate', usd: round(price * input.images), basis: `${input.images} × $${price} per ${tier} image` };
     }
   }
-  if (input.capability?.provider === 'openai' && input.usage) return tokenEstimate(input.usage, input.rates ?? defaultTokenRates);
+  if (input.capability?.provider === 'openai' && input.usage) return discounted(tokenEstimate(input.usage, input.rates ?? defaultTokenRates), input.batchApi);
   return { kind: 'unknown' };
+}
+
+function discounted(estimate: CostEstimate, batchApi: boolean | undefined): CostEstimate {
+  if (!batchApi || estimate.kind !== 'estimate') return estimate;
+  return { kind: 'estimate', usd: round(estimate.usd * batchApiPriceFactor), basis: `${estimate.basis}, Batch API (50 % off)` };
 }
 
 function tokenEstimate(usage: ImageUsage, rates: TokenRates): CostEstimate {
@@ -124,11 +134,12 @@ export function previewCost(input: CostInput): CostPreview {
   const usd =
     (perImageTokens * n * pricing.imageOutputPerMillion) / 1_000_000 + (promptTokens * pricing.textInputPerMillion) / 1_000_000;
   const assumed = input.quality === 'auto' || input.quality === undefined ? ' (auto priced as medium)' : '';
+  const factor = input.batchApi ? batchApiPriceFactor : 1;
   return {
     kind: 'usd',
-    usd: roundPreview(usd),
+    usd: roundPreview(usd * factor),
     approximate: true,
-    basis: `≈${Math.round(perImageTokens)} output tokens per image at $${pricing.imageOutputPerMillion}/M${assumed}; reference images not included`,
+    basis: `≈${Math.round(perImageTokens)} output tokens per image at $${pricing.imageOutputPerMillion}/M${assumed}${input.batchApi ? ', Batch API (50 % off)' : ''}; reference images not included`,
   };
 }
 

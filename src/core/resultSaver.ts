@@ -20,6 +20,8 @@ export interface CallFacts {
   readonly reported?: ReportedOptions | undefined;
   /** Images the call produced (its cost is shared between them). */
   readonly images: number;
+  /** Made through OpenAI's Batch API, at half the price (docs/providers.md §7.3). */
+  readonly batchApi?: boolean | undefined;
 }
 
 export interface SaveImageOptions {
@@ -76,6 +78,7 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     promptLength: job.request.prompt.length,
     usage: options.call.usage,
     rates: options.rates,
+    batchApi: options.call.batchApi,
   });
   // The provider accepted "transparent" but may still draw an opaque picture: say so rather than assume.
   if (job.request.background === 'transparent' && options.writer.hasTransparentPixels?.(bytes) === false) {

@@ -5,6 +5,8 @@ import { makePng } from './png';
 import { resetConnection, sendJson, startLoopbackServer } from './server';
 import type { RecordedRequest } from './server';
 import { errorBody, generationUsage } from './openAiErrors';
+import { createFakeBatchApi } from './openAiBatch';
+import type { FakeBatchApi, FakeBatchFault, FakeBatchKnobs } from './openAiBatch';
 
 /**
  * One scripted fault, consumed in order by the next API requests (not by control requests):
@@ -112,6 +114,8 @@ export interface FakeOpenAi {
   readonly partialsServed: Buffer[];
   /** The `usage` object of every answer that carried images, in order: what this fake charged. */
   readonly usageSent: Record<string, unknown>[];
+  /** The Batch API (files, batches, output files) on the same origin; OpenAI flavour only. */
+  readonly batch: FakeBatchApi;
   /** API requests refused by the rateLimit option (429). */
   rateLimitedCount(): number;
   enqueue(...faults: FakeOpenAiFault[]): void;
@@ -156,6 +160,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const partialsServed: Buffer[] = [];
   let apiCount = 0;
   let largeIndex = 0;
+  const batch = createFakeBatchApi();
   let rateLimited = 0;
   let tokens = options.rateLimit?.burst ?? 0;
   let refilledAt = Date.now();
@@ -194,8 +199,11 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       return sendJson(response, 200, { ok: true });
     }
     if (path === '/__control' && request.method === 'POST') {
-      const command = JSON.parse(body.toString('utf8') || '{}') as { queue?: FakeOpenAiFault[]; options?: FakeOpenAiKnobs };
+      const command = JSON.parse(body.toString('utf8') || '{}') as { queue?: FakeOpenAiFault[]; options?: FakeOpenAiKnobs; batch?: { knobs?: Partial<FakeBatchKnobs>; faults?: FakeBatchFault[] } };
       if (command.options) fake.configure(command.options);
+      // The Batch API's knobs and faults, for a client in another process (the real editor, `npm start`).
+      if (command.batch?.knobs) batch.configure(command.batch.knobs);
+      if (command.batch?.faults) batch.enqueue(...command.batch.faults);
       if (command.queue) queue.push(...command.queue);
       return sendJson(response, 200, { ok: true, queued: queue.length });
     }
@@ -205,6 +213,10 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   async function answer(request: IncomingMessage, body: Buffer, response: ServerResponse, requestIndex: number): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const kind = path.endsWith('/images/generations') ? 'generations' : path.endsWith('/images/edits') ? 'edits' : undefined;
+    if (kind === undefined && flavour === 'openai' && /^\/v1\/(files|batches)(\/|$)/.test(path)) {
+      if (!authorized(request.headers.authorization)) return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
+      if (await batch.handle(request, path, body, response)) return;
+    }
     if (request.method !== 'POST' || kind === undefined) {
       return sendError(response, 404, { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', code: null, param: null });
     }
@@ -463,6 +475,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     served,
     partialsServed,
     usageSent,
+    batch,
     rateLimitedCount: () => rateLimited,
     apiRequests: () => server.requests.filter((recorded) => !isControl(recorded)),
     enqueue: (...faults) => void queue.push(...faults),
@@ -478,6 +491,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       queue.push(...(options.queue ?? []));
       knobs = { ...options };
       apiCount = 0;
+      batch.reset();
       rateLimited = 0;
       tokens = options.rateLimit?.burst ?? 0;
       refilledAt = Date.now();
