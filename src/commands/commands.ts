@@ -11,6 +11,12 @@ export const commandIds = [
   'gptImage.setApiKey',
   'gptImage.clearApiKey',
   'gptImage.showLog',
+  'gptImage.generateHere',
+  'gptImage.generateFromSelection',
+  'gptImage.copyAsMarkdown',
+  'gptImage.checkSetup',
+  'gptImage.getStarted',
+  'gptImage.showAgentsGuide',
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
@@ -24,4 +30,10 @@ export const commandTitles: Readonly<Record<CommandId, string>> = {
   'gptImage.setApiKey': 'Set API Key…',
   'gptImage.clearApiKey': 'Clear API Key…',
   'gptImage.showLog': 'Show Log',
+  'gptImage.generateHere': 'Generate Image Here…',
+  'gptImage.generateFromSelection': 'Generate Image from Selection',
+  'gptImage.copyAsMarkdown': 'Copy as Markdown',
+  'gptImage.checkSetup': 'Check Setup',
+  'gptImage.getStarted': 'Get Started',
+  'gptImage.showAgentsGuide': 'Show Agents Guide',
 };

@@ -2,9 +2,14 @@ import { commandTitles } from './commands';
 import type { CommandId } from './commands';
 import { showError } from '../host/messages';
 import type { Services } from '../host/services';
+import { createCheckSetupCommand } from './checkSetup';
 import { createClearApiKeyCommand } from './clearApiKey';
+import { createCopyAsMarkdownCommand } from './copyAsMarkdown';
 import { createEditImageCommand } from './editImage';
 import { createGenerateCommand } from './generate';
+import { createGenerateFromSelectionCommand } from './generateFromSelection';
+import { createGenerateHereCommand } from './generateHere';
+import { createGetStartedCommand, createShowAgentsGuideCommand } from './getStarted';
 import { openStudio } from './openStudio';
 import { studioServicesFor } from '../webview/studioHost';
 import { createSetApiKeyCommand } from './setApiKey';
@@ -27,6 +32,12 @@ export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = gua
   'gptImage.setApiKey': createSetApiKeyCommand,
   'gptImage.clearApiKey': createClearApiKeyCommand,
   'gptImage.showLog': createShowLogCommand,
+  'gptImage.generateHere': createGenerateHereCommand,
+  'gptImage.generateFromSelection': createGenerateFromSelectionCommand,
+  'gptImage.copyAsMarkdown': createCopyAsMarkdownCommand,
+  'gptImage.checkSetup': createCheckSetupCommand,
+  'gptImage.getStarted': createGetStartedCommand,
+  'gptImage.showAgentsGuide': createShowAgentsGuideCommand,
 });
 
 /**

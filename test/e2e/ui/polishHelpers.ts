@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { answerInput, pickItem, quickInputTitle } from '../harness/browser';
+import type { ScenarioContext } from '../harness/scenario';
+
+/**
+ * Clicks an item of the Explorer's context menu on `row`. A click that lands while the menu is still
+ * settling after the right-click is ignored (seen in scenario 4): click again while the menu stays.
+ */
+export async function explorerMenu(context: ScenarioContext, row: Locator, item: string, opened: Locator): Promise<void> {
+  const { page } = context;
+  await row.waitFor({ timeout: 20000 });
+  await row.click({ button: 'right' });
+  const menuItem = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await menuItem.waitFor({ timeout: 15000 });
+  for (let attempt = 1; ; attempt++) {
+    await menuItem.click();
+    if (await opened.waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
+    if (!(await menuItem.isVisible())) {
+      await opened.waitFor({ timeout: 20000 });
+      return;
+    }
+    assert.ok(attempt < 3, `the Explorer menu ignored three clicks on ${item}`);
+    context.log(`the menu ignored click ${attempt} on ${item}; clicking again`);
+  }
+}
+
+/** The rest of the generate questions after the prompt: provider (key if asked), size, quality. */
+export async function answerAfterPrompt(page: Page, key: string): Promise<void> {
+  await quickInputTitle(page).filter({ hasText: 'provider' }).waitFor({ timeout: 15000 });
+  await pickItem(page, 'OpenAI');
+  const password = page.locator('.quick-input-widget input[type="password"]');
+  const sizeTitle = quickInputTitle(page).filter({ hasText: 'size' });
+  await Promise.race([password.waitFor({ state: 'visible', timeout: 15000 }), sizeTitle.waitFor({ timeout: 15000 })]);
+  if (await password.isVisible()) {
+    await password.fill(key);
+    await page.keyboard.press('Enter');
+  }
+  await sizeTitle.waitFor({ timeout: 15000 });
+  await pickItem(page, '1024x1024');
+  await quickInputTitle(page).filter({ hasText: 'quality' }).waitFor({ timeout: 15000 });
+  await pickItem(page, 'low');
+}
+
+/** Types the prompt into the open prompt box. */
+export async function answerPrompt(page: Page, prompt: string): Promise<void> {
+  await quickInputTitle(page).filter({ hasText: 'prompt' }).waitFor({ timeout: 20000 });
+  await answerInput(page, prompt);
+}

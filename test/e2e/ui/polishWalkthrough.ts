@@ -1,0 +1,35 @@
+import type { Scenario } from '../harness/scenario';
+import { runCommand, toast } from '../harness/browser';
+import { e2eOpenAiKey } from './setApiKey';
+import { pickItem } from '../harness/browser';
+
+/**
+ * The walkthrough's first step as a new user meets it (GPT Image: Get Started): its text and its own
+ * media, then its Set API Key button stores a key and the step is ticked off (onContext:gptImage.keyStored).
+ */
+export const polishWalkthroughScenario: Scenario = {
+  name: 'polish-walkthrough',
+  run: async (context) => {
+    const { page } = context;
+    await runCommand(page, 'GPT Image: Get Started');
+    const step = page.locator('.getting-started-step', { hasText: 'Choose a provider and store its key' }).first();
+    await step.waitFor({ timeout: 30000 });
+    await page.locator('.gettingStartedContainer', { hasText: 'Get started with GPT Image Studio' }).first().waitFor({ timeout: 15000 });
+    // The step's own Markdown renders beside it (media/walkthrough/setKey.md), in a webview.
+    await page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('text=Choose a provider').first().waitFor({ timeout: 20000 });
+    await context.screenshot('first-step');
+    context.log(`step classes before: ${await step.getAttribute('class')}`);
+
+    await step.locator('.button-link, button, a', { hasText: 'Set API Key' }).first().click();
+    await pickItem(page, 'OpenAI');
+    const password = page.locator('.quick-input-widget input[type="password"]');
+    await password.waitFor({ state: 'visible', timeout: 15000 });
+    await password.fill(e2eOpenAiKey);
+    await page.keyboard.press('Enter');
+    await toast(page, 'The OpenAI API key is stored').waitFor({ timeout: 15000 });
+    // Ticked off: VS Code marks a done step with the "complete" class and a filled check.
+    await page.locator('.getting-started-step.complete', { hasText: 'Choose a provider and store its key' }).first().waitFor({ timeout: 15000 });
+    context.log(`step classes after: ${await step.getAttribute('class')}`);
+    await context.screenshot('first-step-done');
+  },
+};
