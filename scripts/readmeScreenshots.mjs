@@ -14,7 +14,7 @@ const to = join(root, 'media', 'readme');
 /** README name ← screenshot of a scenario (`<scenario>-<label>.png`). */
 export const readmeScreenshots = {
   'walkthrough.png': 'polish-walkthrough-first-step.png',
-  'generate-here.png': 'polish-generate-here-saved-in-folder.png',
+  'generate-here.png': 'polish-generate-here-copied-as-markdown.png',
   'from-selection.png': 'polish-from-selection-inserted.png',
   'check-setup.png': 'polish-check-setup-log.png',
 };

@@ -42,7 +42,11 @@ export function createGenerateFromSelectionCommand(services: Services): () => Pr
     // A WorkspaceEdit, not editor.edit: the editor may have lost focus (or its tab) while the job ran.
     if (!(await vscode.workspace.applyEdit(edit))) {
       void vscode.window.showWarningMessage(`The image was saved (${fileLabel(result.files[0] ?? '')}), but its link could not be inserted into ${fileLabel(document.uri.toString())}.`);
+      return result;
     }
+    // Text inserted at the selection's end would otherwise widen the selection over the new link.
+    const shown = vscode.window.visibleTextEditors.find((candidate) => candidate.document === document);
+    if (shown) shown.selection = selection;
     return result;
   };
 }

@@ -51,8 +51,11 @@ async function checkFolders(services: Pick<Services, 'writer'>): Promise<FolderS
       const name = (relative: string): string => (many ? `${folder.name}: ${relative || '.'}` : relative || '.');
       try {
         const target = await outputTargetWithoutAsking(folder.uri);
-        await services.writer.prepare(target.uri.toString());
-        return { label: name(target.relativePath), error: undefined };
+        // A check creates nothing: a folder not made yet is judged by the nearest one that exists.
+        const existing = await nearestExisting(target.uri, folder.uri);
+        await services.writer.prepare(existing.toString());
+        const created = existing.toString() === target.uri.toString() ? '' : ' (created on the first save)';
+        return { label: `${name(target.relativePath)}${created}`, error: undefined };
       } catch (error) {
         return { label: name(String(vscode.workspace.getConfiguration('gptImage', folder.uri).get('outputFolder') ?? '')), error: error instanceof Error ? error.message : String(error) };
       }
@@ -60,3 +63,18 @@ async function checkFolders(services: Pick<Services, 'writer'>): Promise<FolderS
   );
 }
 
+
+/** `uri`, or its nearest ancestor that exists, stopping at the workspace folder. */
+async function nearestExisting(uri: vscode.Uri, root: vscode.Uri): Promise<vscode.Uri> {
+  let current = uri;
+  while (current.toString() !== root.toString() && current.path.length > root.path.length) {
+    try {
+      await vscode.workspace.fs.stat(current);
+      return current;
+    } catch (error) {
+      if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) throw error;
+      current = vscode.Uri.joinPath(current, '..');
+    }
+  }
+  return root;
+}

@@ -85,6 +85,6 @@ function answeredDetail(provider: ProviderId, json: unknown, endpoint: FreeEndpo
   const data = field(json, 'data');
   if (provider === 'modellix') return 'the key check says the key is valid';
   if (provider === 'apixo' && typeof data === 'number') return `the account balance is ${data} USD`;
-  if (provider === 'openai' && Array.isArray(data)) return `the model list answered (${data.length} models)`;
+  if (provider === 'openai' && Array.isArray(data)) return `the model list has ${data.length} models`;
   return `${endpoint.what} answered`;
 }

@@ -5,7 +5,7 @@ import { quickInputTitle, runCommand, toast } from '../harness/browser';
 import { pngSize, waitForFiles } from '../harness/files';
 import { waitFor } from '../harness/processes';
 import type { Scenario } from '../harness/scenario';
-import { answerAfterPrompt, answerPrompt, explorerMenu } from './polishHelpers';
+import { answerAfterPrompt, answerPrompt, explorerMenu, polishSettings } from './polishHelpers';
 import { e2eOpenAiKey } from './setApiKey';
 
 /**
@@ -14,6 +14,7 @@ import { e2eOpenAiKey } from './setApiKey';
  */
 export const polishGenerateHereScenario: Scenario = {
   name: 'polish-generate-here',
+  userSettings: polishSettings,
   prepareWorkspace: (workspace) => {
     mkdirSync(join(workspace, 'assets'), { recursive: true });
     writeFileSync(join(workspace, 'assets', 'readme.txt'), 'Icons live here.\n');
@@ -59,6 +60,7 @@ const selectedPrompt = 'A lighthouse on a cliff at dawn, watercolor';
  */
 export const polishFromSelectionScenario: Scenario = {
   name: 'polish-from-selection',
+  userSettings: polishSettings,
   prepareWorkspace: (workspace) => {
     mkdirSync(join(workspace, 'docs'), { recursive: true });
     writeFileSync(join(workspace, 'docs', 'story.md'), `# Story\n\n${selectedPrompt}\n\nThe next paragraph.\n`);

@@ -4,7 +4,7 @@ import { providerLine, providerVerdict, setupSummary } from '../../../src/host/s
 import type { ProviderSetup } from '../../../src/host/setupReport';
 
 const base = (url: string) => ({ ok: true as const, url });
-const ready: ProviderSetup = { provider: 'openai', keyStored: true, baseUrl: base('http://127.0.0.1:1/v1'), check: { kind: 'answered', keyAccepted: true, detail: 'the model list answered (2 models)' } };
+const ready: ProviderSetup = { provider: 'openai', keyStored: true, baseUrl: base('http://127.0.0.1:1/v1'), check: { kind: 'answered', keyAccepted: true, detail: 'the model list has 2 models' } };
 const failed: ProviderSetup = { provider: 'apixo', keyStored: true, baseUrl: base('http://127.0.0.1:2/api/v1'), check: { kind: 'refused', status: 503, detail: 'APIXO answered HTTP 503' } };
 const unchecked: ProviderSetup = { provider: 'gravitex', keyStored: true, baseUrl: base('http://127.0.0.1:3/v1'), check: { kind: 'noFreeEndpoint' } };
 const noKey: ProviderSetup = { provider: 'modellix', keyStored: false, baseUrl: base('http://127.0.0.1:4/api/v1'), check: undefined };

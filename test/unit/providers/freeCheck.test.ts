@@ -38,7 +38,7 @@ describe('Check Setup free requests against the fakes (docs/providers.md §2.9)'
   it('OpenAI: one GET /models with the key, and nothing paid', async () => {
     openai.reset();
     const result = await runFreeCheck('openai', options(openai.baseUrl));
-    assert.deepEqual(result, { kind: 'answered', keyAccepted: true, detail: 'the model list answered (2 models)' });
+    assert.deepEqual(result, { kind: 'answered', keyAccepted: true, detail: 'the model list has 2 models' });
     const sent = openai.apiRequests();
     assert.deepEqual(sent.map((request) => `${request.method} ${request.url}`), ['GET /v1/models']);
     assert.equal(sent[0]?.headers.authorization, `Bearer ${key}`);
