@@ -41,6 +41,8 @@ export function createGenerateCommand(services: Services): () => Promise<JobResu
 export interface GivenChoices {
   readonly target?: OutputTarget | undefined;
   readonly prompt?: string | undefined;
+  /** The questions' title (default "Generate Image"), e.g. naming the folder the images go into. */
+  readonly title?: string | undefined;
   /** Defaults to `gptImage.afterGeneration`; a selection in Markdown gets its link instead of a tab. */
   readonly openMode?: OpenMode | undefined;
 }
@@ -63,7 +65,7 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
   };
   const totalSteps = (): number => (row().qualities.length > 0 ? 4 : 3);
   const position = (step: number, what: string): { title: string; step: number; totalSteps: number } => ({
-    title: `${title}: ${what}`,
+    title: `${given.title ?? title}: ${what}`,
     step,
     totalSteps: totalSteps(),
   });

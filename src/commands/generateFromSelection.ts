@@ -25,7 +25,7 @@ export function createGenerateFromSelectionCommand(services: Services): () => Pr
     const markdown = document.languageId === 'markdown';
     const target = await resolveOutputTarget(document.uri);
     if (!target) return undefined;
-    const result = await generate(services, { target, prompt, openMode: markdown ? 'none' : undefined });
+    const result = await generate(services, { target, prompt, title: 'Generate Image from Selection', openMode: markdown ? 'none' : undefined });
     if (!result || !markdown || document.isClosed) return result;
     const snippets = result.files.map((file) =>
       imageSnippet({

@@ -16,6 +16,7 @@ export function createGenerateHereCommand(services: Services): (...args: unknown
       void vscode.window.showInformationMessage('Right-click a folder in the Explorer and choose "Generate Image Here…"; from the Command Palette, use "Generate Image…".');
       return undefined;
     }
-    return generate(services, { target: await folderTarget(folder) });
+    const target = await folderTarget(folder);
+    return generate(services, { target, title: `Generate Image in ${target.relativePath === '' ? target.workspaceFolder.name : target.relativePath}/` });
   };
 }

@@ -23,7 +23,8 @@ export const polishGenerateHereScenario: Scenario = {
     const { page, profile, fakes } = context;
     const prompt = 'A round settings gear icon, flat, e2e polish';
     const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*assets\s*$/ }).first();
-    await explorerMenu(context, folderRow, 'Generate Image Here…', quickInputTitle(page).filter({ hasText: 'prompt' }));
+    // The questions say where the image goes.
+    await explorerMenu(context, folderRow, 'Generate Image Here…', quickInputTitle(page).filter({ hasText: 'Generate Image in assets/: prompt' }));
     await context.screenshot('prompt');
     await answerPrompt(page, prompt);
     await answerAfterPrompt(page, e2eOpenAiKey);
@@ -31,7 +32,8 @@ export const polishGenerateHereScenario: Scenario = {
     const [file] = await waitForFiles(join(profile.workspace, 'assets'), /\.png$/, 1, 60000);
     assert.ok(file);
     assert.ok(pngSize(readFileSync(file)), 'a valid PNG in the folder that was right-clicked');
-    assert.ok(existsSync(join(profile.workspace, 'assets', '.gpt-image', `${basename(file)}.json`)), 'its provenance sidecar beside it');
+    // The sidecar is written just after the image.
+    await waitFor('its provenance sidecar beside it', () => existsSync(join(profile.workspace, 'assets', '.gpt-image', `${basename(file)}.json`)) || undefined, 15000);
     assert.equal(existsSync(join(profile.workspace, 'images')), false, 'nothing went to the output folder setting');
     const requests = await fakes.requests('openai');
     assert.equal(requests.length, 1, 'one paid request');

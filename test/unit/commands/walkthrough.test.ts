@@ -65,3 +65,22 @@ describe('Marketplace listing', () => {
     assert.ok(manifest.galleryBanner?.theme === 'dark' || manifest.galleryBanner?.theme === 'light');
   });
 });
+
+describe('README screenshots', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1] ?? '');
+
+  it('are plain paths under media/readme/ (shipped by .vscodeignore) that exist', () => {
+    const ours = images.filter((path) => path.startsWith('media/readme/'));
+    assert.ok(ours.length >= 4, `README shows ${ours.length} screenshots`);
+    for (const path of ours) assert.ok(existsSync(join(root, path)), `${path} exists (node scripts/readmeScreenshots.mjs copies it)`);
+    assert.match(readFileSync(join(root, '.vscodeignore'), 'utf8'), /^!media\/\*\*$/m);
+  });
+
+  it('are each copied by scripts/readmeScreenshots.mjs from a polish- scenario screenshot', () => {
+    const script = readFileSync(join(root, 'scripts', 'readmeScreenshots.mjs'), 'utf8');
+    for (const path of images.filter((candidate) => candidate.startsWith('media/readme/'))) {
+      assert.match(script, new RegExp(`'${path.slice('media/readme/'.length).replace('.', '\\.')}': 'polish-[a-z-]+\\.png'`));
+    }
+  });
+});
