@@ -22,6 +22,10 @@ export const polishGenerateHereScenario: Scenario = {
   run: async (context) => {
     const { page, profile, fakes } = context;
     const prompt = 'A round settings gear icon, flat, e2e polish';
+    // A user following the walkthrough has it open once (VS Code tracks step events from then on).
+    await runCommand(page, 'GPT Image: Get Started');
+    await page.locator('.getting-started-step', { hasText: 'Make your first image' }).first().waitFor({ timeout: 30000 });
+    await runCommand(page, 'View: Close Editor');
     const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*assets\s*$/ }).first();
     // The questions say where the image goes.
     await explorerMenu(context, folderRow, 'Generate Image Here…', quickInputTitle(page).filter({ hasText: 'Generate Image in assets/: prompt' }));
@@ -51,6 +55,14 @@ export const polishGenerateHereScenario: Scenario = {
     const clipboard = await page.evaluate<string>('navigator.clipboard.readText()');
     assert.equal(clipboard, expected);
     await context.screenshot('copied-as-markdown');
+
+    // The walkthrough saw it: the key (asked inline) and the first image are ticked off, the edit is not.
+    await runCommand(page, 'GPT Image: Get Started');
+    const done = (title: string) => page.locator('.getting-started-step', { hasText: title }).first().locator('[role="checkbox"][aria-checked="true"]');
+    await done('Make your first image').first().waitFor({ timeout: 20000 });
+    await done('Choose a provider and store its key').first().waitFor({ timeout: 5000 });
+    assert.equal(await done('Edit an image').count(), 0, 'no edit yet');
+    await context.screenshot('walkthrough-progress');
   },
 };
 
