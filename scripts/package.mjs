@@ -24,8 +24,9 @@ const started = Date.now();
 if (!process.argv.includes('--no-build')) run(process.execPath, ['esbuild.mjs', '--production']);
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-// No repository URL exists to rewrite the README's image paths (media/readme/…) against: they stay
-// relative, which the editor's extension page resolves inside the installed extension.
+// No repository URL exists to rewrite the README's image paths (media/readme/…) against, and vsce
+// refuses relative ones otherwise: they stay as they are, for the repository's README. They are not
+// packaged (.vscodeignore): the editor's extension page blanks relative image paths anyway.
 run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(`package: ${relative(process.cwd(), out) || out} ${kb(statSync(out).size)}`);
