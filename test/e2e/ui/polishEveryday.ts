@@ -5,7 +5,7 @@ import { quickInputTitle, runCommand, toast } from '../harness/browser';
 import { pngSize, waitForFiles } from '../harness/files';
 import { waitFor } from '../harness/processes';
 import type { Scenario } from '../harness/scenario';
-import { answerAfterPrompt, answerPrompt, explorerMenu, polishSettings } from './polishHelpers';
+import { answerAfterPrompt, answerPrompt, explorerMenu, paletteCommand, polishSettings } from './polishHelpers';
 import { e2eOpenAiKey } from './setApiKey';
 
 /**
@@ -22,10 +22,9 @@ export const polishGenerateHereScenario: Scenario = {
   run: async (context) => {
     const { page, profile, fakes } = context;
     const prompt = 'A round settings gear icon, flat, e2e polish';
-    // A user following the walkthrough has it open once (VS Code tracks step events from then on).
+    // A user following the walkthrough has it open (VS Code tracks step events only from then on).
     await runCommand(page, 'GPT Image: Get Started');
     await page.locator('.getting-started-step', { hasText: 'Make your first image' }).first().waitFor({ timeout: 30000 });
-    await runCommand(page, 'View: Close Editor');
     const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*assets\s*$/ }).first();
     // The questions say where the image goes.
     await explorerMenu(context, folderRow, 'Generate Image Here…', quickInputTitle(page).filter({ hasText: 'Generate Image in assets/: prompt' }));
@@ -57,7 +56,7 @@ export const polishGenerateHereScenario: Scenario = {
     await context.screenshot('copied-as-markdown');
 
     // The walkthrough saw it: the key (asked inline) and the first image are ticked off, the edit is not.
-    await runCommand(page, 'GPT Image: Get Started');
+    await paletteCommand(page, 'GPT Image: Get Started');
     const done = (title: string) => page.locator('.getting-started-step', { hasText: title }).first().locator('[role="checkbox"][aria-checked="true"]');
     await done('Make your first image').first().waitFor({ timeout: 20000 });
     await done('Choose a provider and store its key').first().waitFor({ timeout: 5000 });

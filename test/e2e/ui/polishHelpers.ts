@@ -56,3 +56,24 @@ export async function answerPrompt(page: Page, prompt: string): Promise<void> {
   await quickInputTitle(page).filter({ hasText: 'prompt' }).waitFor({ timeout: 20000 });
   await answerInput(page, prompt);
 }
+
+/**
+ * The palette, with short waits and retries: after the walkthrough page had the focus, a palette
+ * opened at once was seen closing again (inert, then hidden) before it could be typed into.
+ */
+export async function paletteCommand(page: Page, title: string, tries = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input.input').first();
+      await input.fill(`>${title}`, { timeout: 3000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+}

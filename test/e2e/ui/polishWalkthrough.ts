@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Scenario } from '../harness/scenario';
-import { polishSettings } from './polishHelpers';
+import { paletteCommand, polishSettings } from './polishHelpers';
 import { runCommand, toast } from '../harness/browser';
 import { e2eOpenAiKey } from './setApiKey';
 import { waitFor } from '../harness/processes';
@@ -40,7 +40,7 @@ export const polishWalkthroughScenario: Scenario = {
 
     // The listing as the editor shows it: the drawn icon loads from the installed .vsix. (The README's
     // screenshots are left out of the .vsix: this page blanks relative image paths, see .vscodeignore.)
-    await runCommand(page, 'Extensions: Show Installed Extensions');
+    await paletteCommand(page, 'Extensions: Show Installed Extensions');
     await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'GPT Image Studio' }).first().click();
     const icon = page.locator('.extension-editor .header img.icon').first();
     await icon.waitFor({ timeout: 30000 });
