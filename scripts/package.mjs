@@ -24,7 +24,10 @@ const started = Date.now();
 if (!process.argv.includes('--no-build')) run(process.execPath, ['esbuild.mjs', '--production']);
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]);
+// No repository URL exists to rewrite the README's image paths (media/readme/…) against, and vsce
+// refuses relative ones otherwise: they stay as they are, for the repository's README. They are not
+// packaged (.vscodeignore): the editor's extension page blanks relative image paths anyway.
+run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 console.log(`package: ${relative(process.cwd(), out) || out} ${kb(statSync(out).size)}`);
 console.log(`package: activation bundle dist/extension.js ${kb(statSync(join(root, 'dist', 'extension.js')).size)}`);

@@ -13,6 +13,12 @@ export const commandIds = [
   'gptImage.clearApiKey',
   'gptImage.showLog',
   'gptImage.runBatch',
+  'gptImage.generateHere',
+  'gptImage.generateFromSelection',
+  'gptImage.copyAsMarkdown',
+  'gptImage.checkSetup',
+  'gptImage.getStarted',
+  'gptImage.showAgentsGuide',
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];
@@ -34,4 +40,10 @@ export const commandTitles: Readonly<Record<CommandId, string>> = {
   'gptImage.clearApiKey': 'Clear API Key…',
   'gptImage.showLog': 'Show Log',
   'gptImage.runBatch': 'Run Image Batch',
+  'gptImage.generateHere': 'Generate Image Here…',
+  'gptImage.generateFromSelection': 'Generate Image from Selection',
+  'gptImage.copyAsMarkdown': 'Copy as Markdown',
+  'gptImage.checkSetup': 'Check Setup',
+  'gptImage.getStarted': 'Get Started',
+  'gptImage.showAgentsGuide': 'Show Agents Guide',
 };

@@ -18,8 +18,10 @@ import {
 import type { LastGenerateChoices } from '../host/generateChoices';
 import { runJobWithNotification } from '../host/jobViews';
 import { resolveOutputTarget } from '../host/outputFolder';
+import type { OutputTarget } from '../host/outputFolder';
 import { inputText, pickOne, runSteps } from '../host/quickInput';
 import type { StepOutcome } from '../host/quickInput';
+import type { OpenMode } from '../host/results';
 import type { Services } from '../host/services';
 import { askApiKey } from './setApiKey';
 
@@ -35,14 +37,24 @@ export function createGenerateCommand(services: Services): () => Promise<JobResu
   return () => generate(services);
 }
 
-async function generate(services: Services): Promise<JobResult | undefined> {
+/** What an entry point already knows: the folder the images go into, the prompt (then not asked). */
+export interface GivenChoices {
+  readonly target?: OutputTarget | undefined;
+  readonly prompt?: string | undefined;
+  /** The questions' title (default "Generate Image"), e.g. naming the folder the images go into. */
+  readonly title?: string | undefined;
+  /** Defaults to `gptImage.afterGeneration`; a selection in Markdown gets its link instead of a tab. */
+  readonly openMode?: OpenMode | undefined;
+}
+
+export async function generate(services: Services, given: GivenChoices = {}): Promise<JobResult | undefined> {
   // Where the images go is settled first: with no folder open there is nothing to ask.
-  const target = await resolveOutputTarget();
+  const target = given.target ?? (await resolveOutputTarget());
   if (!target) return undefined;
 
   const last = services.context.globalState.get<LastGenerateChoices>(lastChoicesKey) ?? {};
   const settingModel: ModelId = services.settings.model();
-  let prompt = last.prompt ?? '';
+  let prompt = given.prompt ?? last.prompt ?? '';
   let provider: ProviderId = last.provider ?? services.settings.defaultProvider();
   let size = '';
   let quality: Quality | undefined;
@@ -53,7 +65,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   };
   const totalSteps = (): number => (row().qualities.length > 0 ? 4 : 3);
   const position = (step: number, what: string): { title: string; step: number; totalSteps: number } => ({
-    title: `${title}: ${what}`,
+    title: `${given.title ?? title}: ${what}`,
     step,
     totalSteps: totalSteps(),
   });
@@ -61,6 +73,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
 
   const steps: (() => Promise<StepOutcome>)[] = [
     async () => {
+      if (given.prompt !== undefined) return 'skip';
       const result = await inputText({
         ...position(1, 'prompt'),
         prompt: 'Describe the image you want.',
@@ -145,7 +158,8 @@ async function generate(services: Services): Promise<JobResult | undefined> {
   const custom = services.settings.customModel(provider);
   const model = custom?.like ?? modelForProvider(provider, settingModel);
   const remembered: LastGenerateChoices = {
-    prompt,
+    // A selection's text is not what the user typed: the prompt box keeps offering their own.
+    prompt: given.prompt === undefined ? prompt : last.prompt,
     provider,
     sizes: { ...last.sizes, [provider]: size },
     qualities: quality === undefined ? last.qualities : { ...last.qualities, [provider]: quality },
@@ -157,6 +171,7 @@ async function generate(services: Services): Promise<JobResult | undefined> {
     request,
     output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },
     title: `Generating with ${providerLabels[provider]}`,
+    openMode: given.openMode,
   });
 }
 

@@ -2,10 +2,15 @@ import { commandTitles } from './commands';
 import type { CommandId } from './commands';
 import { showError } from '../host/messages';
 import type { Services } from '../host/services';
+import { createCheckSetupCommand } from './checkSetup';
 import { createClearApiKeyCommand } from './clearApiKey';
+import { createCopyAsMarkdownCommand } from './copyAsMarkdown';
 import { createEditImageCommand } from './editImage';
 import { createEditInStudioCommand } from './editInStudio';
 import { createGenerateCommand } from './generate';
+import { createGenerateFromSelectionCommand } from './generateFromSelection';
+import { createGenerateHereCommand } from './generateHere';
+import { createGetStartedCommand, createShowAgentsGuideCommand } from './getStarted';
 import { openStudio } from './openStudio';
 import { studioServicesFor } from '../webview/studioHost';
 import { createSetApiKeyCommand } from './setApiKey';
@@ -31,6 +36,12 @@ export const commandFactories: Readonly<Record<CommandId, CommandFactory>> = gua
   'gptImage.clearApiKey': createClearApiKeyCommand,
   'gptImage.showLog': createShowLogCommand,
   'gptImage.runBatch': createRunBatchCommand,
+  'gptImage.generateHere': createGenerateHereCommand,
+  'gptImage.generateFromSelection': createGenerateFromSelectionCommand,
+  'gptImage.copyAsMarkdown': createCopyAsMarkdownCommand,
+  'gptImage.checkSetup': createCheckSetupCommand,
+  'gptImage.getStarted': createGetStartedCommand,
+  'gptImage.showAgentsGuide': createShowAgentsGuideCommand,
 });
 
 /**

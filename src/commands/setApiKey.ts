@@ -31,6 +31,8 @@ export async function askApiKey(services: Services, provider: ProviderId, positi
   if (result.kind === 'value') {
     await services.keys.set(provider, result.value.trim());
     services.log.info(`Stored an API key for ${label}.`);
+    // The walkthrough's first step completes on this key (package.json contributes.walkthroughs).
+    void vscode.commands.executeCommand('setContext', 'gptImage.keyStored', true);
   }
   return result;
 }

@@ -11,6 +11,7 @@ import { validateRequest } from '../core/request';
 import type { JobResult } from '../core/runner';
 import { createWarningShower, showError } from './messages';
 import type { MessageDependencies } from './messages';
+import { jobStatusText } from './jobStatusText';
 import { progressMessage } from './progressText';
 import { presentResults } from './results';
 import type { OpenMode } from './results';
@@ -111,8 +112,9 @@ async function presentEnd(dependencies: JobViewDependencies, handle: JobHandle, 
 }
 
 /**
- * The status bar item (how many jobs this window is running; click for Show Jobs) and the voice of
- * jobs nobody watches: each one announces its files or its failure when it ends.
+ * The status bar item (how many jobs this window is running and what they are doing; click for Show
+ * Jobs) and the voice of jobs nobody watches: each one announces its files or its failure when it
+ * ends. It also sets the walkthrough's context keys when an image (or an edit) is saved.
  */
 export function createBackgroundView(dependencies: JobViewDependencies): vscode.Disposable {
   const { owner } = dependencies;
@@ -120,17 +122,24 @@ export function createBackgroundView(dependencies: JobViewDependencies): vscode.
   const item = vscode.window.createStatusBarItem('gptImage.jobs', vscode.StatusBarAlignment.Left, 10);
   item.name = 'GPT Image jobs';
   item.command = 'gptImage.showJobs';
-  item.tooltip = 'GPT Image Studio is working on jobs. Click to see them.';
   const refresh = (): void => {
-    const count = owner.running().length;
-    item.text = `$(sync~spin) GPT Image: ${count} job${count === 1 ? '' : 's'}`;
-    if (count > 0) item.show();
-    else item.hide();
+    const status = jobStatusText(owner.running().map((handle) => handle.state));
+    if (!status) {
+      item.hide();
+      return;
+    }
+    item.text = status.text;
+    item.tooltip = status.tooltip;
+    item.show();
   };
   const subscriptions = [
     owner.onDidChange(refresh),
     owner.onDidStart((handle) => {
+      // A phase change (sending → polling) changes the words, not the count.
+      const progress = handle.onProgress(refresh);
       handle.onEnded((end) => {
+        progress.dispose();
+        if (end.result) markSaved(end.result);
         if (closing || handle.watched || end.stopped) return;
         void presentEnd(dependencies, handle, end, dependencies.settings.afterGeneration(), true);
       });
@@ -144,6 +153,12 @@ export function createBackgroundView(dependencies: JobViewDependencies): vscode.
       item.dispose();
     },
   };
+}
+
+/** The walkthrough's steps "make a first image" and "edit an image" complete on these keys (package.json). */
+function markSaved(result: JobResult): void {
+  void vscode.commands.executeCommand('setContext', 'gptImage.imageSaved', true);
+  if (result.job.request.inputImages.length > 0) void vscode.commands.executeCommand('setContext', 'gptImage.imageEdited', true);
 }
 
 export interface RunJobOptions {

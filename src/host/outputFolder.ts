@@ -69,6 +69,19 @@ export async function outputTargetWithoutAsking(resource?: vscode.Uri): Promise<
 }
 
 /**
+ * A folder the user picked (Explorer: "Generate Image Here…") as the output folder, under the same
+ * rules as the setting: inside a workspace folder, also after resolving symbolic links. Throws
+ * InputError otherwise, before anything is sent.
+ */
+export async function folderTarget(uri: vscode.Uri): Promise<OutputTarget> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) throw new InputError([`${uri.toString(true)} is not inside a workspace folder; GPT Image Studio only saves images inside the workspace.`]);
+  const relativePath = relativeSegments(folder.uri, uri).join('/');
+  await assertWritesInside(folder, uri, `The folder "${relativePath || folder.name}"`, 'pick a real folder inside the workspace, or remove the link.');
+  return { workspaceFolder: folder, uri, relativePath };
+}
+
+/**
  * The output folder of every workspace folder whose setting is valid (history, thumbnails). Only
  * the lexical rule: this lists where to read, and nothing is written from it.
  */

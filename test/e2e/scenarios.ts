@@ -6,6 +6,9 @@ import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
 import { modellixResumeScenario } from './ui/modellixResume';
+import { polishCheckSetupScenario } from './ui/polishCheckSetup';
+import { polishFromSelectionScenario, polishGenerateHereScenario } from './ui/polishEveryday';
+import { polishWalkthroughScenario } from './ui/polishWalkthrough';
 import { setApiKeyScenario } from './ui/setApiKey';
 import { spendLimitScenario } from './ui/spendLimit';
 import { studioScenario } from './ui/studio';
@@ -32,4 +35,8 @@ export const scenarios: readonly Scenario[] = [
   spendLimitScenario,
   copilotToolScenario,
   batchRunScenario,
+  polishWalkthroughScenario,
+  polishGenerateHereScenario,
+  polishFromSelectionScenario,
+  polishCheckSetupScenario,
 ];

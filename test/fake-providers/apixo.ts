@@ -109,6 +109,11 @@ export async function startFakeApixo(options: { readonly cdn: FakeCdn; readonly 
       if (request.method === 'POST' && submit) return handleSubmit(response, decodeURIComponent(submit[1] as string), body);
       const status = /^\/api\/v1\/statusTask\/([^/]+)$/.exec(url.pathname);
       if (request.method === 'GET' && status) return handleStatus(response, decodeURIComponent(status[1] as string), url.searchParams.get('taskId'));
+      // The free balance read Check Setup sends (docs/providers.md §2.9); fault endpoint 'balance'.
+      if (request.method === 'GET' && url.pathname === '/api/v1/apikeys/current-balance') {
+        if ((await applyEnvelopeFault(faults, 'balance', response, faultStyle)) === 'answered') return;
+        return sendJson(response, 200, { code: 200, message: 'success', data: 74.87 });
+      }
       envelope(response, 404, 'Not found');
     },
   });

@@ -11,7 +11,7 @@ import { delay, resetConnection, sendJson } from './server';
 
 /** One scripted misbehaviour, applied to the next `times` requests of its endpoint. */
 export interface FakeFault {
-  /** Endpoint it applies to: 'submit' | 'poll' | 'upload' | 'delete' | 'download', or 'any'. */
+  /** Endpoint it applies to: 'submit' | 'poll' | 'upload' | 'delete' | 'download', 'validate' (Modellix) | 'balance' (APIXO), or 'any'. */
   readonly on: string;
   /**
    * - status: answer HTTP `status` with `body` (default: the provider's error envelope);

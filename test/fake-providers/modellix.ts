@@ -188,6 +188,11 @@ export async function startFakeModellix(options: { readonly cdn: FakeCdn; readon
       const poll = /^\/api\/v1\/tasks\/([^/]+)$/.exec(path);
       if (request.method === 'GET' && poll) return handlePoll(response, decodeURIComponent(poll[1] as string));
       if (request.method === 'POST' && path === '/api/v1/media/files') return handleUpload(request, response, body);
+      // The free key check Check Setup sends (docs/providers.md §2.9); fault endpoint 'validate'.
+      if (request.method === 'GET' && path === '/api/v1/apikey/validate') {
+        if ((await applyEnvelopeFault(faults, 'validate', response, faultStyle)) === 'answered') return;
+        return sendJson(response, 200, { code: 0, message: 'success', data: { is_valid: true } });
+      }
       const remove = /^\/api\/v1\/media\/files\/([^/]+)$/.exec(path);
       if (request.method === 'DELETE' && remove) return handleDelete(response, decodeURIComponent(remove[1] as string));
       envelope(response, 404, `Not Found: no route ${request.method} ${path}`);

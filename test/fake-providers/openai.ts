@@ -212,6 +212,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
 
   async function answer(request: IncomingMessage, body: Buffer, response: ServerResponse, requestIndex: number): Promise<void> {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (request.method === 'GET' && path === '/v1/models' && flavour === 'openai') return answerModels(request, response);
     const kind = path.endsWith('/images/generations') ? 'generations' : path.endsWith('/images/edits') ? 'edits' : undefined;
     if (kind === undefined && flavour === 'openai' && /^\/v1\/(files|batches)(\/|$)/.test(path)) {
       if (!authorized(request.headers.authorization)) return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
@@ -311,6 +312,23 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     usageSent.push(usage);
     for (const image of images) response.write(event(`${prefix}.completed`, { b64_json: image.toString('base64'), ...echo, usage }));
     response.end();
+  }
+
+  /**
+   * `GET /v1/models`, the free request Check Setup sends (docs/providers.md §2.9). The next queued
+   * `{status}` or `{reset}` fault applies to it like to any API request. Gravitex documents no such
+   * route, so its flavour answers 404 here as for any unknown path.
+   */
+  function answerModels(request: IncomingMessage, response: ServerResponse): void {
+    if (!authorized(request.headers.authorization)) return sendError(response, 401, errorBody(flavour, 401, request.headers.authorization));
+    const fault = queue.shift();
+    if (fault && 'reset' in fault) return resetConnection(response);
+    if (fault && 'status' in fault) {
+      const defaults = errorBody(flavour, fault.status);
+      return sendError(response, fault.status, { message: fault.message ?? defaults.message, type: fault.type ?? defaults.type, param: defaults.param, code: fault.code === undefined ? defaults.code : fault.code });
+    }
+    const models = ['gpt-image-2', 'gpt-image-1.5'].map((id) => ({ id, object: 'model', created: 1777000000, owned_by: 'system' }));
+    sendJson(response, 200, { object: 'list', data: models }, { 'x-request-id': requestId() });
   }
 
   function authorized(header: string | undefined): boolean {

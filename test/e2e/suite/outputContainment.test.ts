@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveEditOutput } from '../../../src/host/editOutput';
-import { outputTargetWithoutAsking, resolveOutputTarget } from '../../../src/host/outputFolder';
+import { folderTarget, outputTargetWithoutAsking, resolveOutputTarget } from '../../../src/host/outputFolder';
 
 // Issue 10 item 15 in a real editor: the output folder, its .gpt-image sidecar folder and an edit's
 // folder beside the original are checked on their real path, so a committed symbolic link cannot
@@ -84,5 +84,15 @@ suite('output containment on the real path (symbolic links in the workspace)', (
     assert.ok(output);
     assert.equal(output.dir, vscode.Uri.joinPath(workspaceFolder().uri, 'images').toString());
     assert.deepEqual(readdirSync(join(elsewhere, 'photos')), ['cat.png'], 'nothing was written beside the linked original');
+  });
+
+  test('Generate Image Here… takes a real folder in the workspace, and refuses one that links out or lies outside', async () => {
+    const here = await folderTarget(vscode.Uri.file(inWorkspace('assets', 'generated')));
+    assert.equal(here.relativePath, 'assets/generated');
+    assert.equal(here.workspaceFolder.uri.toString(), workspaceFolder().uri.toString());
+    await assert.rejects(folderTarget(vscode.Uri.file(inWorkspace('linked-out'))), /The folder "linked-out" resolves to .*gpt-image-elsewhere-.*, outside the workspace folder .* \(through a symbolic link\)/);
+    await assert.rejects(folderTarget(vscode.Uri.file(inWorkspace('real-out'))), /resolves to .*gpt-image-elsewhere-/, 'a folder whose .gpt-image links out');
+    await assert.rejects(folderTarget(vscode.Uri.file(elsewhere)), /is not inside a workspace folder; GPT Image Studio only saves images inside the workspace\./);
+    assert.deepEqual(readdirSync(elsewhere).sort(), ['photos'], 'nothing was created outside');
   });
 });

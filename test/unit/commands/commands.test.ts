@@ -61,6 +61,12 @@ describe('package.json contributes.commands', () => {
       'gptImage.clearApiKey': 'Clear API Key…',
       'gptImage.showLog': 'Show Log',
       'gptImage.runBatch': 'Run Image Batch',
+      'gptImage.generateHere': 'Generate Image Here…',
+      'gptImage.generateFromSelection': 'Generate Image from Selection',
+      'gptImage.copyAsMarkdown': 'Copy as Markdown',
+      'gptImage.checkSetup': 'Check Setup',
+      'gptImage.getStarted': 'Get Started',
+      'gptImage.showAgentsGuide': 'Show Agents Guide',
     });
     for (const command of manifest.contributes.commands) assert.equal(command.category, 'GPT Image', command.command);
   });

@@ -9,7 +9,9 @@ const dist = join(__dirname, '..', '..', '..', '..', 'dist');
 describe('activation bundle', () => {
   it('keeps undici, zod and the providers out of dist/extension.js and loads dist/engine.js lazily', () => {
     const extension = readFileSync(join(dist, 'extension.js'), 'utf8');
-    assert.ok(statSync(join(dist, 'extension.js')).size < 16 * 1024, 'the activation bundle should stay a few KB');
+    // Unminified here (the production bundle is about half): activation registers the commands, the
+    // Studio serializer, the agent tools, the MCP definition provider and the batch CodeLenses.
+    assert.ok(statSync(join(dist, 'extension.js')).size < 20 * 1024, 'the activation bundle should stay a few KB');
     assert.doesNotMatch(extension, /undici|ZodError|zod\/v4/);
     assert.match(extension, /require\(["']\.\/engine\.js["']\)/);
     assert.ok(existsSync(join(dist, 'engine.js')));
