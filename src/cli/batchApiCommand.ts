@@ -1,10 +1,12 @@
-import { unfinishedJobFor } from '../core/batch/batchPlan';
+import { planCost, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
+import { batchApiPriceFactor } from '../core/cost';
 import { errorMessage, InputError } from '../core/errors';
 import { createHttpClient } from '../providers/http';
 import { batchApiJobFor } from './batchApiLines';
 import { driveBatchApiJob } from './batchApiRun';
+import { reserveBatchApiSpend } from './batchApiSpend';
 import { createCliBatchRunner } from './batchApiRuntime';
 import type { CliBatchRunner } from './batchApiRuntime';
 import { createFileJournalStore, gptImageHome } from './fileJournalStore';
@@ -15,6 +17,7 @@ import type { CliInterrupt } from './interrupt';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
+import { createFileSpendLedger } from './spendLedgerFile';
 
 /** What `gpt-image batch --via batch-api` hands over once the file is loaded and planned (cli/batchCommand.ts). */
 export interface BatchApiInput {
@@ -111,6 +114,11 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
       }
     }
     const job = await runner.create(init);
+    // Journaled, nothing created at OpenAI yet: the discounted estimate is reserved in the ledger.
+    const cost = planCost(targets, batchApiPriceFactor);
+    await reserveBatchApiSpend(createFileSpendLedger(gptImageHome(io.env)), job, cost.uncounted.length > 0 ? undefined : cost.usd, Date.now()).catch((error: unknown) =>
+      log.warn(`the spend ledger could not be written (${errorMessage(error)}); this batch is not counted in gpt-image spend`),
+    );
     if (!quiet) io.stderr(`gpt-image: Batch API job ${job.id}: ${init.parts.reduce((sum, part) => sum + part.lines.length, 0)} request(s) in ${init.parts.length} batch(es), at half the synchronous price, results within 24 h.`);
     const code = await driveBatchApiJob(job.id, { io, quiet, runner, interrupt: options.interrupt });
     return code === exitCodes.ok && held > 0 ? exitCodes.failure : code;

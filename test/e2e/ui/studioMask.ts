@@ -44,9 +44,10 @@ export const studioMaskScenario: Scenario = {
     await waitForImage(studio);
     context.log(`first open (Studio not open yet): painter with its image ${Date.now() - firstOpen} ms after the menu item was chosen`);
     assert.match((await studio.locator('[data-testid="mask-note"]').innerText()).trim(), /saved as sample\.mask\.png beside the image/);
-    // sample.png is outside the panel's resource roots (the output folder is images/): shown from a copy in the preview folder.
-    assert.match((await studio.locator('.mask-image').getAttribute('src')) ?? '', /studio-previews\/mask-source-[a-z0-9]+\.png/);
-    assert.deepEqual(sourceCopies(profile.dir).length, 1, 'one copy of the image for the page');
+    // The workspace folders are resource roots of the panel (for an edit's before/after), so the
+    // image is shown from where it is: no copy in the preview folder.
+    assert.match((await studio.locator('.mask-image').getAttribute('src')) ?? '', /\/ws\/sample\.png$/);
+    assert.deepEqual(sourceCopies(profile.dir).length, 0, 'no copy of the image for the page');
     await context.screenshot('open');
 
     await studio.locator('[data-testid="mask-size"]').fill(String(brushSize));
