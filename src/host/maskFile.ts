@@ -36,7 +36,7 @@ export async function readMaskBase(mask: vscode.Uri, width: number, height: numb
   if (decoded.raster.width !== width || decoded.raster.height !== height) {
     return { note: `${name} is ${decoded.raster.width}x${decoded.raster.height}, not the image's ${width}x${height}; saving replaces it.` };
   }
-  return { raster: decoded.raster, note: `Continuing ${name}.` };
+  return { raster: decoded.raster, note: vscode.l10n.t('Continuing {0}.', name) };
 }
 
 /**

@@ -26,9 +26,9 @@ export async function resolveOutputTarget(resource?: vscode.Uri): Promise<Output
 async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
-    const open = 'Open Folder…';
+    const open = vscode.l10n.t('Open Folder…');
     const choice = await vscode.window.showInformationMessage(
-      'GPT Image Studio saves images inside a workspace folder. Open a folder first.',
+      vscode.l10n.t('GPT Image Studio saves images inside a workspace folder. Open a folder first.'),
       open,
     );
     if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
@@ -40,7 +40,7 @@ async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vs
   }
   if (folders.length === 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({
-    placeHolder: 'Which workspace folder should the images go into?',
+    placeHolder: vscode.l10n.t('Which workspace folder should the images go into?'),
     ignoreFocusOut: true,
   });
 }

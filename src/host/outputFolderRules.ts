@@ -1,6 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import * as nativePath from 'node:path';
 import { posix } from 'node:path';
+import { t } from './l10nText';
 
 /**
  * Where images go, as a path relative to a workspace folder. The setting may be relative
@@ -20,7 +21,7 @@ export type OutputFolderRule = { readonly ok: true; readonly relativePath: strin
 export function outputFolderRelativePath(setting: unknown, folderPath: string): OutputFolderRule {
   const raw = typeof setting === 'string' && setting.trim() !== '' ? setting.trim() : defaultOutputFolder;
   const value = raw.replace(/\\/g, '/');
-  const outside = `The output folder "${raw}" (setting gptImage.outputFolder) is outside the workspace folder; use a path inside it, such as "images".`;
+  const outside = t('The output folder "{0}" (setting gptImage.outputFolder) is outside the workspace folder; use a path inside it, such as "images".', raw);
   if (value.startsWith('~')) return { ok: false, error: outside };
   if (isAbsolute(value)) {
     const target = normalizeAbsolute(value);
