@@ -47,9 +47,9 @@ export function collectStrings(root = '.') {
   return { strings, problems };
 }
 
-/** The placeholders of a message, sorted: `{0}`, `{1}`… */
+/** The distinct placeholders of a message, sorted: `{0}`, `{1}`… (a translation may use one twice, or once where English repeats it). */
 export function placeholders(message) {
-  return [...message.matchAll(/\{\d+\}/g)].map((match) => match[0]).sort();
+  return [...new Set([...message.matchAll(/\{\d+\}/g)].map((match) => match[0]))].sort();
 }
 
 /** What is wrong with one translation file against the English bundle (empty when complete). */
