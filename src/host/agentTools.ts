@@ -109,7 +109,7 @@ async function outputFor(target: OutputTarget, call: ImageToolCall, first: Input
     const rule = outputFolderRelativePath(call.outDir, folder.uri.path);
     if (!rule.ok) throw new InputError([`out_dir "${call.outDir}" is outside the workspace folder "${folder.name}": use a path inside it, such as "images".`]);
     dir = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
-    await assertWritesInside(folder, dir, `out_dir "${call.outDir}"`, 'use a real folder inside the workspace.');
+    await assertWritesInside(folder, dir, `out_dir "${call.outDir}"`, vscode.l10n.t('use a real folder inside the workspace.'));
   } else if (call.kind === 'edit' && firstFile) {
     dir = vscode.Uri.joinPath(firstFile, '..');
   }

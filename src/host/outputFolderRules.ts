@@ -144,8 +144,7 @@ export async function firstLinkedSegment(segments: readonly string[], isLink: (p
 
 /** The sentence for a write location that a link sends outside the workspace folder. */
 export function outsideThroughLinkError(what: string, location: RealLocation & { inside: false }, folderName: string, advice: string): string {
-  const where = location.danglingLink
-    ? `goes through ${location.realPath}, a symbolic link whose target does not exist`
-    : `resolves to ${location.realPath}, outside the workspace folder "${folderName}" (through a symbolic link)`;
-  return `${what} ${where}. Images and their sidecars are only written inside the workspace; ${advice}`;
+  return location.danglingLink
+    ? t('{0} goes through {1}, a symbolic link whose target does not exist. Images and their sidecars are only written inside the workspace; {2}', what, location.realPath, advice)
+    : t('{0} resolves to {1}, outside the workspace folder "{2}" (through a symbolic link). Images and their sidecars are only written inside the workspace; {3}', what, location.realPath, folderName, advice);
 }

@@ -70,7 +70,7 @@ export class StudioGallery {
       case 'reveal':
       case 'copyPath':
       case 'edit':
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         // Beside the Studio, so the panel the user is working in stays in view.
         if (action === 'open') await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         else if (action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', uri);
@@ -81,7 +81,7 @@ export class StudioGallery {
         }
         break;
       case 'delete': {
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         const problem = await this.delete(uri);
         if (problem) return this.fail(requestId, problem);
         info = vscode.l10n.t('Moved {0} and its provenance to the trash.', baseName(uri));
@@ -89,7 +89,7 @@ export class StudioGallery {
       }
       case 'insertMarkdown':
       case 'insertHtml': {
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         const problem = await this.insert(uri, request?.prompt ?? '', action === 'insertMarkdown' ? 'markdown' : 'html');
         if (problem) return this.fail(requestId, problem);
         info = vscode.l10n.t('Inserted into {0}.', this.targetName());
