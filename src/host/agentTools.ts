@@ -42,7 +42,10 @@ export function createAgentTools(services: Services): {
       if (!parsed.ok) return { invocationMessage: vscode.l10n.t('Checking the image request') };
       const summary = summarizeToolCall(parsed.call, tokenRates());
       return {
-        invocationMessage: `${kind === 'generate' ? 'Generating' : 'Editing'} with ${providerLabels[parsed.call.provider]}`,
+        invocationMessage:
+          kind === 'generate'
+            ? vscode.l10n.t('Generating with {0}', providerLabels[parsed.call.provider])
+            : vscode.l10n.t('Editing with {0}', providerLabels[parsed.call.provider]),
         confirmation: { title: summary.title, markdown: summary.lines.join('  \n') },
       };
     },

@@ -42,7 +42,7 @@ export async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
   const picked = await vscode.window.showOpenDialog({
     title: vscode.l10n.t('Edit Image: choose the image(s) to edit'),
     canSelectMany: true,
-    openLabel: 'Edit',
+    openLabel: vscode.l10n.t('Edit'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     filters: { Images: ['png', 'jpg', 'jpeg', 'webp', 'PNG', 'JPG', 'JPEG', 'WEBP'] },
   });
