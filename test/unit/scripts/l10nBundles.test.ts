@@ -10,6 +10,8 @@ import { progressMessage } from '../../../src/host/progressText';
 import { formProblems, initialState } from '../../../src/webview/formModel';
 import { setL10nBundle as setPageBundle, t as pageT } from '../../../src/webview/l10nText';
 import { allCapabilities } from '../../../src/core/capabilities';
+import { localizedCommandTitles } from '../../../src/commands/commandTitleText';
+import { commandTitles } from '../../../src/commands/commands';
 import { formatElapsed } from '../../../src/core/timeText';
 
 type Bundle = Record<string, string>;
@@ -106,5 +108,18 @@ describe('translated text', () => {
       setPageBundle(undefined);
     }
     assert.equal(pageT('Generate {0} images', 3), 'Generate 3 images');
+  });
+});
+
+describe('command titles in failure messages', () => {
+  it('are the manifest titles in English and the bundle titles in another language', () => {
+    assert.deepEqual(localizedCommandTitles(), commandTitles);
+    const ja = read('l10n/bundle.l10n.ja.json');
+    try {
+      setHostBundle(ja);
+      assert.equal(localizedCommandTitles()['gptImage.generate'], ja['Generate Image…']);
+    } finally {
+      setHostBundle(undefined);
+    }
   });
 });
