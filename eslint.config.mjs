@@ -15,6 +15,7 @@ const noVscode = {
  * them, so they stay testable in plain Node. scripts/checkImports.mjs fails when one is missing here.
  */
 export const pureModules = [
+  'src/commands/commandTitleText.ts',
   'src/commands/commands.ts',
   'src/commands/generate.ts',
   'src/commands/handlers.ts',
@@ -25,6 +26,7 @@ export const pureModules = [
   'src/host/inputSourcePath.ts',
   'src/host/mcpEnvironment.ts',
   'src/host/jobList.ts',
+  'src/host/l10nText.ts',
   'src/host/jobStatusText.ts',
   'src/host/outputFolderRules.ts',
   'src/host/progressText.ts',
@@ -37,6 +39,7 @@ export const pureModules = [
   'src/webview/html.ts',
   'src/webview/insertImage.ts',
   'src/webview/jobList.ts',
+  'src/webview/l10nText.ts',
   'src/webview/previewModel.ts',
   'src/webview/maskEdit.ts',
   'src/webview/maskMessages.ts',

@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     } catch (error) {
       // Only this is "could not start": a command's own failure is reported by the engine (commands/handlers.ts).
       const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`GPT Image Studio could not start: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('GPT Image Studio could not start: {0}', message));
       return undefined;
     }
     if (skip?.()) return undefined;

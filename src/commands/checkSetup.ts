@@ -11,13 +11,13 @@ export function createCheckSetupCommand(services: Services): () => Promise<boole
   return async () => {
     const controller = new AbortController();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'GPT Image: checking setup', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GPT Image: checking setup'), cancellable: true },
       (_progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         return checkSetup(services, controller.signal);
       },
     );
-    const showLog = 'Show Log';
+    const showLog = vscode.l10n.t('Show Log');
     const show = result.summary.problems ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void Promise.resolve(show(result.summary.message, showLog)).then((choice) => {
       if (choice === showLog) services.channel.show(true);

@@ -13,7 +13,7 @@ export function createCopyAsMarkdownCommand(services: Services): (...args: unkno
   return async (...args) => {
     const image = args[0] instanceof vscode.Uri ? args[0] : activeImage();
     if (!image) {
-      void vscode.window.showInformationMessage('Right-click an image in the Explorer and choose "Copy as Markdown".');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Right-click an image in the Explorer and choose "Copy as Markdown".'));
       return undefined;
     }
     const name = image.path.slice(image.path.lastIndexOf('/') + 1);
@@ -25,12 +25,12 @@ export function createCopyAsMarkdownCommand(services: Services): (...args: unkno
       services.log.info(`Copy as Markdown: no provenance for ${fileLabel(image.toString())} (${String(error)}).`);
     }
     if (prompt === undefined) {
-      void vscode.window.showWarningMessage(`${name} has no provenance (no readable ${sidecarSegments(name).join('/')} beside it), so there is no prompt to describe it. Only images made by GPT Image Studio have one.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} has no provenance (no readable {1} beside it), so there is no prompt to describe it. Only images made by GPT Image Studio have one.', name, sidecarSegments(name).join('/')));
       return undefined;
     }
     const markdown = imageSnippet({ format: 'markdown', imagePath: image.path, documentPath: undefined, fallbackPath: vscode.workspace.asRelativePath(image, false), prompt });
     await vscode.env.clipboard.writeText(markdown);
-    void vscode.window.showInformationMessage(`Copied ${markdown} to the clipboard.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} to the clipboard.', markdown));
     return markdown;
   };
 }

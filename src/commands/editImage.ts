@@ -32,7 +32,7 @@ async function editImage(services: Services, args: readonly unknown[]): Promise<
   if (!targets) return;
   if (targets.skipped.length > 0) {
     const names = targets.skipped.map(baseName).join(', ');
-    void vscode.window.showWarningMessage(`Edit Image works on PNG, JPEG and WebP files; left out: ${names}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Edit Image works on PNG, JPEG and WebP files; left out: {0}.', names));
   }
   const originals = targets.images;
   const original = originals[0];
@@ -73,7 +73,7 @@ async function editImage(services: Services, args: readonly unknown[]): Promise<
     if (maskUri === null) return;
     mask = maskUri ? await readInputImage(maskUri) : undefined;
   } else if (maskBeside) {
-    void vscode.window.showWarningMessage(`${choice.label} does not support masks; ${baseName(maskBeside)} is not used.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} does not support masks; {1} is not used.', choice.label, baseName(maskBeside)));
   }
 
   const request = { ...buildEditRequest({ provider, model, prompt, size, quality }, images, mask), partialImages: services.settings.partialImages() };
@@ -88,7 +88,7 @@ async function editImage(services: Services, args: readonly unknown[]): Promise<
   await runJobWithNotification(services, {
     request,
     output,
-    title: `Editing ${label} with ${providerLabels[provider]}`,
+    title: vscode.l10n.t('Editing {0} with {1}', label, providerLabels[provider]),
     openMode: 'beside',
   });
 }
@@ -120,7 +120,7 @@ async function chooseProvider(
     const issues = issuesOf(
       buildEditRequest({ provider: picked.provider, model: draft.model, prompt: draft.prompt, size: 'auto', quality: undefined }, draft.images, undefined),
     );
-    const again = 'Choose Another Provider';
+    const again = vscode.l10n.t('Choose Another Provider');
     const answer = await vscode.window.showWarningMessage(issues.join(' ') || `${picked.label}: ${picked.detail}`, again);
     if (answer !== again) return undefined;
   }

@@ -18,7 +18,7 @@ export function createEditInStudioCommand(_services: Services): (...args: unknow
     const image = uris.find((uri) => isEditableImageName(baseName(uri)) && !isMaskFileName(baseName(uri)));
     if (!image) {
       const names = uris.map(baseName).join(', ');
-      throw new InputError([`Edit in Studio paints a mask on a PNG, JPEG or WebP image (not on a mask); ${names} is not one.`]);
+      throw new InputError([vscode.l10n.t('Edit in Studio paints a mask on a PNG, JPEG or WebP image (not on a mask); {0} is not one.', names)]);
     }
     // Through the activation bundle, which creates (or reveals) the one Studio and has the engine adopt it.
     await vscode.commands.executeCommand('gptImage.openStudio');
@@ -29,9 +29,9 @@ export function createEditInStudioCommand(_services: Services): (...args: unknow
 
 async function pickImage(): Promise<vscode.Uri[] | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Edit in Studio: choose the image to paint a mask on',
+    title: vscode.l10n.t('Edit in Studio: choose the image to paint a mask on'),
     canSelectMany: false,
-    openLabel: 'Open in Studio',
+    openLabel: vscode.l10n.t('Open in Studio'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     filters: { Images: ['png', 'jpg', 'jpeg', 'webp', 'PNG', 'JPG', 'JPEG', 'WEBP'] },
   });
@@ -45,5 +45,5 @@ async function adoptedStudio(): Promise<StudioPanel> {
     if (panel) return panel;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('The Studio did not open; run "GPT Image: Open Studio", then try again.');
+  throw new Error(vscode.l10n.t('The Studio did not open; run "GPT Image: Open Studio", then try again.'));
 }

@@ -17,6 +17,7 @@ import {
 } from '../host/generateChoices';
 import type { LastGenerateChoices } from '../host/generateChoices';
 import { runJobWithNotification } from '../host/jobViews';
+import { t } from '../host/l10nText';
 import { resolveOutputTarget } from '../host/outputFolder';
 import type { OutputTarget } from '../host/outputFolder';
 import { inputText, pickOne, runSteps } from '../host/quickInput';
@@ -26,7 +27,6 @@ import type { Services } from '../host/services';
 import { askApiKey } from './setApiKey';
 
 const lastChoicesKey = 'gptImage.lastGenerate';
-const title = 'Generate Image';
 
 /**
  * `GPT Image: Generate Image…` — prompt → provider (with key status; a missing key is asked for
@@ -60,12 +60,12 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
   let quality: Quality | undefined;
   const row = (): ModelCapability => {
     const capability = capabilityFor(provider, services.settings.customModel(provider)?.like ?? modelForProvider(provider, settingModel));
-    if (!capability) throw new Error(`${providerLabels[provider]} has no model to offer.`);
+    if (!capability) throw new Error(t('{0} has no model to offer.', providerLabels[provider]));
     return capability;
   };
   const totalSteps = (): number => (row().qualities.length > 0 ? 4 : 3);
   const position = (step: number, what: string): { title: string; step: number; totalSteps: number } => ({
-    title: `${given.title ?? title}: ${what}`,
+    title: `${given.title ?? t('Generate Image')}: ${what}`,
     step,
     totalSteps: totalSteps(),
   });
@@ -75,9 +75,9 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
     async () => {
       if (given.prompt !== undefined) return 'skip';
       const result = await inputText({
-        ...position(1, 'prompt'),
-        prompt: 'Describe the image you want.',
-        placeholder: 'A watercolor fox reading a map, soft morning light',
+        ...position(1, t('prompt')),
+        prompt: t('Describe the image you want.'),
+        placeholder: t('A watercolor fox reading a map, soft morning light'),
         value: prompt,
         validate: (text) => ({ error: validatePrompt(text, undefined) }),
       });
@@ -89,12 +89,12 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
       for (;;) {
         const status = await services.keys.status();
         const result = await pickOne<ProviderId>({
-          ...position(2, 'provider'),
-          placeholder: 'Which provider should make it?',
+          ...position(2, t('provider')),
+          placeholder: t('Which provider should make it?'),
           active: provider,
           items: providerIds.map((id) => ({
             label: providerLabels[id],
-            description: status[id] ? '$(key) key set' : "no key — you'll be asked",
+            description: status[id] ? t('$(key) key set') : t('no key — you\'ll be asked'),
             detail: describeProvider(id, settingModel),
             value: id,
           })),
@@ -102,7 +102,7 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
         if (result.kind !== 'value') return outcome(result.kind);
         provider = result.value;
         if (status[provider]) return 'next';
-        const key = await askApiKey(services, provider, position(2, `${providerLabels[provider]} API key`));
+        const key = await askApiKey(services, provider, position(2, t('{0} API key', providerLabels[provider])));
         if (key.kind === 'value') return 'next';
         if (key.kind === 'cancel') return 'cancel';
       }
@@ -112,8 +112,8 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
         const capability = row();
         const choices = sizeChoices(capability, last.sizes?.[provider]);
         const result = await pickOne<string>({
-          ...position(3, `size (${providerLabels[provider]} · ${capability.model})`),
-          placeholder: 'Image size',
+          ...position(3, t('size ({0} · {1})', providerLabels[provider], capability.model)),
+          placeholder: t('Image size'),
           active: preselectedSize(choices, last.sizes?.[provider], services.settings.size()),
           items: choices,
         });
@@ -123,7 +123,7 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
           return 'next';
         }
         const custom = await inputText({
-          ...position(3, 'custom size'),
+          ...position(3, t('custom size')),
           prompt: freeSizeRulesText,
           placeholder: '1920x1088',
           value: last.sizes?.[provider] ?? '',
@@ -143,8 +143,8 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
         return 'skip';
       }
       const result = await pickOne<Quality>({
-        ...position(4, 'quality'),
-        placeholder: 'Quality (higher takes longer and costs more)',
+        ...position(4, t('quality')),
+        placeholder: t('Quality (higher takes longer and costs more)'),
         active: preselectedQuality(capability, last.qualities?.[provider], services.settings.quality()),
         items: qualityChoices(capability),
       });
@@ -170,7 +170,7 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
   return runJobWithNotification(services, {
     request,
     output: { dir: target.uri.toString(), template: services.settings.fileNameTemplate() },
-    title: `Generating with ${providerLabels[provider]}`,
+    title: t('Generating with {0}', providerLabels[provider]),
     openMode: given.openMode,
   });
 }
@@ -178,6 +178,6 @@ export async function generate(services: Services, given: GivenChoices = {}): Pr
 function describeProvider(id: ProviderId, model: ModelId): string {
   const capability = capabilityFor(id, modelForProvider(id, model));
   if (!capability) return '';
-  const style = capability.async ? 'submits a task and polls it' : 'answers directly';
+  const style = capability.async ? t('submits a task and polls it') : t('answers directly');
   return `${capability.model} · ${style}`;
 }

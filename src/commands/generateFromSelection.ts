@@ -17,7 +17,7 @@ export function createGenerateFromSelectionCommand(services: Services): () => Pr
     const editor = vscode.window.activeTextEditor;
     const prompt = editor?.document.getText(editor.selection).trim() ?? '';
     if (!editor || prompt === '') {
-      void vscode.window.showInformationMessage('Select the text that describes the image first: it becomes the prompt.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the text that describes the image first: it becomes the prompt.'));
       return undefined;
     }
     const document = editor.document;
@@ -25,7 +25,7 @@ export function createGenerateFromSelectionCommand(services: Services): () => Pr
     const markdown = document.languageId === 'markdown';
     const target = await resolveOutputTarget(document.uri);
     if (!target) return undefined;
-    const result = await generate(services, { target, prompt, title: 'Generate Image from Selection', openMode: markdown ? 'none' : undefined });
+    const result = await generate(services, { target, prompt, title: vscode.l10n.t('Generate Image from Selection'), openMode: markdown ? 'none' : undefined });
     if (!result || !markdown || document.isClosed) return result;
     const snippets = result.files.map((file) =>
       imageSnippet({
@@ -41,7 +41,7 @@ export function createGenerateFromSelectionCommand(services: Services): () => Pr
     edit.insert(document.uri, document.lineAt(place.line).range.end, place.text);
     // A WorkspaceEdit, not editor.edit: the editor may have lost focus (or its tab) while the job ran.
     if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showWarningMessage(`The image was saved (${fileLabel(result.files[0] ?? '')}), but its link could not be inserted into ${fileLabel(document.uri.toString())}.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The image was saved ({0}), but its link could not be inserted into {1}.', fileLabel(result.files[0] ?? ''), fileLabel(document.uri.toString())));
       return result;
     }
     // Text inserted at the selection's end would otherwise widen the selection over the new link.

@@ -13,10 +13,10 @@ export function createGenerateHereCommand(services: Services): (...args: unknown
   return async (...args) => {
     const folder = args[0] instanceof vscode.Uri ? args[0] : undefined;
     if (!folder) {
-      void vscode.window.showInformationMessage('Right-click a folder in the Explorer and choose "Generate Image Here…"; from the Command Palette, use "Generate Image…".');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Right-click a folder in the Explorer and choose "Generate Image Here…"; from the Command Palette, use "Generate Image…".'));
       return undefined;
     }
     const target = await folderTarget(folder);
-    return generate(services, { target, title: `Generate Image in ${target.relativePath === '' ? target.workspaceFolder.name : target.relativePath}/` });
+    return generate(services, { target, title: vscode.l10n.t('Generate Image in {0}/', target.relativePath === '' ? target.workspaceFolder.name : target.relativePath) });
   };
 }

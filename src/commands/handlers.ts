@@ -1,4 +1,4 @@
-import { commandTitles } from './commands';
+import { localizedCommandTitles } from './commandTitleText';
 import type { CommandId } from './commands';
 import { showError } from '../host/messages';
 import type { Services } from '../host/services';
@@ -56,7 +56,7 @@ export function guarded(id: CommandId, factory: CommandFactory): CommandFactory 
       try {
         return await handler(...args);
       } catch (error) {
-        await showError(services, error, { title: commandTitles[id].replace(/…$/, '') });
+        await showError(services, error, { title: localizedCommandTitles()[id].replace(/…$/, '') });
         return undefined;
       }
     };

@@ -30,17 +30,17 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
     const entry = typeof args[1] === 'string' ? args[1] : undefined;
     const name = uri?.path.split('/').pop() ?? '';
     if (!uri || !isBatchFileName(name)) {
-      void vscode.window.showWarningMessage('Run Image Batch works on a batch file: open or select a *.images.yaml or *.images.json file.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run Image Batch works on a batch file: open or select a *.images.yaml or *.images.json file.'));
       return undefined;
     }
     // A batch file chooses folders and file names, which Restricted Mode keeps from a workspace.
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Run Image Batch needs a trusted workspace: a batch file chooses where images are written.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run Image Batch needs a trusted workspace: a batch file chooses where images are written.'));
       return undefined;
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) {
-      void vscode.window.showWarningMessage(`${name} is not inside an open workspace folder; images are written only into the workspace.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not inside an open workspace folder; images are written only into the workspace.', name));
       return undefined;
     }
     // The editor's text, saved or not: what the user sees is what runs.
@@ -48,19 +48,23 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
     const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     const batch = await loadHostBatch(text, uri);
     if (!batch.ok) {
-      const shown = batch.problems.slice(0, 3).map((problem) => `line ${problem.line}: ${problem.message}`).join(' ');
-      const more = batch.problems.length > 3 ? ` (and ${batch.problems.length - 3} more, shown above their lines)` : '';
-      void vscode.window.showErrorMessage(`${name} has ${batch.problems.length} problem${batch.problems.length === 1 ? '' : 's'}; nothing was sent. ${shown}${more}`);
+      const shown = batch.problems.slice(0, 3).map((problem) => vscode.l10n.t('line {0}: {1}', problem.line, problem.message)).join(' ');
+      const more = batch.problems.length > 3 ? vscode.l10n.t(' (and {0} more, shown above their lines)', batch.problems.length - 3) : '';
+      void vscode.window.showErrorMessage(
+        batch.problems.length === 1
+          ? vscode.l10n.t('{0} has 1 problem; nothing was sent. {1}', name, shown + more)
+          : vscode.l10n.t('{0} has {1} problems; nothing was sent. {2}', name, batch.problems.length, shown + more),
+      );
       return undefined;
     }
     const chosen = batch.plan.targets.filter((target) => entry === undefined || target.target.entry.name === entry);
     const toMake = targetsToMake({ targets: chosen }, false);
     const conflicts = chosen.filter((target) => target.status === 'conflict');
     for (const target of conflicts) {
-      void vscode.window.showWarningMessage(`${targetLabel(target.target)}: a file under its name in ${target.target.out} was not made by GPT Image; it is left alone. Rename or move it to make this entry.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: a file under its name in {1} was not made by GPT Image; it is left alone. Rename or move it to make this entry.', targetLabel(target.target), target.target.out));
     }
     if (toMake.length === 0) {
-      if (conflicts.length === 0) void vscode.window.showInformationMessage(`${entry ?? name}: everything is up to date; nothing was sent.`);
+      if (conflicts.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: everything is up to date; nothing was sent.', entry ?? name));
       return undefined;
     }
     try {
@@ -71,7 +75,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
         if (!keys[provider] && (await askApiKey(services, provider)).kind !== 'value') return undefined;
       }
       for (const out of new Set(toMake.map((target) => target.target.out))) {
-        await assertWritesInside(folder, batch.resolveOut(out), `The batch's output folder "${out}"`, 'Choose an `out` folder inside the workspace.');
+        await assertWritesInside(folder, batch.resolveOut(out), vscode.l10n.t('The batch\'s output folder "{0}"', out), vscode.l10n.t('Choose an `out` folder inside the workspace.'));
       }
     } catch (error) {
       await showError(services, error);
@@ -80,7 +84,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
     const summary = await runBatchWithProgress({
       owner: services.owner,
       log: services.log,
-      title: `Image batch ${entry === undefined ? name : `${name}: ${entry}`}`,
+      title: entry === undefined ? vscode.l10n.t('Image batch {0}', name) : vscode.l10n.t('Image batch {0}: {1}', name, entry),
       targets: toMake,
       skipped: chosen.length - toMake.length - conflicts.length,
       resolveOut: batch.resolveOut,
@@ -99,12 +103,24 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
 async function announce(summary: BatchRunSummary): Promise<void> {
   const problems = [...summary.failed, ...summary.unknown];
   if (problems.length > 0) {
-    void vscode.window.showErrorMessage(`Image batch: ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'} not made: ${problems.join('; ')}`, 'Show Jobs').then((choice) => {
+    void vscode.window.showErrorMessage(
+      problems.length === 1
+        ? vscode.l10n.t('Image batch: 1 entry not made: {0}', problems.join('; '))
+        : vscode.l10n.t('Image batch: {0} entries not made: {1}', problems.length, problems.join('; ')),
+      vscode.l10n.t('Show Jobs'),
+    ).then((choice) => {
       if (choice) void vscode.commands.executeCommand('gptImage.showJobs');
     });
   }
   if (summary.files.length === 0) return;
-  const studio = 'Show in Studio';
-  const choice = await vscode.window.showInformationMessage(`Image batch: saved ${summary.files.length} image${summary.files.length === 1 ? '' : 's'} (${summary.made} entr${summary.made === 1 ? 'y' : 'ies'}).`, studio);
+  const studio = vscode.l10n.t('Show in Studio');
+  const choice = await vscode.window.showInformationMessage(
+    summary.files.length === 1
+      ? vscode.l10n.t('Image batch: saved 1 image (1 entry).')
+      : summary.made === 1
+        ? vscode.l10n.t('Image batch: saved {0} images (1 entry).', summary.files.length)
+        : vscode.l10n.t('Image batch: saved {0} images ({1} entries).', summary.files.length, summary.made),
+    studio,
+  );
   if (choice === studio) await vscode.commands.executeCommand('gptImage.openStudio');
 }

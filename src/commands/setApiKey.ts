@@ -8,8 +8,8 @@ import type { Services } from '../host/services';
 /** Keys are opaque to us; this only catches what is certainly a paste mistake. */
 export function apiKeyProblem(text: string): string | undefined {
   const key = text.trim();
-  if (key === '') return 'Paste the API key.';
-  if (/\s/.test(key)) return 'An API key has no spaces or line breaks.';
+  if (key === '') return vscode.l10n.t('Paste the API key.');
+  if (/\s/.test(key)) return vscode.l10n.t('An API key has no spaces or line breaks.');
   return undefined;
 }
 
@@ -20,11 +20,11 @@ export function apiKeyProblem(text: string): string | undefined {
 export async function askApiKey(services: Services, provider: ProviderId, position?: StepPosition): Promise<StepResult<string>> {
   const label = providerLabels[provider];
   const result = await inputText({
-    title: position?.title ?? `${label} API key`,
+    title: position?.title ?? vscode.l10n.t('{0} API key', label),
     step: position?.step ?? 1,
     totalSteps: position?.totalSteps ?? 1,
-    prompt: `Paste your ${label} API key. It is kept in VS Code's secret storage and sent only to ${label}'s configured base URL.`,
-    placeholder: `${label} API key`,
+    prompt: vscode.l10n.t('Paste your {0} API key. It is kept in VS Code\'s secret storage and sent only to {0}\'s configured base URL.', label),
+    placeholder: vscode.l10n.t('{0} API key', label),
     password: true,
     validate: (text) => ({ error: apiKeyProblem(text) }),
   });
@@ -45,7 +45,7 @@ export function createSetApiKeyCommand(services: Services): (...args: unknown[])
     if (!provider) return false;
     const result = await askApiKey(services, provider);
     if (result.kind !== 'value') return false;
-    void vscode.window.showInformationMessage(`The ${providerLabels[provider]} API key is stored.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('The {0} API key is stored.', providerLabels[provider]));
     return true;
   };
 }
@@ -55,11 +55,11 @@ async function pickProvider(services: Services): Promise<ProviderId | undefined>
   const items = providerIds.map((id) => ({
     id,
     label: providerLabels[id],
-    description: status[id] ? '$(key) key set (replace it)' : 'no key',
+    description: status[id] ? vscode.l10n.t('$(key) key set (replace it)') : vscode.l10n.t('no key'),
   }));
   const chosen = await vscode.window.showQuickPick(items, {
-    title: 'Set API Key',
-    placeHolder: 'Which provider is the key for?',
+    title: vscode.l10n.t('Set API Key'),
+    placeHolder: vscode.l10n.t('Which provider is the key for?'),
     ignoreFocusOut: true,
   });
   return chosen?.id;

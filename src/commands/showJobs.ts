@@ -27,7 +27,7 @@ export function createShowJobsCommand(services: Services): () => Promise<void> {
 async function showJobs(services: Services): Promise<void> {
   const jobs = sortJobs(await services.runner.list());
   if (jobs.length === 0) {
-    void vscode.window.showInformationMessage('No GPT Image jobs yet. Run "GPT Image: Generate Image…" to start one.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No GPT Image jobs yet. Run "GPT Image: Generate Image…" to start one.'));
     return;
   }
   const now = Date.now();
@@ -35,8 +35,8 @@ async function showJobs(services: Services): Promise<void> {
   const isRunning = (jobId: string): boolean => services.owner.get(jobId) !== undefined;
   const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, isRunning(job.id)), job }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'GPT Image jobs',
-    placeHolder: 'Pick a job to see what can be done with it',
+    title: vscode.l10n.t('GPT Image jobs'),
+    placeHolder: vscode.l10n.t('Pick a job to see what can be done with it'),
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -46,13 +46,15 @@ async function showJobs(services: Services): Promise<void> {
   const actions = jobActions(job, running);
   if (actions.length === 0) {
     // A running job with no files yet: nothing to do but wait (the status bar or notification shows it).
-    void vscode.window.showInformationMessage(`Job ${job.id} is still running in this window; its images open when they are ready.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Job {0} is still running in this window; its images open when they are ready.', job.id));
     return;
   }
   const chosen = await vscode.window.showQuickPick<ActionItem>(
-    actions.map((action) => ({ label: jobActionLabels[action], action })),
+    actions.map((action) => ({ label: jobActionLabels()[action], action })),
     {
-      title: `Job ${job.id} · ${providerLabels[job.provider]} · ${stateLabel(job.state)}${running ? ' (running in the background)' : ''}`,
+      title: running
+        ? vscode.l10n.t('Job {0} · {1} · {2} (running in the background)', job.id, providerLabels[job.provider], stateLabel(job.state))
+        : vscode.l10n.t('Job {0} · {1} · {2}', job.id, providerLabels[job.provider], stateLabel(job.state)),
       placeHolder: job.request.prompt,
     },
   );
@@ -67,35 +69,36 @@ async function runAction(services: Services, job: JobRecord, action: JobAction):
       return;
     case 'moveIntoPlace':
       // A resume by id writes the kept copies into the output folder again; nothing is sent.
-      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: 'Moving the kept images into place' });
+      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: vscode.l10n.t('Moving the kept images into place') });
       return;
     case 'resume':
-      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: `Waiting for ${label}` });
+      await showJobNotification(services, services.owner.resume(job.id, job.provider), { title: vscode.l10n.t('Waiting for {0}', label) });
       return;
     case 'retryDownload':
-      await showJobNotification(services, services.owner.retryDownload(job.id, job.provider), { title: `Downloading from ${label} again` });
+      await showJobNotification(services, services.owner.retryDownload(job.id, job.provider), { title: vscode.l10n.t('Downloading from {0} again', label) });
       return;
     case 'resubmit': {
-      const resubmit = 'Resubmit';
-      const images = job.request.n === 1 ? 'an image' : `${job.request.n} images`;
-      const choice = await vscode.window.showWarningMessage(
-        `Resubmit this job to ${label}? It is a new paid request for ${images}.`,
+      const resubmit = vscode.l10n.t('Resubmit');
+            const choice = await vscode.window.showWarningMessage(
+        job.request.n === 1
+          ? vscode.l10n.t('Resubmit this job to {0}? It is a new paid request for an image.', label)
+          : vscode.l10n.t('Resubmit this job to {0}? It is a new paid request for {1} images.', label, job.request.n),
         {
           modal: true,
           detail:
             job.state === 'unknown'
-              ? `The first request's outcome is unknown: if ${label} accepted it after all, you pay twice. Check ${label}'s dashboard first.`
-              : `The prompt and options are the same as before: "${job.request.prompt.slice(0, 200)}"`,
+              ? vscode.l10n.t('The first request\'s outcome is unknown: if {0} accepted it after all, you pay twice. Check {0}\'s dashboard first.', label)
+              : vscode.l10n.t('The prompt and options are the same as before: "{0}"', job.request.prompt.slice(0, 200)),
         },
         resubmit,
       );
       if (choice !== resubmit) return;
-      await showJobNotification(services, services.owner.resubmit(job.id, job.provider), { title: `Resubmitting to ${label}` });
+      await showJobNotification(services, services.owner.resubmit(job.id, job.provider), { title: vscode.l10n.t('Resubmitting to {0}', label) });
       return;
     }
     case 'discard':
       await services.runner.discard(job.id);
-      void vscode.window.showInformationMessage(`Job ${job.id} was removed from the list; its files stay where they are.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Job {0} was removed from the list; its files stay where they are.', job.id));
       return;
   }
 }

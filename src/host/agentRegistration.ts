@@ -38,7 +38,7 @@ export function registerAgentEntryPoints(context: vscode.ExtensionContext, loadE
               text = await (await loadEngine()).invokeAgentTool(kind, options.input, token);
             } catch (error) {
               // An error is a result the agent can read, never a throw.
-              text = `Failed: GPT Image Studio could not start (${error instanceof Error ? error.message : String(error)}).`;
+              text = vscode.l10n.t('Failed: GPT Image Studio could not start ({0}).', error instanceof Error ? error.message : String(error));
             }
             return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
           },

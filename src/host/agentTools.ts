@@ -39,10 +39,13 @@ export function createAgentTools(services: Services): {
     prepare: (kind, input) => {
       const parsed = parse(kind, input);
       // Invalid arguments are answered by invoke without sending anything: nothing to confirm.
-      if (!parsed.ok) return { invocationMessage: 'Checking the image request' };
+      if (!parsed.ok) return { invocationMessage: vscode.l10n.t('Checking the image request') };
       const summary = summarizeToolCall(parsed.call, tokenRates());
       return {
-        invocationMessage: `${kind === 'generate' ? 'Generating' : 'Editing'} with ${providerLabels[parsed.call.provider]}`,
+        invocationMessage:
+          kind === 'generate'
+            ? vscode.l10n.t('Generating with {0}', providerLabels[parsed.call.provider])
+            : vscode.l10n.t('Editing with {0}', providerLabels[parsed.call.provider]),
         confirmation: { title: summary.title, markdown: summary.lines.join('  \n') },
       };
     },
@@ -53,7 +56,7 @@ export function createAgentTools(services: Services): {
         return await run(services, parsed.call, token);
       } catch (error) {
         const text = describeError(error).message;
-        return error instanceof InputError ? notSent(text) : `Failed: ${services.scrubber.scrub(text)}`;
+        return error instanceof InputError ? notSent(text) : vscode.l10n.t('Failed: {0}', services.scrubber.scrub(text));
       }
     },
   };
@@ -71,7 +74,7 @@ function tokenRates(): TokenRates {
 }
 
 function notSent(text: string): string {
-  return `Not sent (nothing was paid): ${text}`;
+  return vscode.l10n.t('Not sent (nothing was paid): {0}', text);
 }
 
 async function run(services: Services, call: ImageToolCall, token: vscode.CancellationToken): Promise<string> {
@@ -80,9 +83,9 @@ async function run(services: Services, call: ImageToolCall, token: vscode.Cancel
   const target = await outputTargetWithoutAsking();
   const request = await toolRequest(call, (reference, role) => readInside(target, call, reference, role));
   const output = await outputFor(target, call, request.inputImages?.[0]);
-  if (!(await services.keys.has(call.provider))) throw new InputError([`No ${label} API key is set: run "GPT Image: Set API Key…" and try again.`]);
+  if (!(await services.keys.has(call.provider))) throw new InputError([vscode.l10n.t('No {0} API key is set: run "GPT Image: Set API Key…" and try again.', label)]);
   services.checkProvider(call.provider);
-  if (token.isCancellationRequested) throw new InputError(['Cancelled before anything was sent.']);
+  if (token.isCancellationRequested) throw new InputError([vscode.l10n.t('Cancelled before anything was sent.')]);
   const handle = services.owner.run({ request, output });
   // Watched while the agent waits, so the background view does not announce it a second time.
   const watching = handle.watch();
@@ -109,7 +112,7 @@ async function outputFor(target: OutputTarget, call: ImageToolCall, first: Input
     const rule = outputFolderRelativePath(call.outDir, folder.uri.path);
     if (!rule.ok) throw new InputError([`out_dir "${call.outDir}" is outside the workspace folder "${folder.name}": use a path inside it, such as "images".`]);
     dir = rule.relativePath === '' ? folder.uri : vscode.Uri.joinPath(folder.uri, ...rule.relativePath.split('/'));
-    await assertWritesInside(folder, dir, `out_dir "${call.outDir}"`, 'use a real folder inside the workspace.');
+    await assertWritesInside(folder, dir, `out_dir "${call.outDir}"`, vscode.l10n.t('use a real folder inside the workspace.'));
   } else if (call.kind === 'edit' && firstFile) {
     dir = vscode.Uri.joinPath(firstFile, '..');
   }

@@ -3,6 +3,7 @@ import { ProviderError } from '../core/errors';
 import { providerIds, providerLabels } from '../core/ids';
 import type { ProviderId } from '../core/ids';
 import type { SecretScrubber } from '../core/secrets';
+import { t } from './l10nText';
 
 /** API keys, one SecretStorage entry per provider. Nothing else in the extension stores a key. */
 export interface ApiKeyStore {
@@ -40,7 +41,7 @@ export function createApiKeyStore(secrets: vscode.SecretStorage, scrubber: Secre
       throw new ProviderError({
         kind: 'auth',
         provider,
-        message: `No API key is set for ${providerLabels[provider]}.`,
+        message: t('No API key is set for {0}.', providerLabels[provider]),
       });
     },
     has: async (provider) => (await get(provider)) !== undefined,

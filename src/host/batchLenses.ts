@@ -10,12 +10,12 @@ const statusWords: Readonly<Record<BatchStatus, string>> = {
   conflict: '$(warning) conflict',
 };
 
-const statusHelp: Readonly<Record<BatchStatus, string>> = {
-  upToDate: 'Its files exist and their sidecars record this very request: a run skips it.',
-  missing: 'Not made yet: a run makes it.',
-  changed: 'Its files were made from another request: a run keeps them under .gpt-image/previous/ and makes it again.',
-  conflict: 'A file under its name was not made by GPT Image: a run leaves it alone.',
-};
+const statusHelp = (): Readonly<Record<BatchStatus, string>> => ({
+  upToDate: vscode.l10n.t('Its files exist and their sidecars record this very request: a run skips it.'),
+  missing: vscode.l10n.t('Not made yet: a run makes it.'),
+  changed: vscode.l10n.t('Its files were made from another request: a run keeps them under .gpt-image/previous/ and makes it again.'),
+  conflict: vscode.l10n.t('A file under its name was not made by GPT Image: a run leaves it alone.'),
+});
 
 /**
  * The CodeLenses of a batch file: above each entry its state (made / missing / changed / conflict,
@@ -32,7 +32,7 @@ export async function batchLenses(document: vscode.TextDocument): Promise<vscode
   const toMake = targetsToMake(batch.plan, false).length;
   const lenses: vscode.CodeLens[] = [
     new vscode.CodeLens(at(1), {
-      title: `$(run-all) Run Image Batch (${toMake} to make, ${targets.filter((target) => target.status === 'upToDate').length} up to date)`,
+      title: vscode.l10n.t('$(run-all) Run Image Batch ({0} to make, {1} up to date)', toMake, targets.filter((target) => target.status === 'upToDate').length),
       command: 'gptImage.runBatch',
       arguments: [document.uri],
     }),
@@ -44,8 +44,8 @@ export async function batchLenses(document: vscode.TextDocument): Promise<vscode
     const range = at(first.target.entry.line);
     const several = group.length > 1;
     const title = several ? group.map((target) => `${target.target.provider}: ${statusWords[target.status].replace(/^\$\([\w-]+\) /, '')}`).join(' · ') : statusWords[first.status];
-    lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip: several ? undefined : statusHelp[first.status] }));
-    lenses.push(new vscode.CodeLens(range, { title: '$(play) Generate', command: 'gptImage.runBatch', arguments: [document.uri, name], tooltip: `Make "${name}" (only what is missing or changed).` }));
+    lenses.push(new vscode.CodeLens(range, { title, command: '', tooltip: several ? undefined : statusHelp()[first.status] }));
+    lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('$(play) Generate'), command: 'gptImage.runBatch', arguments: [document.uri, name], tooltip: vscode.l10n.t('Make "{0}" (only what is missing or changed).', name) }));
   }
   return lenses;
 }

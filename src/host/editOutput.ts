@@ -30,8 +30,8 @@ export async function resolveEditOutput(original: vscode.Uri, imageCount: number
     await assertWritesInside(
       workspaceFolder,
       folder,
-      `The folder of ${baseName(original)}`,
-      'edit a copy inside the workspace, or set gptImage.editOutput to "outputFolder".',
+      vscode.l10n.t('The folder of {0}', baseName(original)),
+      vscode.l10n.t('edit a copy inside the workspace, or set gptImage.editOutput to "outputFolder".'),
     );
   } else {
     const target = await resolveOutputTarget(original);

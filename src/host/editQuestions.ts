@@ -6,7 +6,7 @@ import { formatSizeIntent, freeSizeRulesText, parseSizeIntent, resolveSize } fro
 
 /** The questions "Edit Image…" asks, one quick input each; undefined means the user cancelled. */
 
-const title = (step: number, of: number, what: string): string => `Edit Image (${step}/${of}): ${what}`;
+const title = (step: number, of: number, what: string): string => vscode.l10n.t('Edit Image ({0}/{1}): {2}', step, of, what);
 
 interface PromptItem extends vscode.QuickPickItem {
   readonly prompt: string;
@@ -19,10 +19,10 @@ interface PromptItem extends vscode.QuickPickItem {
 export function askEditPrompt(recent: readonly string[], imageLabel: string): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<PromptItem>();
   pick.title = title(1, 5, `describe the change to ${imageLabel}`);
-  pick.placeholder = 'For example: replace the sky with a sunset, keep everything else';
+  pick.placeholder = vscode.l10n.t('For example: replace the sky with a sunset, keep everything else');
   pick.ignoreFocusOut = true;
   pick.matchOnDescription = false;
-  const recentItems: PromptItem[] = recent.map((prompt) => ({ label: prompt, prompt, description: 'recent' }));
+  const recentItems: PromptItem[] = recent.map((prompt) => ({ label: prompt, prompt, description: vscode.l10n.t('recent') }));
   const refresh = (): void => {
     const typed = pick.value.trim();
     pick.items = typed === '' ? recentItems : [{ label: typed, prompt: typed, alwaysShow: true }, ...recentItems.filter((item) => item.prompt !== typed)];
@@ -54,12 +54,12 @@ interface ProviderItem extends vscode.QuickPickItem {
 export async function askEditProvider(choices: readonly EditProviderChoice[], last: ProviderId | undefined): Promise<EditProviderChoice | undefined> {
   const items: ProviderItem[] = choices.map((choice) => ({
     label: choice.usable ? choice.label : `$(circle-slash) ${choice.label}`,
-    description: choice.usable ? (choice.provider === last ? 'last used' : undefined) : 'not for workspace files',
+    description: choice.usable ? (choice.provider === last ? vscode.l10n.t('last used') : undefined) : vscode.l10n.t('not for workspace files'),
     detail: choice.detail,
     choice,
   }));
   items.sort((a, b) => rank(a.choice, last) - rank(b.choice, last));
-  const picked = await vscode.window.showQuickPick(items, { title: title(2, 5, 'provider'), ignoreFocusOut: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title: title(2, 5, vscode.l10n.t('provider')), ignoreFocusOut: true, matchOnDetail: true });
   return picked?.choice;
 }
 
@@ -83,7 +83,7 @@ export async function askEditSize(
   const items: SizeItem[] = [
     {
       label: fallback.size,
-      description: fallback.exact ? 'same as the original' : `nearest to the original ${originalText}`,
+      description: fallback.exact ? vscode.l10n.t('same as the original') : vscode.l10n.t('nearest to the original {0}', originalText),
       detail: fallback.note,
       size: fallback.size,
     },
@@ -92,14 +92,14 @@ export async function askEditSize(
   const presets = rule.kind === 'aspectTier' ? rule.aspects.flatMap((aspect) => rule.tiers.map((tier) => formatSizeIntent({ kind: 'aspect', aspect, tier }))) : rule.presets;
   for (const preset of presets) if (preset !== fallback.size) items.push({ label: preset, size: preset });
   if (rule.kind === 'free') {
-    items.push({ label: 'auto', description: 'let the model choose', size: 'auto' });
-    items.push({ label: 'Custom size…', description: 'WIDTHxHEIGHT', size: 'custom' });
+    items.push({ label: 'auto', description: vscode.l10n.t('let the model choose'), size: 'auto' });
+    items.push({ label: vscode.l10n.t('Custom size…'), description: 'WIDTHxHEIGHT', size: 'custom' });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: title(3, 5, `size (${providerLabel})`), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: title(3, 5, vscode.l10n.t('size ({0})', providerLabel)), ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.size !== 'custom') return picked.size;
   return vscode.window.showInputBox({
-    title: title(3, 5, 'custom size'),
+    title: title(3, 5, vscode.l10n.t('custom size')),
     value: originalText,
     prompt: freeSizeRulesText,
     ignoreFocusOut: true,
@@ -118,11 +118,11 @@ export async function askEditQuality(capability: ModelCapability, last: Quality 
   const preferred = last !== undefined && capability.qualities.includes(last) ? last : capability.defaultQuality;
   const items = capability.qualities.map((quality) => ({
     label: quality,
-    description: quality === preferred ? (quality === last ? 'last used' : 'default') : undefined,
+    description: quality === preferred ? (quality === last ? vscode.l10n.t('last used') : vscode.l10n.t('default')) : undefined,
     quality,
   }));
   items.sort((a, b) => Number(b.quality === preferred) - Number(a.quality === preferred));
-  const picked = await vscode.window.showQuickPick(items, { title: title(4, 5, 'quality'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: title(4, 5, vscode.l10n.t('quality')), ignoreFocusOut: true });
   return picked ? picked.quality : 'cancelled';
 }
 
@@ -132,9 +132,9 @@ export type MaskAnswer = { readonly kind: 'none' } | { readonly kind: 'file'; re
 export async function askEditMask(found: vscode.Uri | undefined, foundLabel: string | undefined): Promise<MaskAnswer | undefined> {
   type MaskItem = vscode.QuickPickItem & { readonly answer: MaskAnswer };
   const items: MaskItem[] = [];
-  if (found) items.push({ label: `Use ${foundLabel ?? 'the mask beside the image'}`, description: 'found beside the image', answer: { kind: 'file', uri: found } });
-  items.push({ label: 'No mask', description: 'the model decides what to change', answer: { kind: 'none' } });
-  items.push({ label: 'Choose a mask file…', description: 'PNG, transparent where the image may change', answer: { kind: 'pick' } });
-  const picked = await vscode.window.showQuickPick(items, { title: title(5, 5, 'mask'), ignoreFocusOut: true });
+  if (found) items.push({ label: foundLabel === undefined ? vscode.l10n.t('Use the mask beside the image') : vscode.l10n.t('Use {0}', foundLabel), description: vscode.l10n.t('found beside the image'), answer: { kind: 'file', uri: found } });
+  items.push({ label: vscode.l10n.t('No mask'), description: vscode.l10n.t('the model decides what to change'), answer: { kind: 'none' } });
+  items.push({ label: vscode.l10n.t('Choose a mask file…'), description: vscode.l10n.t('PNG, transparent where the image may change'), answer: { kind: 'pick' } });
+  const picked = await vscode.window.showQuickPick(items, { title: title(5, 5, vscode.l10n.t('mask')), ignoreFocusOut: true });
   return picked?.answer;
 }

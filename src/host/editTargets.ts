@@ -40,9 +40,9 @@ export function urisFromArguments(args: readonly unknown[]): vscode.Uri[] | unde
 /** Asks for one or more images; the filter is a convenience, the bytes are checked later anyway. */
 export async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Edit Image: choose the image(s) to edit',
+    title: vscode.l10n.t('Edit Image: choose the image(s) to edit'),
     canSelectMany: true,
-    openLabel: 'Edit',
+    openLabel: vscode.l10n.t('Edit'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     filters: { Images: ['png', 'jpg', 'jpeg', 'webp', 'PNG', 'JPG', 'JPEG', 'WEBP'] },
   });
@@ -52,9 +52,9 @@ export async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
 /** Asks for a mask PNG, starting in the image's folder. */
 export async function pickMaskFile(image: vscode.Uri): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Edit Image: choose a mask (PNG with transparency where the image may change)',
+    title: vscode.l10n.t('Edit Image: choose a mask (PNG with transparency where the image may change)'),
     canSelectMany: false,
-    openLabel: 'Use as mask',
+    openLabel: vscode.l10n.t('Use as mask'),
     defaultUri: vscode.Uri.joinPath(image, '..'),
     filters: { 'PNG mask': ['png', 'PNG'] },
   });

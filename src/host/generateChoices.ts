@@ -1,6 +1,7 @@
 import type { ModelCapability } from '../core/capabilities';
 import { modelsFor } from '../core/capabilities';
 import { providerLabels } from '../core/ids';
+import { t } from './l10nText';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
 import { formatSizeIntent, parseSizeIntent, resolveSize } from '../core/size';
 
@@ -30,11 +31,12 @@ function gcd(a: number, b: number): number {
 
 /** `square`, `landscape 3:2`, `portrait 9:16`: enough to recognise a preset at a glance. */
 export function describeShape(width: number, height: number): string {
-  if (width === height) return 'square';
+  if (width === height) return t('square');
   const divisor = gcd(width, height);
   const ratio = `${width / divisor}:${height / divisor}`;
   const nice = width / divisor <= 21 && height / divisor <= 21;
-  return `${width > height ? 'landscape' : 'portrait'}${nice ? ` ${ratio}` : ''}`;
+  const shape = width > height ? t('landscape') : t('portrait');
+  return nice ? `${shape} ${ratio}` : shape;
 }
 
 /** Sizes for one row: presets, `auto` where free sizes are allowed, aspect × tier for APIXO, then "Custom size…". */
@@ -46,8 +48,8 @@ export function sizeChoices(capability: ModelCapability, lastSize: string | unde
       for (const tier of rule.tiers) {
         const price = capability.pricePerImageUsd?.[tier];
         choices.push({
-          label: aspect === 'auto' ? `auto aspect · ${tier}` : `${aspect} · ${tier}`,
-          description: price !== undefined ? `$${price.toFixed(2)} per image` : undefined,
+          label: aspect === 'auto' ? t('auto aspect · {0}', tier) : `${aspect} · ${tier}`,
+          description: price !== undefined ? t('${0} per image', price.toFixed(2)) : undefined,
           value: `${aspect}@${tier}`,
         });
       }
@@ -59,11 +61,11 @@ export function sizeChoices(capability: ModelCapability, lastSize: string | unde
     return { label: preset, description: describeShape(width ?? 1, height ?? 1), value: preset };
   });
   if (rule.kind === 'free') {
-    choices.unshift({ label: 'auto', description: 'the model chooses', value: 'auto' });
+    choices.unshift({ label: 'auto', description: t('the model chooses'), value: 'auto' });
     if (lastSize !== undefined && !choices.some((choice) => choice.value === lastSize) && checkSize(lastSize, capability).error === undefined) {
-      choices.push({ label: lastSize, description: 'last used', value: lastSize });
+      choices.push({ label: lastSize, description: t('last used'), value: lastSize });
     }
-    choices.push({ label: 'Custom size…', description: 'any WIDTHxHEIGHT within the rules', value: customSizeValue });
+    choices.push({ label: t('Custom size…'), description: t('any WIDTHxHEIGHT within the rules'), value: customSizeValue });
   }
   return choices;
 }
@@ -78,7 +80,7 @@ export function preselectedSize(choices: readonly Choice<string>[], lastSize: st
 
 /** Validates a typed size for a row as the user types: an error blocks it, a warning says how it will be mapped. */
 export function checkSize(text: string, capability: ModelCapability): { error?: string; warning?: string; normalized?: string } {
-  if (text.trim() === '') return { error: 'Type a size such as 1536x1024.' };
+  if (text.trim() === '') return { error: t('Type a size such as 1536x1024.') };
   const intent = parseSizeIntent(text);
   if (typeof intent === 'string') return { error: intent };
   const resolved = resolveSize(intent, capability.size, providerLabels[capability.provider]);
@@ -88,13 +90,13 @@ export function checkSize(text: string, capability: ModelCapability): { error?: 
 
 export function qualityChoices(capability: ModelCapability): Choice<Quality>[] {
   const notes: Partial<Record<Quality, string>> = {
-    auto: 'the model decides',
-    low: 'fastest, cheapest',
-    high: 'slowest, most detailed',
+    auto: t('the model decides'),
+    low: t('fastest, cheapest'),
+    high: t('slowest, most detailed'),
   };
   return capability.qualities.map((quality) => ({
     label: quality,
-    description: [notes[quality], quality === capability.defaultQuality ? 'default' : undefined].filter(Boolean).join(' · ') || undefined,
+    description: [notes[quality], quality === capability.defaultQuality ? t('default') : undefined].filter(Boolean).join(' · ') || undefined,
     value: quality,
   }));
 }
@@ -116,9 +118,9 @@ export interface LastGenerateChoices {
 
 export function validatePrompt(text: string, capability: ModelCapability | undefined): string | undefined {
   const prompt = text.trim();
-  if (prompt === '') return 'Describe the image you want.';
+  if (prompt === '') return t('Describe the image you want.');
   if (capability && prompt.length > capability.maxPromptLength) {
-    return `The prompt has ${prompt.length} characters; ${providerLabels[capability.provider]} accepts at most ${capability.maxPromptLength}.`;
+    return t('The prompt has {0} characters; {1} accepts at most {2}.', prompt.length, providerLabels[capability.provider], capability.maxPromptLength);
   }
   return undefined;
 }

@@ -1,18 +1,20 @@
 import type { JobRecord, JobState } from '../core/journal';
 import { formatAge } from '../core/timeText';
 import { providerLabels } from '../core/ids';
+import { t } from './l10nText';
 
 /** What "GPT Image: Show Jobs" can do with one job. */
 export type JobAction = 'open' | 'moveIntoPlace' | 'resume' | 'retryDownload' | 'resubmit' | 'discard';
 
-export const jobActionLabels: Readonly<Record<JobAction, string>> = {
-  open: '$(file-media) Open the result',
-  moveIntoPlace: '$(move) Move into place (write the kept images into the output folder again)',
-  resume: '$(debug-continue) Resume waiting for it',
-  retryDownload: '$(cloud-download) Retry the download',
-  resubmit: '$(refresh) Resubmit (a new paid request)',
-  discard: '$(trash) Discard from the list (files stay)',
-};
+/** A function, not a table: the translations are loaded after this module (host/l10nText.ts). */
+export const jobActionLabels = (): Readonly<Record<JobAction, string>> => ({
+  open: t('$(file-media) Open the result'),
+  moveIntoPlace: t('$(move) Move into place (write the kept images into the output folder again)'),
+  resume: t('$(debug-continue) Resume waiting for it'),
+  retryDownload: t('$(cloud-download) Retry the download'),
+  resubmit: t('$(refresh) Resubmit (a new paid request)'),
+  discard: t('$(trash) Discard from the list (files stay)'),
+});
 
 const stateIcons: Readonly<Record<JobState, string>> = {
   submitting: '$(cloud-upload)',
@@ -27,7 +29,7 @@ const stateIcons: Readonly<Record<JobState, string>> = {
 
 /** How a state reads in a list: "needs attention" rather than the identifier. */
 export function stateLabel(state: JobState): string {
-  return state === 'needsAttention' ? 'needs attention' : state;
+  return state === 'needsAttention' ? t('needs attention') : state;
 }
 
 export function promptStart(prompt: string, maxLength = 60): string {
@@ -48,8 +50,8 @@ export interface JobDescription {
 /** One quick-pick row: state icon and prompt; provider, state and age; the error if any. */
 export function describeJob(job: JobRecord, now: number, running: boolean): JobDescription {
   const files = job.tasks.reduce((count, task) => count + task.files.length, 0);
-  const state = running ? `${stateLabel(job.state)}, running` : stateLabel(job.state);
-  const saved = files > 0 ? ` · ${files} file${files === 1 ? '' : 's'}` : '';
+  const state = running ? t('{0}, running', stateLabel(job.state)) : stateLabel(job.state);
+  const saved = files === 0 ? '' : files === 1 ? t(' · 1 file') : t(' · {0} files', files);
   return {
     label: `${stateIcons[job.state]} ${promptStart(job.request.prompt)}`,
     description: `${providerLabels[job.provider]} · ${state} · ${formatAge(now - job.createdAt)}${saved}`,

@@ -29,13 +29,13 @@ export interface JobViewDependencies extends MessageDependencies {
  */
 export async function askKeepOrStop(handle: JobHandle): Promise<KeepOrStopAnswer> {
   const label = providerLabels[handle.provider];
-  const keep = 'Keep in background';
-  const stop = 'Stop waiting';
+  const keep = vscode.l10n.t('Keep in background');
+  const stop = vscode.l10n.t('Stop waiting');
   const choice = await vscode.window.showWarningMessage(
-    `A paid request for this job was sent to ${label}, which may still be working on it.`,
+    vscode.l10n.t('A paid request for this job was sent to {0}, which may still be working on it.', label),
     {
       modal: true,
-      detail: `Keep it running in the background (the status bar shows it, and the image is saved when it is ready), or stop waiting for it (${label} may still charge for it).`,
+      detail: vscode.l10n.t('Keep it running in the background (the status bar shows it, and the image is saved when it is ready), or stop waiting for it ({0} may still charge for it).', label),
     },
     keep,
     stop,
@@ -83,7 +83,7 @@ export function showJobNotification(
           const outcome = await cancelJob(handle, askKeepOrStop);
           if (outcome === 'stopped') {
             finish(undefined);
-            void vscode.window.showInformationMessage(`Stopped waiting for job ${handle.jobId ?? ''}. ${label} may still finish it and charge for it.`);
+            void vscode.window.showInformationMessage(vscode.l10n.t('Stopped waiting for job {0}. {1} may still finish it and charge for it.', handle.jobId ?? '', label));
           } else if (outcome === 'kept') {
             // The owner keeps running it; with nobody watching, the background view announces it.
             finish(undefined);
@@ -103,7 +103,7 @@ async function presentEnd(dependencies: JobViewDependencies, handle: JobHandle, 
     }
     // A user's own cancel or stop was already said; a window closing says nothing.
     if (end.state === 'cancelled' && (isAbortError(end.error) || end.stopped || end.resumable)) return;
-    await showError(dependencies, end.error, { jobId: handle.jobId, title: announce ? 'A background job failed' : undefined });
+    await showError(dependencies, end.error, { jobId: handle.jobId, title: announce ? vscode.l10n.t('A background job failed') : undefined });
     const job = handle.jobId === undefined ? undefined : await dependencies.owner.load(handle.jobId);
     await presentResults(job?.tasks.flatMap((task) => task.files) ?? [], 'none', true);
   } catch (error) {

@@ -36,7 +36,7 @@ export async function readMaskBase(mask: vscode.Uri, width: number, height: numb
   if (decoded.raster.width !== width || decoded.raster.height !== height) {
     return { note: `${name} is ${decoded.raster.width}x${decoded.raster.height}, not the image's ${width}x${height}; saving replaces it.` };
   }
-  return { raster: decoded.raster, note: `Continuing ${name}.` };
+  return { raster: decoded.raster, note: vscode.l10n.t('Continuing {0}.', name) };
 }
 
 /**
@@ -48,7 +48,7 @@ export async function writeMaskFile(image: vscode.Uri, raster: MaskRaster): Prom
   const uri = maskUriFor(image);
   const folder = vscode.workspace.getWorkspaceFolder(image);
   if (!folder) throw new InputError([`${baseName(image)} is outside the workspace: the mask is saved beside the image, so open its folder first.`]);
-  await assertWritesInside(folder, vscode.Uri.joinPath(image, '..'), `The folder of ${baseName(image)}`, 'paint on a copy inside the workspace.');
+  await assertWritesInside(folder, vscode.Uri.joinPath(image, '..'), vscode.l10n.t('The folder of {0}', baseName(image)), vscode.l10n.t('paint on a copy inside the workspace.'));
   const existing = await vscode.workspace.fs.stat(uri).then(
     (stat) => stat,
     () => undefined,

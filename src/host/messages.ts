@@ -5,11 +5,11 @@ import { describeError } from './errorText';
 import type { ErrorAction } from './errorText';
 import type { SecretScrubber } from '../core/secrets';
 
-const buttons: Readonly<Record<ErrorAction, { readonly label: string; readonly command: string }>> = {
-  showLog: { label: 'Show Log', command: 'gptImage.showLog' },
-  setApiKey: { label: 'Set API Key…', command: 'gptImage.setApiKey' },
-  showJobs: { label: 'Show Jobs', command: 'gptImage.showJobs' },
-};
+const buttons = (): Readonly<Record<ErrorAction, { readonly label: string; readonly command: string }>> => ({
+  showLog: { label: vscode.l10n.t('Show Log'), command: 'gptImage.showLog' },
+  setApiKey: { label: vscode.l10n.t('Set API Key…'), command: 'gptImage.setApiKey' },
+  showJobs: { label: vscode.l10n.t('Show Jobs'), command: 'gptImage.showJobs' },
+});
 
 /** What showError needs; a Services object satisfies it. */
 export interface MessageDependencies {
@@ -32,9 +32,10 @@ export async function showError(
   const message = dependencies.scrubber.scrub(context.title ? `${context.title}: ${text.message}` : text.message);
   dependencies.log.error(dependencies.scrubber.scrub(describeForLog(error, context.jobId)));
   const show = text.inputProblem ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const choice = await show(message, ...text.actions.map((action) => buttons[action].label));
-  const action = text.actions.find((candidate) => buttons[candidate].label === choice);
-  if (action) await vscode.commands.executeCommand(buttons[action].command);
+  const labels = buttons();
+  const choice = await show(message, ...text.actions.map((action) => labels[action].label));
+  const action = text.actions.find((candidate) => labels[candidate].label === choice);
+  if (action) await vscode.commands.executeCommand(labels[action].command);
 }
 
 function describeForLog(error: unknown, jobId: string | undefined): string {

@@ -26,9 +26,9 @@ export async function resolveOutputTarget(resource?: vscode.Uri): Promise<Output
 async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
-    const open = 'Open Folder…';
+    const open = vscode.l10n.t('Open Folder…');
     const choice = await vscode.window.showInformationMessage(
-      'GPT Image Studio saves images inside a workspace folder. Open a folder first.',
+      vscode.l10n.t('GPT Image Studio saves images inside a workspace folder. Open a folder first.'),
       open,
     );
     if (choice === open) await vscode.commands.executeCommand('workbench.action.files.openFolder');
@@ -40,7 +40,7 @@ async function pickWorkspaceFolder(resource: vscode.Uri | undefined): Promise<vs
   }
   if (folders.length === 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({
-    placeHolder: 'Which workspace folder should the images go into?',
+    placeHolder: vscode.l10n.t('Which workspace folder should the images go into?'),
     ignoreFocusOut: true,
   });
 }
@@ -77,7 +77,7 @@ export async function folderTarget(uri: vscode.Uri): Promise<OutputTarget> {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) throw new InputError([`${uri.toString(true)} is not inside a workspace folder; GPT Image Studio only saves images inside the workspace.`]);
   const relativePath = relativeSegments(folder.uri, uri).join('/');
-  await assertWritesInside(folder, uri, `The folder "${relativePath || folder.name}"`, 'pick a real folder inside the workspace, or remove the link.');
+  await assertWritesInside(folder, uri, vscode.l10n.t('The folder "{0}"', relativePath || folder.name), vscode.l10n.t('pick a real folder inside the workspace, or remove the link.'));
   return { workspaceFolder: folder, uri, relativePath };
 }
 
@@ -110,8 +110,8 @@ async function checkedTargetIn(folder: vscode.WorkspaceFolder): Promise<OutputTa
   await assertWritesInside(
     folder,
     target.uri,
-    `The output folder "${target.relativePath || '.'}" (setting gptImage.outputFolder)`,
-    'point gptImage.outputFolder at a real folder inside it, or remove the link.',
+    vscode.l10n.t('The output folder "{0}" (setting gptImage.outputFolder)', target.relativePath || '.'),
+    vscode.l10n.t('point gptImage.outputFolder at a real folder inside it, or remove the link.'),
   );
   return target;
 }
@@ -142,7 +142,7 @@ export async function assertWritesInside(folder: vscode.WorkspaceFolder, dir: vs
     });
     if (linked !== undefined) {
       throw new InputError([
-        `${what} goes through the symbolic link "${linked}". GPT Image Studio cannot see where a link points on a ${folder.uri.scheme} workspace, so it does not write through one; ${advice}`,
+        vscode.l10n.t('{0} goes through the symbolic link "{1}". GPT Image Studio cannot see where a link points on a {2} workspace, so it does not write through one; {3}', what, linked, folder.uri.scheme, advice),
       ]);
     }
   }

@@ -1,6 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import * as nativePath from 'node:path';
 import { posix } from 'node:path';
+import { t } from './l10nText';
 
 /**
  * Where images go, as a path relative to a workspace folder. The setting may be relative
@@ -20,7 +21,7 @@ export type OutputFolderRule = { readonly ok: true; readonly relativePath: strin
 export function outputFolderRelativePath(setting: unknown, folderPath: string): OutputFolderRule {
   const raw = typeof setting === 'string' && setting.trim() !== '' ? setting.trim() : defaultOutputFolder;
   const value = raw.replace(/\\/g, '/');
-  const outside = `The output folder "${raw}" (setting gptImage.outputFolder) is outside the workspace folder; use a path inside it, such as "images".`;
+  const outside = t('The output folder "{0}" (setting gptImage.outputFolder) is outside the workspace folder; use a path inside it, such as "images".', raw);
   if (value.startsWith('~')) return { ok: false, error: outside };
   if (isAbsolute(value)) {
     const target = normalizeAbsolute(value);
@@ -143,8 +144,7 @@ export async function firstLinkedSegment(segments: readonly string[], isLink: (p
 
 /** The sentence for a write location that a link sends outside the workspace folder. */
 export function outsideThroughLinkError(what: string, location: RealLocation & { inside: false }, folderName: string, advice: string): string {
-  const where = location.danglingLink
-    ? `goes through ${location.realPath}, a symbolic link whose target does not exist`
-    : `resolves to ${location.realPath}, outside the workspace folder "${folderName}" (through a symbolic link)`;
-  return `${what} ${where}. Images and their sidecars are only written inside the workspace; ${advice}`;
+  return location.danglingLink
+    ? t('{0} goes through {1}, a symbolic link whose target does not exist. Images and their sidecars are only written inside the workspace; {2}', what, location.realPath, advice)
+    : t('{0} resolves to {1}, outside the workspace folder "{2}" (through a symbolic link). Images and their sidecars are only written inside the workspace; {3}', what, location.realPath, folderName, advice);
 }

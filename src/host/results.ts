@@ -31,8 +31,11 @@ export async function presentResults(files: readonly string[], mode: OpenMode, a
     await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.parse(files[0] as string, true));
   }
   if (mode === 'reveal' && !announce) return;
-  const what = files.length === 1 ? fileLabel(files[0] as string) : `${files.length} images (${fileLabel(files[0] as string)}, …)`;
-  const open = files.length === 1 ? 'Open' : 'Open All';
-  const choice = await vscode.window.showInformationMessage(`GPT Image: saved ${what}.`, open);
+  const open = files.length === 1 ? vscode.l10n.t('Open') : vscode.l10n.t('Open All');
+  const saved =
+    files.length === 1
+      ? vscode.l10n.t('GPT Image: saved {0}.', fileLabel(files[0] as string))
+      : vscode.l10n.t('GPT Image: saved {0} images ({1}, …).', files.length, fileLabel(files[0] as string));
+  const choice = await vscode.window.showInformationMessage(saved, open);
   if (choice === open) await openFiles(files);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { setL10nBundle } from './l10nText';
 import { resolveInputSource } from './inputSource';
 import { InputError } from '../core/errors';
 import { normalizeBaseUrl } from '../core/baseUrl';
@@ -61,6 +62,8 @@ export interface Services {
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
+  // The editor-free modules translate through host/l10nText.ts: hand them VS Code's bundle first.
+  setL10nBundle(vscode.l10n.bundle);
   const channel = vscode.window.createOutputChannel('GPT Image Studio', { log: true });
   context.subscriptions.push(channel);
   const scrubber = createSecretScrubber();
@@ -102,7 +105,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     const checked = normalizeBaseUrl(recorded);
     if (checked.ok && trusted.includes(checked.url)) return checked.url;
     throw new InputError([
-      `This job was sent to ${providerLabels[id]} at ${recorded}, which is no longer your gptImage.${id}.baseUrl (nor the default): it is not contacted with your API key. Set that base URL again to finish the job, or discard it.`,
+      vscode.l10n.t('This job was sent to {0} at {1}, which is no longer your gptImage.{2}.baseUrl (nor the default): it is not contacted with your API key. Set that base URL again to finish the job, or discard it.', providerLabels[id], recorded, id),
     ]);
   };
 
@@ -119,7 +122,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const readInput = async (reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array> => {
     // One reader for every source Edit Image, the Studio or an older record wrote (inputSource.ts).
     const uri = resolveInputSource(reference.source);
-    if (!uri) throw new InputError([`Cannot find ${reference.source} in this workspace.`]);
+    if (!uri) throw new InputError([vscode.l10n.t('Cannot find {0} in this workspace.', reference.source)]);
     return vscode.workspace.fs.readFile(uri);
   };
 

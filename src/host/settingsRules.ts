@@ -7,6 +7,7 @@ import type { ModelId, ProviderId, Quality } from '../core/ids';
 import { dayMs, defaultJournalRetentionDays } from '../core/journal';
 import { parseSpendLimits } from '../core/spendLimits';
 import type { ParsedSpendLimits } from '../core/spendLimits';
+import { t } from './l10nText';
 
 /**
  * The editor-free half of reading settings: what a value means, what is trusted, what is clamped.
@@ -40,7 +41,7 @@ export function trustedBaseUrl(provider: ProviderId, inspected: InspectedSetting
   if (!checked.ok) {
     return {
       ok: false,
-      error: `The ${providerLabels[provider]} base URL in your settings (gptImage.${provider}.baseUrl) cannot be used: ${checked.error}`,
+      error: t('The {0} base URL in your settings (gptImage.{1}.baseUrl) cannot be used: {2}', providerLabels[provider], provider, checked.error),
       ignoredWorkspaceValue,
     };
   }
@@ -157,5 +158,5 @@ export function trustedSpendLimits(inspected: InspectedSetting<unknown> | undefi
   const parsed = parseSpendLimits(inspected?.globalValue, 'gptImage.spendLimit');
   const ignored = inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
   if (!ignored) return parsed;
-  return { limits: parsed.limits, problems: ['Ignoring the workspace value of gptImage.spendLimit: spend limits are only read from user settings, so a repository cannot raise them.', ...parsed.problems] };
+  return { limits: parsed.limits, problems: [t('Ignoring the workspace value of gptImage.spendLimit: spend limits are only read from user settings, so a repository cannot raise them.'), ...parsed.problems] };
 }

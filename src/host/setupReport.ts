@@ -1,4 +1,5 @@
 import { providerLabels } from '../core/ids';
+import { t } from './l10nText';
 import type { ProviderId } from '../core/ids';
 import type { FreeCheckResult } from '../providers/freeCheck';
 
@@ -65,19 +66,19 @@ export function setupSummary(providers: readonly ProviderSetup[], folders: reado
   const failed = names('failed');
   const unchecked = names('unchecked');
   const parts: string[] = [];
-  if (failed.length > 0) parts.push(`${list(failed)} failed`);
-  if (ready.length > 0) parts.push(`${list(ready)} ${ready.length === 1 ? 'answers' : 'answer'}`);
-  if (unchecked.length > 0) parts.push(`${list(unchecked)}: key stored, not contacted (no free request)`);
-  if (ready.length + failed.length + unchecked.length === 0) parts.push('no API key is stored yet (run Set API Key…)');
+  if (failed.length > 0) parts.push(t('{0} failed', list(failed)));
+  if (ready.length > 0) parts.push(ready.length === 1 ? t('{0} answers', list(ready)) : t('{0} answer', list(ready)));
+  if (unchecked.length > 0) parts.push(t('{0}: key stored, not contacted (no free request)', list(unchecked)));
+  if (ready.length + failed.length + unchecked.length === 0) parts.push(t('no API key is stored yet (run Set API Key…)'));
   const badFolders = folders.filter((folder) => folder.error !== undefined);
-  if (folders.length === 0) parts.push('no workspace folder is open, so there is nowhere to save images');
-  else if (badFolders.length > 0) parts.push(`the output folder ${list(badFolders.map((folder) => folder.label))} cannot be written`);
-  else parts.push(`the output folder ${list(folders.map((folder) => folder.label))} is writable`);
+  if (folders.length === 0) parts.push(t('no workspace folder is open, so there is nowhere to save images'));
+  else if (badFolders.length > 0) parts.push(t('the output folder {0} cannot be written', list(badFolders.map((folder) => folder.label))));
+  else parts.push(t('the output folder {0} is writable', list(folders.map((folder) => folder.label))));
   const problems = failed.length > 0 || badFolders.length > 0 || folders.length === 0;
-  const advice = problems ? ' Details are in the log.' : '';
-  return { problems, message: `Check Setup: ${parts.join('; ')}.${advice}` };
+  const message = problems ? t('Check Setup: {0}. Details are in the log.', parts.join('; ')) : t('Check Setup: {0}.', parts.join('; '));
+  return { problems, message };
 }
 
 function list(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`;
+  return items.length <= 1 ? (items[0] ?? '') : t('{0} and {1}', items.slice(0, -1).join(', '), items[items.length - 1] as string);
 }

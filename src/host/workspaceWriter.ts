@@ -68,16 +68,16 @@ export function createWorkspaceWriter(fileSystem: vscode.FileSystem = vscode.wor
           await fileSystem.createDirectory(folder);
           type = (await fileSystem.stat(folder)).type;
         } catch (error) {
-          throw new Error(`Cannot create the output folder ${shown} (${reasonOf(error)}).`, { cause: error });
+          throw new Error(vscode.l10n.t('Cannot create the output folder {0} ({1}).', shown, reasonOf(error)), { cause: error });
         }
       }
-      if ((type & vscode.FileType.Directory) === 0) throw new Error(`Cannot save images in ${shown}: it is a file, not a folder.`);
+      if ((type & vscode.FileType.Directory) === 0) throw new Error(vscode.l10n.t('Cannot save images in {0}: it is a file, not a folder.', shown));
       // Permissions, a read-only mount, a full quota: only a real file says whether writing works.
       const probe = vscode.Uri.joinPath(folder, `.gpt-image-probe.${randomBytes(6).toString('hex')}.tmp`);
       try {
         await fileSystem.writeFile(probe, new Uint8Array(0));
       } catch (error) {
-        throw new Error(`Cannot write in the output folder ${shown} (${reasonOf(error)}).`, { cause: error });
+        throw new Error(vscode.l10n.t('Cannot write in the output folder {0} ({1}).', shown, reasonOf(error)), { cause: error });
       } finally {
         await fileSystem.delete(probe).then(undefined, () => undefined);
       }

@@ -10,6 +10,7 @@ import type { AspectRatio, ModelId, ProviderId, ResolutionTier } from '../core/i
 import { parseSizeIntent } from '../core/size';
 import { fitStateToCapability, formProblems, generateForm, sizeChoices, sizeOf } from './formModel';
 import type { StudioState } from './formModel';
+import { t } from './l10nText';
 import type { GenerateForm } from './protocol';
 
 /** A row to compare on, written `provider/model` (how the page keeps the choice). */
@@ -43,17 +44,17 @@ export function planCompare(
 ): ComparePlan {
   const unique = [...new Set(targets)];
   const problems: string[] = [];
-  if (unique.length < 2) problems.push('Choose at least two providers or models to compare.');
-  if (unique.length > maxCompareTargets) problems.push(`Compare on at most ${maxCompareTargets} at once (each is a paid job).`);
+  if (unique.length < 2) problems.push(t('Choose at least two providers or models to compare.'));
+  if (unique.length > maxCompareTargets) problems.push(t('Compare on at most {0} at once (each is a paid job).', maxCompareTargets));
   const source = capabilities.find((row) => row.provider === state.provider && row.model === state.model);
   const runs: Array<{ target: CompareTarget; form: GenerateForm }> = [];
   for (const target of unique) {
     const capability = capabilities.find((row) => targetOf(row) === target);
     if (!capability) {
-      problems.push(`${target} is not offered.`);
+      problems.push(t('{0} is not offered.', target));
       continue;
     }
-    if (!keys[capability.provider]) problems.push(`No ${providerLabels[capability.provider]} key is set.`);
+    if (!keys[capability.provider]) problems.push(t('No {0} key is set.', providerLabels[capability.provider]));
     const fitted = fittedState(state, source, capability);
     for (const problem of formProblems(fitted, capability)) problems.push(`${targetLabel(target)}: ${problem}`);
     runs.push({ target: targetOf(capability), form: { ...generateForm(fitted, capability), n: 1 } });

@@ -7,6 +7,7 @@ import type { ModelCapability } from '../core/capabilities';
 import { providerLabels } from '../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../core/ids';
 import { parseSizeIntent, resolveSize } from '../core/size';
+import { t } from './l10nText';
 import type { FormPreset, GenerateForm, HistoryAction, JobView, ReferenceView, ToHost } from './protocol';
 
 /** Everything the webview keeps across hide/reload (vscode.setState). */
@@ -124,8 +125,8 @@ export function sizeOf(state: StudioState, capability: ModelCapability): string 
 export function sizeProblem(state: StudioState, capability: ModelCapability): string | undefined {
   const text = sizeOf(state, capability);
   if (capability.size.kind !== 'aspectTier' && state.sizeChoice === 'custom') {
-    if (text === '') return 'Type a size such as 1536x1024.';
-    if (!/^\d{1,5}\s*[x×*]\s*\d{1,5}$/i.test(text)) return `"${text}" is not WIDTHxHEIGHT (for example 1536x1024).`;
+    if (text === '') return t('Type a size such as 1536x1024.');
+    if (!/^\d{1,5}\s*[x×*]\s*\d{1,5}$/i.test(text)) return t('"{0}" is not WIDTHxHEIGHT (for example 1536x1024).', text);
   }
   const intent = parseSizeIntent(text);
   if (typeof intent === 'string') return intent;
@@ -136,14 +137,14 @@ export function sizeProblem(state: StudioState, capability: ModelCapability): st
 /** Problems that keep Generate disabled (the host re-validates everything anyway). */
 export function formProblems(state: StudioState, capability: ModelCapability): string[] {
   const problems: string[] = [];
-  if (state.prompt.trim() === '') problems.push('Describe the image you want.');
+  if (state.prompt.trim() === '') problems.push(t('Describe the image you want.'));
   if (state.prompt.trim().length > capability.maxPromptLength) {
-    problems.push(`The prompt is longer than ${capability.maxPromptLength} characters.`);
+    problems.push(t('The prompt is longer than {0} characters.', capability.maxPromptLength));
   }
   const size = sizeProblem(state, capability);
   if (size !== undefined) problems.push(size);
   if (state.references.length > capability.edit.maxImages) {
-    problems.push(`At most ${capability.edit.maxImages} reference images.`);
+    problems.push(t('At most {0} reference images.', capability.edit.maxImages));
   }
   return problems;
 }
@@ -154,9 +155,9 @@ export function referenceUrlProblem(text: string): string | undefined {
   try {
     url = new URL(text.trim());
   } catch {
-    return 'Paste a full image URL starting with https://.';
+    return t('Paste a full image URL starting with https://.');
   }
-  return url.protocol === 'https:' ? undefined : 'The image URL must start with https://.';
+  return url.protocol === 'https:' ? undefined : t('The image URL must start with https://.');
 }
 
 /** Applies a preset sent by the host (vary / run on another provider). */

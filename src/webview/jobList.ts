@@ -2,6 +2,7 @@
  * The Studio's jobs list without a DOM: how a `job` message changes the list, and what (if anything)
  * is announced to a screen reader. Pure, so the page and the Node tests share it.
  */
+import { t } from './l10nText';
 import type { JobView } from './protocol';
 
 export const activePhases: ReadonlySet<JobView['phase']> = new Set(['submitting', 'uploading', 'polling', 'downloading', 'saving']);
@@ -35,13 +36,17 @@ export function stateChangeAnnouncement(previous: JobView | undefined, next: Job
   const what = `"${next.prompt.slice(0, 60)}"`;
   switch (next.phase) {
     case 'saved':
-      return `Saved: ${what}, ${next.thumbnails.length || 'no'} image${next.thumbnails.length === 1 ? '' : 's'}.`;
+      return next.thumbnails.length === 0
+        ? t('Saved: {0}, no images.', what)
+        : next.thumbnails.length === 1
+          ? t('Saved: {0}, 1 image.', what)
+          : t('Saved: {0}, {1} images.', what, next.thumbnails.length);
     case 'failed':
-      return `Failed: ${what}. ${next.error ?? ''}`.trim();
+      return t('Failed: {0}. {1}', what, next.error ?? '').trim();
     case 'unknown':
-      return `Needs a decision: ${what} may have been accepted; see "GPT Image: Show Jobs".`;
+      return t('Needs a decision: {0} may have been accepted; see "GPT Image: Show Jobs".', what);
     case 'cancelled':
-      return `Cancelled: ${what}.`;
+      return t('Cancelled: {0}.', what);
     default:
       return undefined;
   }
@@ -50,6 +55,6 @@ export function stateChangeAnnouncement(previous: JobView | undefined, next: Job
 /** Jobs that were shown as running but whose page went away meanwhile: they are no longer watched here. */
 export function markUnwatched(jobs: readonly JobView[]): JobView[] {
   return jobs.map((job) =>
-    activePhases.has(job.phase) ? { ...job, message: 'Not watched by this panel any more: see "GPT Image: Show Jobs"', cancellable: false } : job,
+    activePhases.has(job.phase) ? { ...job, message: t('Not watched by this panel any more: see "GPT Image: Show Jobs"'), cancellable: false } : job,
   );
 }

@@ -3,6 +3,7 @@ import { defaultEditSize } from '../core/editDefaults';
 import { providerLabels } from '../core/ids';
 import type { ModelId, ProviderId, Quality } from '../core/ids';
 import type { MaskEdit, MaskEditChoice } from './maskProtocol';
+import { t } from './l10nText';
 import { noMaskSentence } from './maskText';
 
 /**
@@ -48,13 +49,13 @@ export function planMaskEdit(
 ): MaskEditPlan {
   const capability = capabilities.find((row) => row.provider === edit.provider && row.model === edit.model);
   const label = providerLabels[edit.provider];
-  if (!capability) return { ok: false, error: `${label} does not offer ${edit.model}.` };
+  if (!capability) return { ok: false, error: t('{0} does not offer {1}.', label, edit.model) };
   const choices = maskEditChoices(capabilities);
   const choice = choices.find((row) => row.provider === edit.provider && row.model === edit.model);
   if (choice?.unusable) return { ok: false, error: choice.unusable };
   if (!capability.edit.mask) return { ok: false, error: noMaskSentence(capability, choices) };
-  if (paintedPixels === 0) return { ok: false, error: 'Nothing is painted: paint where the image may change, then save.' };
-  if (edit.prompt.trim() === '') return { ok: false, error: 'Describe the change first.' };
+  if (paintedPixels === 0) return { ok: false, error: t('Nothing is painted: paint where the image may change, then save.') };
+  if (edit.prompt.trim() === '') return { ok: false, error: t('Describe the change first.') };
   const size = defaultEditSize(image.width, image.height, capability.size, label);
   return { ok: true, capability, size: size.size, quality: capability.defaultQuality, note: size.note };
 }

@@ -188,6 +188,8 @@ export type ToWebview =
       readonly pricing: TokenRates;
       readonly defaults: { readonly provider: ProviderId; readonly model: ModelId; readonly partialImages?: number | undefined };
       readonly hasWorkspace: boolean;
+      /** `vscode.l10n.bundle`: the translations for the display language; absent in English. */
+      readonly l10n?: Readonly<Record<string, string>> | undefined;
     }
   | { readonly type: 'keys'; readonly keys: Readonly<Record<ProviderId, boolean>> }
   | { readonly type: 'references'; readonly requestId: string; readonly references: readonly ReferenceView[] }

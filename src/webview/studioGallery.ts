@@ -57,7 +57,7 @@ export class StudioGallery {
   async act(requestId: string, action: HistoryAction, itemId: string): Promise<void> {
     const entry = this.items.get(itemId);
     if (!entry) {
-      this.hooks.post({ type: 'done', requestId, error: 'That item is no longer listed; refresh the gallery.' });
+      this.hooks.post({ type: 'done', requestId, error: vscode.l10n.t('That item is no longer listed; refresh the gallery.') });
       return;
     }
     const request = entry.kind === 'job' ? entry.job.request : entry.provenance?.request;
@@ -70,46 +70,46 @@ export class StudioGallery {
       case 'reveal':
       case 'copyPath':
       case 'edit':
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         // Beside the Studio, so the panel the user is working in stays in view.
         if (action === 'open') await vscode.commands.executeCommand('vscode.open', uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         else if (action === 'reveal') await vscode.commands.executeCommand('revealInExplorer', uri);
         else if (action === 'edit') await vscode.commands.executeCommand('gptImage.editImage', uri);
         else {
           await vscode.env.clipboard.writeText(uri.scheme === 'file' ? uri.fsPath : uri.path);
-          info = 'Path copied.';
+          info = vscode.l10n.t('Path copied.');
         }
         break;
       case 'delete': {
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         const problem = await this.delete(uri);
         if (problem) return this.fail(requestId, problem);
-        info = `Moved ${baseName(uri)} and its provenance to the trash.`;
+        info = vscode.l10n.t('Moved {0} and its provenance to the trash.', baseName(uri));
         break;
       }
       case 'insertMarkdown':
       case 'insertHtml': {
-        if (!uri) return this.fail(requestId, 'This job has no image file.');
+        if (!uri) return this.fail(requestId, vscode.l10n.t('This job has no image file.'));
         const problem = await this.insert(uri, request?.prompt ?? '', action === 'insertMarkdown' ? 'markdown' : 'html');
         if (problem) return this.fail(requestId, problem);
-        info = `Inserted into ${this.targetName()}.`;
+        info = vscode.l10n.t('Inserted into {0}.', this.targetName());
         break;
       }
       case 'regenerate':
       case 'vary':
       case 'otherProvider': {
         if (!request || !provider || !model || !isProviderId(provider) || !isModelId(model)) {
-          return this.fail(requestId, 'The parameters of this image are not recorded.');
+          return this.fail(requestId, vscode.l10n.t('The parameters of this image are not recorded.'));
         }
         // The Studio's form has no mask: regenerating a masked edit would send a different, unmasked paid edit.
         if (request.mask && action === 'regenerate') {
-          return this.fail(requestId, 'This image is a masked edit, and the Studio cannot send masks: use "Vary" to start from its settings without the mask, or Edit Image.');
+          return this.fail(requestId, vscode.l10n.t('This image is a masked edit, and the Studio cannot send masks: use "Vary" to start from its settings without the mask, or Edit Image.'));
         }
         // Every variant only loads the form: a recorded request (maybe a sidecar from a cloned
         // repository) never starts a paid job by itself; the user sees the settings and the cost first.
         const preset = this.preset(provider, model, request, action === 'otherProvider');
         this.hooks.post({ type: 'loadForm', requestId, form: preset });
-        if (request.mask) info = 'Loaded without its mask (the Studio does not send masks).';
+        if (request.mask) info = vscode.l10n.t('Loaded without its mask (the Studio does not send masks).');
         break;
       }
     }
@@ -131,13 +131,13 @@ export class StudioGallery {
     } catch (error) {
       const exists = await vscode.workspace.fs.stat(image).then(() => true, () => false);
       if (!exists) return undefined;
-      const permanently = 'Delete permanently';
+      const permanently = vscode.l10n.t('Delete permanently');
       const answer = await vscode.window.showWarningMessage(
-        `${baseName(image)} cannot be moved to the trash here (${error instanceof Error ? error.message : String(error)}). Delete it and its provenance permanently?`,
+        vscode.l10n.t('{0} cannot be moved to the trash here ({1}). Delete it and its provenance permanently?', baseName(image), error instanceof Error ? error.message : String(error)),
         { modal: true },
         permanently,
       );
-      if (answer !== permanently) return 'Not deleted.';
+      if (answer !== permanently) return vscode.l10n.t('Not deleted.');
       for (const target of targets) await vscode.workspace.fs.delete(target, { useTrash: false }).then(undefined, () => undefined);
       return undefined;
     }
@@ -149,7 +149,7 @@ export class StudioGallery {
 
   private async insert(image: vscode.Uri, prompt: string, format: 'markdown' | 'html'): Promise<string | undefined> {
     const editor = this.services.lastTextEditor();
-    if (!editor || editor.document.isClosed) return 'Open a text editor (for example a Markdown file) to insert into, then try again.';
+    if (!editor || editor.document.isClosed) return vscode.l10n.t('Open a text editor (for example a Markdown file) to insert into, then try again.');
     const document = editor.document.uri;
     const sameRoot = document.scheme === image.scheme && document.authority === image.authority && document.scheme !== 'untitled';
     const snippet = imageSnippet({
@@ -167,7 +167,7 @@ export class StudioGallery {
       edit.replace(document, selection, text);
     }
     const applied = await vscode.workspace.applyEdit(edit);
-    return applied ? undefined : 'The editor did not accept the insertion (is it read-only?).';
+    return applied ? undefined : vscode.l10n.t('The editor did not accept the insertion (is it read-only?).');
   }
 
   /** The document insert would write into, for the confirmation message. */
@@ -206,8 +206,8 @@ export class StudioGallery {
         quality: entry.job.request.quality,
         createdAt: entry.job.createdAt,
         // Shown as text: "needs attention" rather than the identifier.
-        label: `Job ${entry.job.state === 'needsAttention' ? 'needs attention' : entry.job.state}`,
-        state: entry.job.state === 'needsAttention' ? 'needs attention' : entry.job.state,
+        label: vscode.l10n.t('Job {0}', entry.job.state === 'needsAttention' ? vscode.l10n.t('needs attention') : entry.job.state),
+        state: entry.job.state === 'needsAttention' ? vscode.l10n.t('needs attention') : entry.job.state,
         error: entry.job.error?.message,
       };
     }

@@ -104,7 +104,7 @@ export class StudioJobs {
         taskIndex: 0,
         taskCount: 1,
         elapsedMs: 0,
-        message: `Sending to ${providerLabels[form.provider]}`,
+        message: vscode.l10n.t('Sending to {0}', providerLabels[form.provider]),
         warnings: [],
         thumbnails: [],
         cancellable: true,
@@ -138,7 +138,7 @@ export class StudioJobs {
   async cancel(requestId: string, jobId: string): Promise<void> {
     const job = this.jobs.get(jobId);
     if (!job || job.handle.isEnded) {
-      this.post({ type: 'done', requestId, error: job ? undefined : 'That job is not running in this window.' });
+      this.post({ type: 'done', requestId, error: job ? undefined : vscode.l10n.t('That job is not running in this window.') });
       return;
     }
     const label = providerLabels[job.handle.provider];
@@ -146,16 +146,16 @@ export class StudioJobs {
       const answer = await this.services.askKeepOrStop(handle);
       // The final word is said before the stop: the job ends (and leaves this panel) during it.
       if (answer === 'stop' && !handle.isEnded) {
-        this.update(handle, { phase: 'cancelled', message: `Stopped waiting; ${label} may still finish and charge for it`, cancellable: false });
+        this.update(handle, { phase: 'cancelled', message: vscode.l10n.t('Stopped waiting; {0} may still finish and charge for it', label), cancellable: false });
       }
       return answer;
     });
-    if (outcome === 'cancelled') this.update(job.handle, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+    if (outcome === 'cancelled') this.update(job.handle, { phase: 'cancelled', message: vscode.l10n.t('Cancelled'), cancellable: false });
     if (outcome === 'kept') {
       // The owner keeps it; with the panel no longer watching, the background view announces it.
       job.watching?.dispose();
       job.watching = undefined;
-      this.update(job.handle, { message: 'Continuing in the background', cancellable: false });
+      this.update(job.handle, { message: vscode.l10n.t('Continuing in the background'), cancellable: false });
     }
     this.post({ type: 'done', requestId });
   }
@@ -205,10 +205,10 @@ export class StudioJobs {
   private ended(handle: JobHandle, end: JobEnd): void {
     if (end.stopped) return;
     if (end.state === 'cancelled') {
-      this.update(handle, { phase: 'cancelled', message: 'Cancelled', cancellable: false });
+      this.update(handle, { phase: 'cancelled', message: vscode.l10n.t('Cancelled'), cancellable: false });
       return;
     }
-    this.update(handle, { phase: end.state === 'unknown' ? 'unknown' : 'failed', message: 'Failed', error: this.services.describeError(end.error, handle.jobId), cancellable: false });
+    this.update(handle, { phase: end.state === 'unknown' ? 'unknown' : 'failed', message: vscode.l10n.t('Failed'), error: this.services.describeError(end.error, handle.jobId), cancellable: false });
   }
 
   private async finished(handle: JobHandle, result: JobResult): Promise<void> {
@@ -218,7 +218,7 @@ export class StudioJobs {
     const usage = provenance.find((item) => item?.usage)?.usage;
     this.update(handle, {
       phase: 'saved',
-      message: `Saved ${uris.length} image${uris.length === 1 ? '' : 's'}`,
+      message: uris.length === 1 ? vscode.l10n.t('Saved 1 image') : vscode.l10n.t('Saved {0} images', uris.length),
       warnings: [...result.warnings],
       thumbnails: uris.flatMap((uri) => this.thumbnail(uri) ?? []),
       costUsd: costs.length > 0 ? costs.reduce((sum, cost) => sum + cost, 0) : undefined,

@@ -104,7 +104,7 @@ export class StudioMask {
   async save(requestId: string, session: string, operations: readonly MaskOperation[], edit: MaskEdit | undefined): Promise<void> {
     const current = this.session;
     if (!current || current.id !== session) {
-      this.post({ type: 'done', requestId, error: 'This mask belongs to an image that is no longer open in the painter: open it again with "Edit in Studio…".' });
+      this.post({ type: 'done', requestId, error: vscode.l10n.t('This mask belongs to an image that is no longer open in the painter: open it again with "Edit in Studio…".') });
       return;
     }
     const raster = rasterise(current.base, operations);
@@ -117,13 +117,13 @@ export class StudioMask {
     current.open = { ...current.open, operations };
     const written = await writeMaskFile(current.image, raster);
     this.services.log.info(`Studio: saved ${baseName(written.uri)} (${painted} of ${raster.width * raster.height} pixels may change).`);
-    const saved = `Saved ${baseName(written.uri)}.`;
+    const saved = vscode.l10n.t('Saved {0}.', baseName(written.uri));
     if (!edit || !plan?.ok) {
       this.post({ type: 'done', requestId, info: saved });
       return;
     }
     const label = current.open.choices.find((choice) => choice.provider === edit.provider && choice.model === edit.model)?.label ?? edit.provider;
-    this.post({ type: 'maskSaved', requestId, text: `${saved} Editing with ${label}…${plan.note ? ` ${plan.note}` : ''}` });
+    this.post({ type: 'maskSaved', requestId, text: `${saved} ${vscode.l10n.t('Editing with {0}…', label)}${plan.note ? ` ${plan.note}` : ''}` });
     const image = current.image;
     const end = await this.jobs.start(requestId, async () => {
       const input = await readInputImage(image);
@@ -136,7 +136,7 @@ export class StudioMask {
       const issues = issuesOf(request);
       if (issues.length > 0) throw new InputError(issues);
       const output = await resolveEditOutput(image, 1);
-      if (!output) throw new InputError(['No output folder was chosen; the mask is saved, nothing was sent.']);
+      if (!output) throw new InputError([vscode.l10n.t('No output folder was chosen; the mask is saved, nothing was sent.')]);
       return { request, output };
     });
     // The result beside the Studio, as Edit Image… opens it beside the original: to compare.
@@ -157,7 +157,7 @@ export class StudioMask {
     const previews = this.services.previews;
     const copy = previews ? await previews.write(`mask-source-${Date.now().toString(36)}.${fileExtensions[format]}`, bytes) : undefined;
     const src = copy ? this.thumbnail(copy) : undefined;
-    if (!copy || src === undefined) throw new Error(`The Studio cannot show ${baseName(image)}: it is outside the folders the panel may read.`);
+    if (!copy || src === undefined) throw new Error(vscode.l10n.t('The Studio cannot show {0}: it is outside the folders the panel may read.', baseName(image)));
     return { src, copy };
   }
 

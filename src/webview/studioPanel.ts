@@ -9,6 +9,7 @@ import { StudioMask } from './studioMask';
 import { StudioReferences } from './studioReferences';
 import { refreshStudioRoots } from './studioShell';
 import type { StudioServices } from './studioServices';
+import { setL10nBundle } from './l10nText';
 
 /**
  * The Studio webview panel: one per window, revealed if already open. It keeps no context while
@@ -52,6 +53,8 @@ export class StudioPanel {
     private readonly panel: vscode.WebviewPanel,
     private readonly services: StudioServices,
   ) {
+    // The editor-free modules shared with the page (maskEdit.ts, formModel.ts…) say their host-side sentences in the same language.
+    setL10nBundle(vscode.l10n.bundle);
     const webview = panel.webview;
     // Options and HTML were set by studioShell.ts; options are set again only when the thumbnail roots change (it reloads the page).
     const thumbnail = (uri: vscode.Uri): string | undefined => (this.inRoots(uri) ? webview.asWebviewUri(uri).toString() : undefined);
@@ -137,6 +140,7 @@ export class StudioPanel {
       pricing: this.services.tokenRates(),
       defaults: this.services.defaults(),
       hasWorkspace: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
+      l10n: vscode.l10n.bundle,
     });
     this.jobs.replay();
     this.mask.replay();

@@ -21,7 +21,7 @@ export class StudioReferences {
   async pick(): Promise<ReferenceView[]> {
     const chosen = await vscode.window.showOpenDialog({
       canSelectMany: true,
-      openLabel: 'Add reference images',
+      openLabel: vscode.l10n.t('Add reference images'),
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
       filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] },
     });
@@ -42,7 +42,7 @@ export class StudioReferences {
       else rejected.push(uri ? vscode.workspace.asRelativePath(uri) : text);
     }
     const message =
-      rejected.length === 0 ? undefined : `Only PNG, JPEG or WebP files from this workspace can be references: ${rejected.join(', ')}.`;
+      rejected.length === 0 ? undefined : vscode.l10n.t('Only PNG, JPEG or WebP files from this workspace can be references: {0}.', rejected.join(', '));
     return { references, rejected: message };
   }
 
@@ -60,7 +60,7 @@ export class StudioReferences {
       try {
         bytes = await vscode.workspace.fs.readFile(uri);
       } catch {
-        throw new InputError([`Cannot read the reference image ${vscode.workspace.asRelativePath(uri)}.`]);
+        throw new InputError([vscode.l10n.t('Cannot read the reference image {0}.', vscode.workspace.asRelativePath(uri))]);
       }
       // The same encoding as Edit Image, so Resubmit and the gallery read it back alike (multi-root too).
       images.push({ kind: 'file', source: inputSource(uri), fileName: baseName(uri), bytes });

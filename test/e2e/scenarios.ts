@@ -5,6 +5,7 @@ import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
 import { hostileWorkspaceScenario } from './ui/hostileWorkspace';
+import { l10nStudioScenario } from './ui/l10nStudio';
 import { modellixResumeScenario } from './ui/modellixResume';
 import { polishCheckSetupScenario } from './ui/polishCheckSetup';
 import { polishFromSelectionScenario, polishGenerateHereScenario } from './ui/polishEveryday';
@@ -39,4 +40,5 @@ export const scenarios: readonly Scenario[] = [
   polishGenerateHereScenario,
   polishFromSelectionScenario,
   polishCheckSetupScenario,
+  l10nStudioScenario,
 ];

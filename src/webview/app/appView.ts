@@ -6,6 +6,7 @@ import { formTemplate } from './formView';
 import type { GalleryView } from './galleryView';
 import { jobsTemplate } from './jobsView';
 import type { JobTicker } from './jobsView';
+import { t } from '../l10nText';
 import type { MaskMode } from './mask/maskMode';
 import { maskTemplate } from './maskRoute';
 import { previewTemplate } from './previewView';
@@ -22,14 +23,14 @@ export function appView(context: StudioContext, gallery: GalleryView, ticker: Jo
   return html`<div class="layout" ?inert=${ui.preview !== undefined}>
       <header>
         <h1>GPT Image Studio</h1>
-        ${context.init.hasWorkspace ? nothing : html`<p class="error">Open a folder first: images are saved into the workspace.</p>`}
+        ${context.init.hasWorkspace ? nothing : html`<p class="error">${t('Open a folder first: images are saved into the workspace.')}</p>`}
       </header>
       <div class="panes">
-        <section class="form-pane" aria-label="Image settings">
+        <section class="form-pane" aria-label=${t('Image settings')}>
           ${formTemplate(context)}
           <div class=${`status ${status.kind}`} data-testid="status" role="status" aria-live="polite">${status.text}</div>
         </section>
-        <section class="results-pane" aria-label="Results">${compareResults(context)} ${jobsTemplate(context, ticker)} ${gallery.template()}</section>
+        <section class="results-pane" aria-label=${t('Results')}>${compareResults(context)} ${jobsTemplate(context, ticker)} ${gallery.template()}</section>
       </div>
     </div>
     ${previewTemplate(context)} ${announcer(context)}`;

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit-html';
 import type { TemplateResult } from 'lit-html';
+import { t } from '../l10nText';
 import { rovingIndex } from '../rovingFocus';
 
 export interface CardMenuEntry {
@@ -87,7 +88,7 @@ export function cardMenu(options: CardMenuOptions): TemplateResult {
       @click=${() => (options.open ? close(true) : openAt('first'))}
       @keydown=${onButtonKey}
     >
-      Actions ▾
+      ${t('Actions ▾')}
     </button>
     ${options.open
       ? html`<ul class="menu" role="menu" id=${menuId} aria-label=${options.label} data-testid="card-menu-list" @keydown=${onMenuKey}>

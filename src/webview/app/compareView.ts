@@ -5,6 +5,7 @@ import { formatUsd, previewCost } from '../../core/cost';
 import { providerLabels } from '../../core/ids';
 import { planCompare, targetLabel, targetOf } from '../comparePlan';
 import { outgoing } from '../formModel';
+import { t } from '../l10nText';
 import type { PreviewImage } from '../previewModel';
 import type { JobView } from '../protocol';
 import type { StudioContext } from './context';
@@ -23,7 +24,7 @@ export function compareChooser(context: StudioContext): TemplateResult {
         ui.comparing = true;
         if (targets.length === 0) state.compareTargets = [targetOf(context.capability())];
         context.update(() => document.querySelector<HTMLElement>('#compare-chooser input')?.focus());
-      }}>Compare on…</button>
+      }}>${t('Compare on…')}</button>
     </div>`;
   }
   const plan = planCompare(state, targets, context.init.capabilities, context.keys);
@@ -49,28 +50,28 @@ export function compareChooser(context: StudioContext): TemplateResult {
       (runs[index] as { requestId: string }).requestId = requestId;
     });
     context.save();
-    context.notify(`Comparing on ${plan.runs.length}: one job each.`, 'info');
+    context.notify(t('Comparing on {0}: one job each.', plan.runs.length), 'info');
   };
   return html`<fieldset class="compare-chooser" id="compare-chooser" data-testid="compare-chooser">
-    <legend>Compare on… (the same prompt, one job each)</legend>
+    <legend>${t('Compare on… (the same prompt, one job each)')}</legend>
     <div class="compare-targets">
       ${context.init.capabilities.map((row) => {
         const target = targetOf(row);
         return html`<label class="check">
           <input type="checkbox" data-testid="compare-target" data-target=${target} .checked=${targets.includes(target)} @change=${(event: Event) => toggle(target, (event.target as HTMLInputElement).checked)} />
-          ${targetLabel(target)}${context.keys[row.provider] ? '' : ' (no key)'}
+          ${context.keys[row.provider] ? targetLabel(target) : t('{0} (no key)', targetLabel(target))}
         </label>`;
       })}
     </div>
     ${plan.problems.length > 0 ? html`<div class="error" data-testid="compare-problems">${plan.problems.join(' ')}</div>` : html`<div class="cost" data-testid="compare-estimate">${compareEstimate(context, plan.runs)}</div>`}
     <div class="row">
       <button type="button" class="primary" data-testid="compare-run" ?disabled=${plan.runs.length === 0} @click=${run}>
-        Run compare${plan.runs.length > 0 ? ` (${plan.runs.length} jobs)` : ''}
+        ${plan.runs.length > 0 ? t('Run compare ({0} jobs)', plan.runs.length) : t('Run compare')}
       </button>
       <button type="button" data-testid="compare-close" @click=${() => {
         ui.comparing = false;
         context.update(() => document.querySelector<HTMLElement>('[data-testid="compare-open"]')?.focus());
-      }}>Done</button>
+      }}>${t('Done')}</button>
     </div>
   </fieldset>`;
 }
@@ -85,8 +86,9 @@ function compareEstimate(context: StudioContext, runs: ReturnType<typeof planCom
     if (cost.kind === 'usd') total += cost.usd;
     else unknown.push(capability ? providerLabels[capability.provider] : run.target);
   }
-  const known = runs.length > unknown.length ? `about ${formatUsd(total)}` : 'unknown';
-  return `Estimated cost of the compare: ${known}${unknown.length > 0 && unknown.length < runs.length ? ` plus ${[...new Set(unknown)].join(', ')} (no published price)` : ''}.`;
+  if (runs.length === unknown.length) return t('Estimated cost of the compare: unknown.');
+  if (unknown.length === 0) return t('Estimated cost of the compare: about {0}.', formatUsd(total));
+  return t('Estimated cost of the compare: about {0} plus {1} (no published price).', formatUsd(total), [...new Set(unknown)].join(', '));
 }
 
 /** The latest compare, side by side: each row's image, time, cost and actual size. */
@@ -102,7 +104,7 @@ export function compareResults(context: StudioContext): TemplateResult | typeof 
     return images.length - 1;
   });
   return html`<section class="compare-section" data-testid="compare" aria-labelledby="compare-heading">
-    <h2 id="compare-heading">Compare: ${group.prompt.slice(0, 80)}</h2>
+    <h2 id="compare-heading">${t('Compare: {0}', group.prompt.slice(0, 80))}</h2>
     <ul class="compare-grid">
       ${repeat(
         group.runs,
@@ -117,17 +119,21 @@ function compareCell(context: StudioContext, target: string, job: JobView | unde
   const src = job?.thumbnails[0];
   // Once the images are recorded (the `saved` phase arrives a moment before their sizes and cost).
   const facts = job?.phase === 'saved' && job.thumbnails.length > 0
-    ? [`Time ${formatDuration(job.elapsedMs)}`, job.costUsd !== undefined ? `Cost about ${formatUsd(job.costUsd)}` : 'Cost unknown', `Size ${job.imageSizes?.[0] ?? 'unknown'}`]
+    ? [
+        t('Time {0}', formatDuration(job.elapsedMs)),
+        job.costUsd !== undefined ? t('Cost about {0}', formatUsd(job.costUsd)) : t('Cost unknown'),
+        job.imageSizes?.[0] !== undefined ? t('Size {0}', job.imageSizes[0]) : t('Size unknown'),
+      ]
     : [];
   return html`<li class="compare-cell" data-testid="compare-cell" data-target=${target} data-phase=${job?.phase ?? (error ? 'failed' : 'submitting')}>
     <h3>${targetLabel(target)}</h3>
     ${src && imageIndex >= 0
-      ? html`<button type="button" class="thumb" data-testid="compare-image" aria-label=${`Preview the ${targetLabel(target)} result`} @click=${(event: Event) => openPreviewFrom(context, images, imageIndex, event.currentTarget as HTMLElement)}>
+      ? html`<button type="button" class="thumb" data-testid="compare-image" aria-label=${t('Preview the {0} result', targetLabel(target))} @click=${(event: Event) => openPreviewFrom(context, images, imageIndex, event.currentTarget as HTMLElement)}>
           <img src=${src} alt="" />
         </button>`
       : job?.partial
-        ? html`<figure class="tile-frame"><img src=${job.partial.src} alt="Partial preview" /><figcaption class="badge">Preview</figcaption></figure>`
-        : html`<div class="tile">${error ? 'Failed' : (job?.message ?? 'Sending…')}</div>`}
+        ? html`<figure class="tile-frame"><img src=${job.partial.src} alt=${t('Partial preview')} /><figcaption class="badge">${t('Preview')}</figcaption></figure>`
+        : html`<div class="tile">${error ? t('Failed') : (job?.message ?? t('Sending…'))}</div>`}
     ${facts.length > 0 ? html`<p class="compare-facts" data-testid="compare-facts">${facts.map((fact) => html`<span>${fact}</span>`)}</p>` : nothing}
     ${error || job?.error ? html`<div class="error">${error ?? job?.error}</div>` : nothing}
   </li>`;

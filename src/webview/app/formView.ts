@@ -6,6 +6,7 @@ import { transparencySwitch, transparentModels } from '../../core/capabilities';
 import { providerIds, providerLabels } from '../../core/ids';
 import type { AspectRatio, Background, ModelId, OutputFormat, ProviderId, Quality, ResolutionTier } from '../../core/ids';
 import { formatUsd, previewCost } from '../../core/cost';
+import { t } from '../l10nText';
 import { fitStateToCapability, formProblems, generateForm, outgoing, sizeChoices, sizeOf, sizeProblem } from '../formModel';
 import { compareChooser } from './compareView';
 import type { StudioContext } from './context';
@@ -47,28 +48,28 @@ function providerRow(context: StudioContext): TemplateResult {
     });
   return html`<div class="row provider-row">
     <div class="field">
-      <label for="provider">Provider</label>
+      <label for="provider">${t('Provider')}</label>
       <select id="provider" data-testid="provider" @change=${onProvider}>
         ${providerIds.map(
-          (id) => html`<option value=${id} .selected=${id === state.provider}>${providerLabels[id]} (${context.keys[id] ? 'key set' : 'no key'})</option>`,
+          (id) => html`<option value=${id} .selected=${id === state.provider}>${context.keys[id] ? t('{0} (key set)', providerLabels[id]) : t('{0} (no key)', providerLabels[id])}</option>`,
         )}
       </select>
     </div>
     <div class="field">
-      <label for="model">Model</label>
+      <label for="model">${t('Model')}</label>
       <select id="model" data-testid="model" @change=${(event: Event) => change(context, () => (state.model = selectValue(event) as ModelId))}>
         ${modelsOf(context, state.provider).map((id) => html`<option value=${id} .selected=${id === state.model}>${id}</option>`)}
       </select>
     </div>
     <div class="key">
-      <span class=${hasKey ? 'key-status ok' : 'key-status missing'} data-testid="key-status">${hasKey ? 'Key set' : 'No key set'}</span>
+      <span class=${hasKey ? 'key-status ok' : 'key-status missing'} data-testid="key-status">${hasKey ? t('Key set') : t('No key set')}</span>
       <button
         type="button"
         data-testid="set-key"
-        aria-label=${`Set the ${providerLabels[state.provider]} API key`}
+        aria-label=${t('Set the {0} API key', providerLabels[state.provider])}
         @click=${() => context.request((id) => outgoing.setKey(id, state.provider))}
       >
-        ${hasKey ? 'Change key…' : 'Set key…'}
+        ${hasKey ? t('Change key…') : t('Set key…')}
       </button>
     </div>
   </div>`;
@@ -83,12 +84,12 @@ function promptField(context: StudioContext): TemplateResult {
     }
   };
   return html`<div class="field">
-    <label for="prompt">Prompt</label>
+    <label for="prompt">${t('Prompt')}</label>
     <textarea
       id="prompt"
       data-testid="prompt"
       rows="5"
-      placeholder="Describe the image… (Ctrl+Enter or Cmd+Enter to generate)"
+      placeholder=${t('Describe the image… (Ctrl+Enter or Cmd+Enter to generate)')}
       aria-keyshortcuts="Control+Enter Meta+Enter"
       .value=${live(context.state.prompt)}
       @input=${onInput}
@@ -102,13 +103,13 @@ function sizeFields(context: StudioContext, capability: ModelCapability): Templa
   const rule = capability.size;
   if (rule.kind === 'aspectTier') {
     return html`<div class="field">
-        <label for="aspect">Aspect ratio</label>
+        <label for="aspect">${t('Aspect ratio')}</label>
         <select id="aspect" data-testid="aspect" @change=${(event: Event) => change(context, () => (state.aspect = selectValue(event) as AspectRatio))}>
-          ${rule.aspects.map((value) => html`<option value=${value} .selected=${value === state.aspect}>${value === 'auto' ? 'Auto' : value}</option>`)}
+          ${rule.aspects.map((value) => html`<option value=${value} .selected=${value === state.aspect}>${value === 'auto' ? t('Auto') : value}</option>`)}
         </select>
       </div>
       <div class="field">
-        <label for="tier">Resolution</label>
+        <label for="tier">${t('Resolution')}</label>
         <select id="tier" data-testid="tier" @change=${(event: Event) => change(context, () => (state.tier = selectValue(event) as ResolutionTier))}>
           ${rule.tiers.map((value) => html`<option value=${value} .selected=${value === state.tier}>${value.toUpperCase()}</option>`)}
         </select>
@@ -118,21 +119,21 @@ function sizeFields(context: StudioContext, capability: ModelCapability): Templa
   const problem = sizeProblem(state, capability);
   const custom = state.sizeChoice === 'custom';
   return html`<div class="field">
-      <label for="size">Size</label>
+      <label for="size">${t('Size')}</label>
       <select id="size" data-testid="size" @change=${(event: Event) => change(context, () => (state.sizeChoice = selectValue(event)))}>
-        ${choices.auto ? html`<option value="auto" .selected=${state.sizeChoice === 'auto'}>Auto</option>` : nothing}
+        ${choices.auto ? html`<option value="auto" .selected=${state.sizeChoice === 'auto'}>${t('Auto')}</option>` : nothing}
         ${choices.presets.map((preset) => html`<option value=${preset} .selected=${state.sizeChoice === preset}>${preset.replace('x', ' × ')}</option>`)}
-        ${choices.custom ? html`<option value="custom" .selected=${custom}>Custom…</option>` : nothing}
+        ${choices.custom ? html`<option value="custom" .selected=${custom}>${t('Custom…')}</option>` : nothing}
       </select>
     </div>
     <div class="field" ?hidden=${!custom}>
-      <label for="size-custom">Custom size (W×H)</label>
+      <label for="size-custom">${t('Custom size (W×H)')}</label>
       <input
         id="size-custom"
         data-testid="size-custom"
         type="text"
         inputmode="numeric"
-        placeholder="e.g. 1536x1024"
+        placeholder=${t('e.g. 1536x1024')}
         aria-describedby="size-error"
         aria-invalid=${String(problem !== undefined && custom)}
         .value=${live(state.customSize)}
@@ -150,22 +151,22 @@ function optionFields(context: StudioContext, capability: ModelCapability): Temp
     });
   return html`${capability.qualities.length > 0
       ? html`<div class="field">
-          <label for="quality">Quality</label>
+          <label for="quality">${t('Quality')}</label>
           <select id="quality" data-testid="quality" @change=${(event: Event) => change(context, () => (state.quality = selectValue(event) as Quality))}>
-            ${capability.qualities.map((value) => html`<option value=${value} .selected=${value === state.quality}>${capitalise(value)}</option>`)}
+            ${capability.qualities.map((value) => html`<option value=${value} .selected=${value === state.quality}>${optionLabel(value)}</option>`)}
           </select>
         </div>`
       : nothing}
     <div class="field">
-      <label for="n">Images (1–${capability.maxN})</label>
+      <label for="n">${t('Images (1–{0})', capability.maxN)}</label>
       <input id="n" data-testid="n" type="number" min="1" max=${capability.maxN} step="1" .value=${live(String(state.n))} @change=${clampN} />
     </div>
     ${capability.backgrounds.length > 0
       ? html`<div class="field">
-          <label for="background">Background</label>
+          <label for="background">${t('Background')}</label>
           <select id="background" data-testid="background" @change=${(event: Event) => change(context, () => (state.background = selectValue(event) as Background | ''))}>
-            <option value="" .selected=${state.background === ''}>Default</option>
-            ${capability.backgrounds.map((value) => html`<option value=${value} .selected=${value === state.background}>${capitalise(value)}</option>`)}
+            <option value="" .selected=${state.background === ''}>${t('Default')}</option>
+            ${capability.backgrounds.map((value) => html`<option value=${value} .selected=${value === state.background}>${optionLabel(value)}</option>`)}
           </select>
         </div>`
       : nothing}
@@ -189,7 +190,7 @@ function transparencyHint(context: StudioContext, capability: ModelCapability): 
     });
   return html`<div class="hint" data-testid="transparency-hint">
     ${switchHint}.
-    ${target ? html`<button type="button" data-testid="transparency-switch" @click=${offer}>Use ${target} with a transparent background</button>` : nothing}
+    ${target ? html`<button type="button" data-testid="transparency-switch" @click=${offer}>${t('Use {0} with a transparent background', target)}</button>` : nothing}
   </div>`;
 }
 
@@ -202,15 +203,15 @@ function formatFields(context: StudioContext, capability: ModelCapability): Temp
       state.outputCompression = Math.min(100, Math.max(0, Math.round(Number((event.target as HTMLInputElement).value)) || 0));
     });
   return html`<div class="field">
-      <label for="output-format">Format</label>
+      <label for="output-format">${t('Format')}</label>
       <select id="output-format" data-testid="output-format" @change=${(event: Event) => change(context, () => (state.outputFormat = selectValue(event) as OutputFormat | ''))}>
-        <option value="" .selected=${state.outputFormat === ''}>Default (PNG)</option>
+        <option value="" .selected=${state.outputFormat === ''}>${t('Default (PNG)')}</option>
         ${capability.outputFormats.map((value) => html`<option value=${value} .selected=${value === state.outputFormat}>${value.toUpperCase()}</option>`)}
       </select>
     </div>
     ${compression
       ? html`<div class="field">
-          <label for="compression">Compression (%)</label>
+          <label for="compression">${t('Compression (%)')}</label>
           <input id="compression" data-testid="compression" type="number" min="0" max="100" step="1" .value=${live(String(state.outputCompression))} @change=${onCompression} />
         </div>`
       : nothing}`;
@@ -222,21 +223,21 @@ function partialImageFields(context: StudioContext, capability: ModelCapability)
   const streaming = capability.streaming;
   if (!streaming) return nothing;
   if (!streaming.partialImages) {
-    return html`<div class="hint" data-testid="partial-images-off">No partial-image previews here: ${streaming.reason}.</div>`;
+    return html`<div class="hint" data-testid="partial-images-off">${t('No partial-image previews here: {0}.', streaming.reason)}</div>`;
   }
   return html`<div class="field">
-      <label for="partial-images">Partial images</label>
+      <label for="partial-images">${t('Partial images')}</label>
       <select
         id="partial-images"
         data-testid="partial-images"
         aria-describedby="partial-images-note"
         @change=${(event: Event) => change(context, () => (state.partialImages = Number(selectValue(event))))}
       >
-        ${[0, 1, 2, 3].map((value) => html`<option value=${String(value)} .selected=${value === (state.partialImages ?? 0)}>${value === 0 ? 'None' : String(value)}</option>`)}
+        ${[0, 1, 2, 3].map((value) => html`<option value=${String(value)} .selected=${value === (state.partialImages ?? 0)}>${value === 0 ? t('None') : String(value)}</option>`)}
       </select>
     </div>
     <div id="partial-images-note" class="hint" data-testid="partial-images-note">
-      Previews while the image is made (one image only); each partial adds about 100 output tokens.
+      ${t('Previews while the image is made (one image only); each partial adds about 100 output tokens.')}
     </div>`;
 }
 
@@ -250,12 +251,17 @@ function footer(context: StudioContext, capability: ModelCapability): TemplateRe
     promptLength: state.prompt.length,
     rates: context.init.pricing,
   });
-  const costText = cost.kind === 'usd' ? `Estimated cost: ${cost.approximate ? 'about ' : ''}${formatUsd(cost.usd)}` : 'Estimated cost: unknown';
+  const costText =
+    cost.kind !== 'usd'
+      ? t('Estimated cost: unknown')
+      : cost.approximate
+        ? t('Estimated cost: about {0}', formatUsd(cost.usd))
+        : t('Estimated cost: {0}', formatUsd(cost.usd));
   const problems = formProblems(state, capability);
   const noKey = !context.keys[state.provider];
   return html`<div class="footer">
     <div class="cost" data-testid="cost-estimate" title=${cost.basis}>${costText} (${cost.basis})</div>
-    ${noKey ? html`<div class="hint">No ${providerLabels[state.provider]} key is set: use "Set key…" first.</div>` : nothing}
+    ${noKey ? html`<div class="hint">${t('No {0} key is set: use "Set key…" first.', providerLabels[state.provider])}</div>` : nothing}
     ${problems.length > 0 && state.prompt.trim() !== '' ? html`<div class="error" data-testid="form-problems">${problems.join(' ')}</div>` : nothing}
     <button
       type="button"
@@ -264,7 +270,7 @@ function footer(context: StudioContext, capability: ModelCapability): TemplateRe
       ?disabled=${problems.length > 0 || context.pendingGenerate !== undefined}
       @click=${() => generate(context)}
     >
-      Generate${state.n > 1 ? ` ${state.n} images` : ''}
+      ${state.n > 1 ? t('Generate {0} images', state.n) : t('Generate')}
     </button>
   </div>`;
 }
@@ -294,6 +300,22 @@ export function modelsOf(context: StudioContext, provider: ProviderId): ModelId[
   return context.init.capabilities.filter((row) => row.provider === provider).map((row) => row.model);
 }
 
-function capitalise(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
+/** A quality or background as the list shows it. */
+function optionLabel(value: Quality | Background): string {
+  switch (value) {
+    case 'auto':
+      return t('Auto');
+    case 'low':
+      return t('Low');
+    case 'medium':
+      return t('Medium');
+    case 'high':
+      return t('High');
+    case 'transparent':
+      return t('Transparent');
+    case 'opaque':
+      return t('Opaque');
+    default:
+      return value;
+  }
 }

@@ -6,6 +6,7 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { formatUsd } from '../../core/cost';
 import { historyPageSize, outgoing } from '../formModel';
+import { t } from '../l10nText';
 import type { PreviewImage } from '../previewModel';
 import type { HistoryAction, HistoryItemView, ToWebview } from '../protocol';
 import type { StudioContext } from './context';
@@ -16,17 +17,20 @@ import { openPreviewFrom } from './previewView';
 type HistoryMessage = Extract<ToWebview, { type: 'history' }>;
 
 /** Everything a card offers besides its preview, in the menu's order. */
-const actions: ReadonlyArray<CardMenuEntry & { readonly action: HistoryAction; readonly needsFile: boolean }> = [
-  { action: 'insertMarkdown', label: 'Insert Markdown', testId: 'action-insert-markdown', needsFile: true },
-  { action: 'insertHtml', label: 'Insert HTML', testId: 'action-insert-html', needsFile: true },
-  { action: 'open', label: 'Open in editor', testId: 'action-open', needsFile: true },
-  { action: 'reveal', label: 'Reveal in Explorer', testId: 'action-reveal', needsFile: true },
-  { action: 'copyPath', label: 'Copy path', testId: 'action-copy-path', needsFile: true },
-  { action: 'edit', label: 'Edit…', testId: 'action-edit', needsFile: true },
-  { action: 'regenerate', label: 'Regenerate…', testId: 'action-regenerate', needsFile: false },
-  { action: 'vary', label: 'Vary', testId: 'action-vary', needsFile: false },
-  { action: 'otherProvider', label: 'Other provider…', testId: 'action-other-provider', needsFile: false },
-  { action: 'delete', label: 'Delete (to the trash)', testId: 'action-delete', needsFile: true },
+type CardAction = CardMenuEntry & { readonly action: HistoryAction; readonly needsFile: boolean };
+
+/** A function, not a table: the page's translations arrive with `init`, after this module loads. */
+const actions = (): readonly CardAction[] => [
+  { action: 'insertMarkdown', label: t('Insert Markdown'), testId: 'action-insert-markdown', needsFile: true },
+  { action: 'insertHtml', label: t('Insert HTML'), testId: 'action-insert-html', needsFile: true },
+  { action: 'open', label: t('Open in editor'), testId: 'action-open', needsFile: true },
+  { action: 'reveal', label: t('Reveal in Explorer'), testId: 'action-reveal', needsFile: true },
+  { action: 'copyPath', label: t('Copy path'), testId: 'action-copy-path', needsFile: true },
+  { action: 'edit', label: t('Edit…'), testId: 'action-edit', needsFile: true },
+  { action: 'regenerate', label: t('Regenerate…'), testId: 'action-regenerate', needsFile: false },
+  { action: 'vary', label: t('Vary'), testId: 'action-vary', needsFile: false },
+  { action: 'otherProvider', label: t('Other provider…'), testId: 'action-other-provider', needsFile: false },
+  { action: 'delete', label: t('Delete (to the trash)'), testId: 'action-delete', needsFile: true },
 ];
 
 /**
@@ -94,14 +98,14 @@ export class GalleryView {
       ? ''
       : this.total === 0
         ? context.state.query.trim() === ''
-          ? 'No images yet: generate one.'
-          : 'No image matches that search.'
-        : `${this.items.length} of ${this.total}`;
+          ? t('No images yet: generate one.')
+          : t('No image matches that search.')
+        : t('{0} of {1}', this.items.length, this.total);
     const images = this.previewImages();
     return html`<section class="gallery-section" aria-labelledby="gallery-heading">
       <div class="row">
-        <h2 id="gallery-heading">Gallery</h2>
-        <input type="search" data-testid="history-search" aria-label="Search history by prompt" placeholder="Search by prompt" .value=${live(context.state.query)} @input=${onSearch} />
+        <h2 id="gallery-heading">${t('Gallery')}</h2>
+        <input type="search" data-testid="history-search" aria-label=${t('Search history by prompt')} placeholder=${t('Search by prompt')} .value=${live(context.state.query)} @input=${onSearch} />
       </div>
       <p class="hint" data-testid="gallery-status" role="status">${status}</p>
       <ul class="gallery" data-testid="gallery" aria-labelledby="gallery-heading">
@@ -111,7 +115,7 @@ export class GalleryView {
       <button type="button" data-testid="load-more" ?hidden=${this.items.length >= this.total} @click=${() => {
         this.focusNew = true;
         this.loadMore();
-      }}>Load more</button>
+      }}>${t('Load more')}</button>
     </section>`;
   }
 
@@ -156,23 +160,23 @@ export class GalleryView {
           type="button"
           class="thumb"
           data-testid="card-preview"
-          aria-label=${`Preview: ${title.slice(0, 80)}${item.before ? ' (an edit: before and after)' : ''}`}
+          aria-label=${item.before ? t('Preview: {0} (an edit: before and after)', title.slice(0, 80)) : t('Preview: {0}', title.slice(0, 80))}
           @click=${(event: Event) => openPreviewFrom(this.context, images, index, event.currentTarget as HTMLElement)}
         >
           <img src=${item.thumbnail} alt="" loading="lazy" decoding="async" />
         </button>`
-      : html`<div class="tile">${item.state ?? 'no preview'}</div>`;
-    const entries = actions.filter((entry) => !entry.needsFile || item.kind === 'image');
+      : html`<div class="tile">${item.state ?? t('no preview')}</div>`;
+    const entries = actions().filter((entry) => !entry.needsFile || item.kind === 'image');
     const menu = cardMenu({
       id: item.id,
-      label: `Actions for ${title.slice(0, 60)}`,
+      label: t('Actions for {0}', title.slice(0, 60)),
       entries,
       open: this.openMenu === item.id,
       setOpen: (open) => {
         this.openMenu = open ? item.id : undefined;
       },
       update: (after) => this.context.update(after),
-      activate: (entry) => this.act(item, (entry as (typeof actions)[number]).action),
+      activate: (entry) => this.act(item, (entry as CardAction).action),
     });
     return html`<li class="card" data-testid="gallery-item" data-kind=${item.kind} data-item-id=${item.id}>
       ${figure}

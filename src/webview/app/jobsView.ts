@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit-html';
 import type { TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
+import { t } from '../l10nText';
 import { providerLabels } from '../../core/ids';
 import { formatUsd } from '../../core/cost';
 import { outgoing } from '../formModel';
@@ -50,7 +51,7 @@ export function jobsTemplate(context: StudioContext, ticker: JobTicker): Templat
   const jobs = context.state.jobs;
   if (jobs.length === 0) return nothing;
   return html`<section class="jobs-section" aria-labelledby="jobs-heading">
-    <h2 id="jobs-heading">Jobs</h2>
+    <h2 id="jobs-heading">${t('Jobs')}</h2>
     <ul class="jobs" data-testid="jobs" aria-labelledby="jobs-heading">
       ${repeat(jobs, (job) => job.jobId, (job) => jobRow(context, ticker, job))}
     </ul>
@@ -73,8 +74,8 @@ function jobRow(context: StudioContext, ticker: JobTicker, job: JobView): Templa
     </div>
     <div class="job-prompt">${providerLabels[job.provider]} · ${job.prompt}</div>
     ${active && job.cancellable
-      ? html`<button type="button" data-testid="job-cancel" aria-label=${`Cancel the job "${job.prompt.slice(0, 40)}"`} ?disabled=${ticker.cancelling.has(job.jobId)} @click=${cancel}>
-          Cancel
+      ? html`<button type="button" data-testid="job-cancel" aria-label=${t('Cancel the job "{0}"', job.prompt.slice(0, 40))} ?disabled=${ticker.cancelling.has(job.jobId)} @click=${cancel}>
+          ${t('Cancel')}
         </button>`
       : nothing}
     ${job.error ? html`<div class="error" data-testid="job-error">${job.error}</div>` : nothing}
@@ -90,7 +91,10 @@ function jobRow(context: StudioContext, ticker: JobTicker, job: JobView): Templa
  */
 export function jobTiles(context: StudioContext, job: JobView): TemplateResult | typeof nothing {
   if (job.partial && job.thumbnails.length === 0) {
-    const label = `Preview (partial image ${job.partial.index}${job.partial.count !== undefined ? ` of ${job.partial.count}` : ''})`;
+    const label =
+      job.partial.count !== undefined
+        ? t('Preview (partial image {0} of {1})', job.partial.index, job.partial.count)
+        : t('Preview (partial image {0})', job.partial.index);
     return html`<div class="job-thumbs">
       <figure class="job-partial tile-frame" data-testid="job-partial">
         <img src=${job.partial.src} alt=${`${label}: ${job.prompt.slice(0, 100)}`} />
@@ -100,14 +104,16 @@ export function jobTiles(context: StudioContext, job: JobView): TemplateResult |
   }
   if (job.thumbnails.length === 0) return nothing;
   const images = jobImages(job);
-  return html`<div class="job-thumbs" role="list" aria-label="Images of this job">
+  return html`<div class="job-thumbs" role="list" aria-label=${t('Images of this job')}>
     ${job.thumbnails.map(
       (src, index) => html`<div role="listitem">
         <button
           type="button"
           class="thumb"
           data-testid="job-image"
-          aria-label=${`Preview image ${index + 1} of ${job.thumbnails.length}${job.imageSizes?.[index] ? `, ${job.imageSizes[index]}` : ''}: ${job.prompt.slice(0, 80)}`}
+          aria-label=${job.imageSizes?.[index]
+            ? t('Preview image {0} of {1}, {2}: {3}', index + 1, job.thumbnails.length, job.imageSizes[index] ?? '', job.prompt.slice(0, 80))
+            : t('Preview image {0} of {1}: {2}', index + 1, job.thumbnails.length, job.prompt.slice(0, 80))}
           @click=${(event: Event) => openPreviewFrom(context, images, index, event.currentTarget as HTMLElement)}
         >
           <img src=${src} alt="" loading="lazy" />
@@ -127,20 +133,39 @@ export function jobImages(job: JobView): PreviewImage[] {
 
 /** The phase in words (the colour of its badge only repeats it). */
 function phaseLabel(phase: JobView['phase']): string {
-  return phase === 'unknown' ? 'needs a decision' : phase;
+  switch (phase) {
+    case 'submitting':
+      return t('submitting');
+    case 'uploading':
+      return t('uploading');
+    case 'polling':
+      return t('polling');
+    case 'downloading':
+      return t('downloading');
+    case 'saving':
+      return t('saving');
+    case 'saved':
+      return t('saved');
+    case 'failed':
+      return t('failed');
+    case 'unknown':
+      return t('needs a decision');
+    case 'cancelled':
+      return t('cancelled');
+  }
 }
 
 function jobMessage(job: JobView): string {
-  const task = job.taskCount > 1 ? ` (call ${job.taskIndex + 1} of ${job.taskCount})` : '';
+  const task = job.taskCount > 1 ? t(' (call {0} of {1})', job.taskIndex + 1, job.taskCount) : '';
   return `${job.message}${task}`;
 }
 
 export function usageText(job: JobView): string {
-  const cost = job.costUsd !== undefined ? `Cost: about ${formatUsd(job.costUsd)}` : 'Cost: unknown';
+  const cost = job.costUsd !== undefined ? t('Cost: about {0}', formatUsd(job.costUsd)) : t('Cost: unknown');
   const input = job.usage?.['inputTokens'];
   const output = job.usage?.['outputTokens'] ?? job.usage?.['outputImageTokens'];
   if (input === undefined && output === undefined) return cost;
-  return `${cost} · usage: ${input ?? '?'} input + ${output ?? '?'} output tokens`;
+  return t('{0} · usage: {1} input + {2} output tokens', cost, input ?? '?', output ?? '?');
 }
 
 export function formatElapsed(ms: number): string {

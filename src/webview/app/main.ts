@@ -4,6 +4,7 @@ import { applyPreset, initialState, outgoing, restoreState } from '../formModel'
 import type { StudioState } from '../formModel';
 import { markUnwatched, stateChangeAnnouncement, upsertJob } from '../jobList';
 import type { ToHost, ToWebview } from '../protocol';
+import { setL10nBundle, t } from '../l10nText';
 import { appView } from './appView';
 import type { DoneMessage, InitMessage, StudioContext } from './context';
 import { GalleryView } from './galleryView';
@@ -33,6 +34,8 @@ function send(message: ToHost): void {
 }
 
 function start(init: InitMessage): void {
+  // Before anything renders: every string of the page is looked up in the host's bundle.
+  setL10nBundle(init.l10n);
   // `ready` is repeated until an `init` arrives, so several may: later ones refresh, never rebuild.
   if (context) {
     context.init = init;
@@ -122,7 +125,7 @@ function receive(message: ToWebview): void {
         context.save();
         const target = message.form.focusProvider ? 'provider' : 'prompt';
         context.ui.status = {
-          text: message.form.focusProvider ? 'Loaded: choose another provider, then Generate.' : 'Loaded: change what you like, then Generate.',
+          text: message.form.focusProvider ? t('Loaded: choose another provider, then Generate.') : t('Loaded: change what you like, then Generate.'),
           kind: 'info',
         };
         context.update(() => document.querySelector<HTMLElement>(`[data-testid="${target}"]`)?.focus());

@@ -3,6 +3,7 @@ import type { TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { outgoing, parseUriList, referenceUrlProblem } from '../formModel';
+import { t } from '../l10nText';
 import type { ReferenceView } from '../protocol';
 import type { StudioContext } from './context';
 
@@ -27,12 +28,12 @@ export function referencesTemplate(context: StudioContext): TemplateResult {
   };
   const urlInput = (): HTMLInputElement | null => document.querySelector<HTMLInputElement>('[data-testid="reference-url"]');
   const hint = edit.acceptsLocalFile
-    ? `Optional. Drop images from the Explorer here (hold Shift while dropping), or add them from the workspace. Up to ${edit.maxImages}.`
-    : `${label} takes reference images only as public https URLs; a workspace file cannot be sent.`;
+    ? t('Optional. Drop images from the Explorer here (hold Shift while dropping), or add them from the workspace. Up to {0}.', edit.maxImages)
+    : t('{0} takes reference images only as public https URLs; a workspace file cannot be sent.', label);
   return html`<section class="reference-section" data-testid="reference-section" aria-labelledby="references-heading">
-    <h2 id="references-heading">Reference images</h2>
+    <h2 id="references-heading">${t('Reference images')}</h2>
     <p class="hint">${hint}</p>
-    <ul class="references" data-testid="references" aria-label="Reference images">
+    <ul class="references" data-testid="references" aria-label=${t('Reference images')}>
       ${repeat(
         state.references,
         (reference) => JSON.stringify(reference.spec),
@@ -41,17 +42,17 @@ export function referencesTemplate(context: StudioContext): TemplateResult {
             ? html`<img src=${reference.thumbnail} alt=${reference.label} loading="lazy" />`
             : html`<span class="tile" aria-hidden="true">${reference.spec.kind === 'url' ? 'URL' : 'IMG'}</span>`}
           <span class="name">${reference.label}</span>
-          <button type="button" class="icon" data-testid="remove-reference" aria-label=${`Remove reference ${reference.label}`} title="Remove" @click=${() => remove(reference)}>×</button>
+          <button type="button" class="icon" data-testid="remove-reference" aria-label=${t('Remove reference {0}', reference.label)} title=${t('Remove')} @click=${() => remove(reference)}>×</button>
         </li>`,
       )}
     </ul>
     <div class="row">
       ${edit.acceptsLocalFile
-        ? html`<button type="button" data-testid="add-reference" @click=${() => context.request((id) => outgoing.pickReferences(id))}>Add from workspace…</button>`
+        ? html`<button type="button" data-testid="add-reference" @click=${() => context.request((id) => outgoing.pickReferences(id))}>${t('Add from workspace…')}</button>`
         : nothing}
       ${edit.acceptsUrl
         ? html`<div class="field">
-              <label for="reference-url">Image URL</label>
+              <label for="reference-url">${t('Image URL')}</label>
               <input
                 id="reference-url"
                 type="url"
@@ -72,7 +73,7 @@ export function referencesTemplate(context: StudioContext): TemplateResult {
                 if (input) submitUrl(input);
               }}
             >
-              Add URL
+              ${t('Add URL')}
             </button>`
         : nothing}
     </div>
@@ -120,7 +121,7 @@ export function acceptDrops(context: StudioContext, target: HTMLElement): void {
     }
     const uris = parseUriList(data.getData('application/vnd.code.uri-list'), resources.join('\n'), data.getData('text/uri-list'));
     if (uris.length === 0) {
-      context.notify('Drop image files from the Explorer (hold Shift while dropping).', 'error');
+      context.notify(t('Drop image files from the Explorer (hold Shift while dropping).'), 'error');
       return;
     }
     context.request(

@@ -45,7 +45,7 @@ export async function installVsix(profile: Profile, vsix: string): Promise<strin
  * Starts code-server bound to loopback with auth, telemetry, update checks and workspace trust off,
  * in its own process group, and waits for /healthz. `extraEnv` reaches the extension host.
  */
-export async function startCodeServer(profile: Profile, extraEnv: NodeJS.ProcessEnv = {}, port?: number): Promise<CodeServer> {
+export async function startCodeServer(profile: Profile, extraEnv: NodeJS.ProcessEnv = {}, port?: number, extraArgs: readonly string[] = []): Promise<CodeServer> {
   const chosenPort = port ?? (await freePort());
   const log = openSync(profile.logFile, 'a');
   const args = [
@@ -56,6 +56,7 @@ export async function startCodeServer(profile: Profile, extraEnv: NodeJS.Process
     '--disable-workspace-trust',
     '--user-data-dir', profile.userDataDir,
     '--extensions-dir', profile.extensionsDir,
+    ...extraArgs,
     profile.workspace,
   ];
   const group = spawnGroup(codeServerBin, args, { env: withNode24({ ...profile.env, ...extraEnv }), stdio: ['ignore', log, log] });

@@ -6,6 +6,7 @@ import { installVsix, startCodeServer } from './codeServer';
 import type { CodeServer } from './codeServer';
 import { fakeSettings } from './fakes';
 import type { Fakes } from './fakes';
+import { installLanguagePack } from './languagePack';
 import { resultsDir, vsixPath } from './paths';
 import { baseUserSettings, createProfile } from './profile';
 import type { Scenario, ScenarioContext } from './scenario';
@@ -31,7 +32,8 @@ export async function runScenario(scenario: Scenario, fakes: Fakes): Promise<boo
     await fakes.reset();
     await scenario.prepareWorkspace?.(profile.workspace, fakes);
     await installVsix(profile, vsixPath);
-    server = await startCodeServer(profile);
+    if (scenario.locale !== undefined) await installLanguagePack(profile, scenario.locale);
+    server = await startCodeServer(profile, {}, undefined, scenario.locale === undefined ? [] : ['--locale', scenario.locale]);
     browser = await launchBrowser(profile.chromeProfile, profile.env);
     const page = browser.page;
     page.on('pageerror', (error) => appendFileSync(logFile, `pageerror: ${error.message}\n`));

@@ -19,6 +19,8 @@ export interface ScenarioContext {
 /** One UI scenario: acts as a new user would and throws (assert) when the feature is broken. */
 export interface Scenario {
   readonly name: string;
+  /** The display language (e.g. `zh-cn`) through a stand-in language pack (harness/languagePack.ts); English without. */
+  readonly locale?: string;
   /** Extra user settings on top of the base ones and the fakes' URLs. */
   readonly userSettings?: Record<string, unknown>;
   /** Changes the fresh workspace copy before code-server starts (e.g. a hostile .vscode/settings.json). */

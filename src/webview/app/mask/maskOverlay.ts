@@ -1,5 +1,6 @@
 import type { MaskDocument } from '../../../core/mask/maskDocument';
 import type { MaskOperation } from '../../../core/mask/maskDocument';
+import { t } from '../../l10nText';
 import type { PixelRect, Point } from '../../../core/mask/maskRaster';
 
 /** The tool under the pointer and its diameter in image pixels. */
@@ -52,7 +53,7 @@ export class MaskOverlay {
     // canvas covers the image exactly because both fill the stage, whose shape is the image's.
     this.element.style.width = `min(100%, calc(70vh * ${width / height}))`;
     const context = this.canvas.getContext('2d');
-    if (!context) throw new Error('The mask painter needs a 2D canvas.');
+    if (!context) throw new Error(t('The mask painter needs a 2D canvas.'));
     this.context = context;
     this.pixels = context.createImageData(width, height);
     this.redraw();

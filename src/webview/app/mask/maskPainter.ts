@@ -2,6 +2,7 @@ import { MaskDocument, maxBrushSize, minBrushSize } from '../../../core/mask/mas
 import type { MaskOperation } from '../../../core/mask/maskDocument';
 import { createRaster, fromRuns, paintedCount } from '../../../core/mask/maskRaster';
 import type { MaskEdit, MaskEditChoice } from '../../maskProtocol';
+import { t } from '../../l10nText';
 import { noMaskSentence } from '../../maskText';
 import { MaskOverlay } from './maskOverlay';
 import type { BrushState } from './maskOverlay';
@@ -72,24 +73,24 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
   const brush: BrushState = { tool: 'brush', size: Math.max(8, Math.round(Math.min(options.width, options.height) / 16)) };
   const total = options.width * options.height;
 
-  const root = element('section', { class: 'mask-painter', 'data-testid': 'mask-painter', 'aria-label': `Mask painter: ${options.imageName}` });
-  const back = element('button', { type: 'button', 'data-testid': 'mask-back' }, 'Back to the Studio');
+  const root = element('section', { class: 'mask-painter', 'data-testid': 'mask-painter', 'aria-label': t('Mask painter: {0}', options.imageName) });
+  const back = element('button', { type: 'button', 'data-testid': 'mask-back' }, t('Back to the Studio'));
   const heading = element('div', { class: 'mask-heading' });
-  heading.append(element('h2', {}, `Paint where ${options.imageName} may change`), back);
-  const note = element('p', { class: 'hint', 'data-testid': 'mask-note' }, options.note ?? `The mask is saved as ${options.maskName} beside the image.`);
+  heading.append(element('h2', {}, t('Paint where {0} may change', options.imageName)), back);
+  const note = element('p', { class: 'hint', 'data-testid': 'mask-note' }, options.note ?? t('The mask is saved as {0} beside the image.', options.maskName));
 
-  const brushButton = toolButton('Brush', 'mask-brush', 'B');
-  const eraserButton = toolButton('Eraser', 'mask-eraser', 'E');
+  const brushButton = toolButton(t('Brush'), 'mask-brush', 'B');
+  const eraserButton = toolButton(t('Eraser'), 'mask-eraser', 'E');
   const size = element('input', { type: 'range', min: String(minBrushSize), max: String(Math.min(maxBrushSize, Math.max(options.width, options.height))), 'data-testid': 'mask-size', 'aria-keyshortcuts': '[ ]' });
   size.value = String(brush.size);
-  const sizeLabel = element('label', { class: 'mask-size' }, 'Size ');
+  const sizeLabel = element('label', { class: 'mask-size' }, `${t('Size')} `);
   const sizeValue = element('output', { 'data-testid': 'mask-size-value' });
   sizeLabel.append(size, sizeValue);
-  const undo = toolButton('Undo', 'mask-undo', 'Control+Z');
-  const redo = toolButton('Redo', 'mask-redo', 'Control+Shift+Z');
-  const clear = toolButton('Clear', 'mask-clear', 'Delete');
-  const invert = toolButton('Invert', 'mask-invert', 'I');
-  const toolbar = element('div', { role: 'toolbar', 'aria-label': 'Mask tools', class: 'mask-toolbar' });
+  const undo = toolButton(t('Undo'), 'mask-undo', 'Control+Z');
+  const redo = toolButton(t('Redo'), 'mask-redo', 'Control+Shift+Z');
+  const clear = toolButton(t('Clear'), 'mask-clear', 'Delete');
+  const invert = toolButton(t('Invert'), 'mask-invert', 'I');
+  const toolbar = element('div', { role: 'toolbar', 'aria-label': t('Mask tools'), class: 'mask-toolbar' });
   toolbar.append(brushButton, eraserButton, sizeLabel, undo, redo, clear, invert);
 
   const painted = element('p', { class: 'mask-painted', 'data-testid': 'mask-painted', 'aria-live': 'polite' });
@@ -99,17 +100,17 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
 
   const choice = element('select', { 'data-testid': 'mask-provider', id: 'mask-provider' });
   options.choices.forEach((item, index) => {
-    const option = element('option', { value: String(index) }, item.mask && !item.unusable ? item.label : `${item.label} (no mask)`);
+    const option = element('option', { value: String(index) }, item.mask && !item.unusable ? item.label : t('{0} (no mask)', item.label));
     option.selected = index === options.chosen;
     choice.append(option);
   });
-  const choiceLabel = element('label', { for: 'mask-provider' }, 'Edit with');
+  const choiceLabel = element('label', { for: 'mask-provider' }, t('Edit with'));
   const warning = element('p', { class: 'mask-warning', 'data-testid': 'mask-warning', role: 'alert' });
-  const prompt = element('textarea', { 'data-testid': 'mask-prompt', id: 'mask-prompt', rows: '3', placeholder: 'What should change in the painted area?' });
+  const prompt = element('textarea', { 'data-testid': 'mask-prompt', id: 'mask-prompt', rows: '3', placeholder: t('What should change in the painted area?') });
   prompt.value = options.prompt ?? '';
-  const promptLabel = element('label', { for: 'mask-prompt' }, 'Describe the change');
-  const saveOnly = element('button', { type: 'button', 'data-testid': 'mask-save' }, 'Save mask');
-  const saveAndEdit = element('button', { type: 'button', class: 'primary', 'data-testid': 'mask-save-edit' }, 'Save mask and edit…');
+  const promptLabel = element('label', { for: 'mask-prompt' }, t('Describe the change'));
+  const saveOnly = element('button', { type: 'button', 'data-testid': 'mask-save' }, t('Save mask'));
+  const saveAndEdit = element('button', { type: 'button', class: 'primary', 'data-testid': 'mask-save-edit' }, t('Save mask and edit…'));
   const progress = element('p', { class: 'hint', 'data-testid': 'mask-saved', 'aria-live': 'polite' });
   const status = element('p', { class: 'status', 'data-testid': 'mask-status', role: 'status', 'aria-live': 'polite' });
   const actions = element('div', { class: 'row' });
@@ -131,10 +132,13 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
     undo.disabled = !mask.canUndo;
     redo.disabled = !mask.canRedo;
     const count = paintedCount(mask.raster);
-    painted.textContent = count === 0 ? 'Nothing painted yet: the whole image is kept.' : `${count.toLocaleString('en')} of ${total.toLocaleString('en')} pixels may change (${((100 * count) / total).toFixed(1)} %).`;
+    painted.textContent =
+      count === 0
+        ? t('Nothing painted yet: the whole image is kept.')
+        : t('{0} of {1} pixels may change ({2} %).', count.toLocaleString('en'), total.toLocaleString('en'), ((100 * count) / total).toFixed(1));
     const row = selected();
     // Said in the painter, before anything is sent (the host refuses the same edit too).
-    const reason = !row ? 'Choose a provider.' : row.unusable ?? (row.mask ? undefined : noMaskSentence(row, options.choices));
+    const reason = !row ? t('Choose a provider.') : row.unusable ?? (row.mask ? undefined : noMaskSentence(row, options.choices));
     warning.textContent = reason ?? '';
     warning.hidden = reason === undefined;
     saveOnly.disabled = pending;
@@ -174,11 +178,11 @@ export function mountMaskPainter(container: HTMLElement, options: MaskPainterOpt
     pending = true;
     refresh();
     progress.textContent = '';
-    show(withEdit ? 'Saving the mask…' : `Saving ${options.maskName}…`);
+    show(withEdit ? t('Saving the mask…') : t('Saving {0}…', options.maskName));
     try {
       const reply = await callbacks.save(mask.operations, edit);
       if (reply.error) show(reply.error, 'error');
-      else show(reply.info ?? (withEdit ? 'The edit finished: see the job below.' : `Saved ${options.maskName}.`));
+      else show(reply.info ?? (withEdit ? t('The edit finished: see the job below.') : t('Saved {0}.', options.maskName)));
     } finally {
       pending = false;
       refresh();
