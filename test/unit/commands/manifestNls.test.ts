@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { listFiles, PackageManager } from '@vscode/vsce';
+import { manifestLocales, placeholderPattern, readManifestMessages, readRawManifest, repoRoot } from './manifest';
+
+/** Fields whose text VS Code shows to people (languageModelTools' modelDescription and inputSchema are for the model). */
+const userFacingFields = new Set(['displayName', 'description', 'markdownDescription', 'title', 'category', 'userDescription', 'label', 'enumDescriptions', 'markdownEnumDescriptions']);
+const forTheModel = new Set(['modelDescription', 'inputSchema']);
+
+/** Every user-facing string of the manifest, with where it is. */
+function userFacingStrings(value: unknown, path: string, field?: string): { path: string; text: string }[] {
+  if (typeof value === 'string') return field !== undefined && userFacingFields.has(field) ? [{ path, text: value }] : [];
+  if (Array.isArray(value)) return value.flatMap((entry: unknown, index) => userFacingStrings(entry, `${path}[${index}]`, field === 'enumDescriptions' || field === 'markdownEnumDescriptions' ? field : undefined));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => (forTheModel.has(key) ? [] : userFacingStrings(child, `${path}.${key}`, key)));
+}
+
+/** Every `%key%` the manifest refers to, anywhere. */
+function referencedKeys(value: unknown): string[] {
+  if (typeof value === 'string') return placeholderPattern.exec(value)?.slice(1, 2) ?? [];
+  if (Array.isArray(value)) return value.flatMap((entry: unknown) => referencedKeys(entry));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap((child: unknown) => referencedKeys(child));
+}
+
+/**
+ * What a translation must carry over unchanged: code spans, {fields}, <name>-style parts, the
+ * command: targets of Markdown links, setting/command/tool ids, model ids and line breaks
+ * (each line of a walkthrough step is a paragraph or a button).
+ */
+function verbatimParts(text: string): string[] {
+  const patterns = [/`[^`]*`/g, /\{\w+\}/g, /<\w+>/g, /\]\(command:[\w.]+\)/g, /\bgptImage[._][\w.]*\w/g, /\bgpt-image[\w.-]*\w/g, /\n/g];
+  return patterns.flatMap((pattern) => text.match(pattern) ?? []).sort();
+}
+
+const productNames = ['GPT Image Studio', 'OpenAI', 'Gravitex', 'Modellix', 'APIXO', 'VS Code', 'Copilot', 'MCP', 'Markdown', 'Studio', 'PNG', 'JPEG', 'WebP'];
+const namesIn = (text: string): string[] => productNames.filter((name) => text.includes(name));
+
+/** Messages that are product names, the same in every language. */
+const sameInEveryLanguage = new Set(['extension.displayName', 'command.category', 'configuration.title', 'mcpServerDefinitionProviders.mcp.label']);
+
+const english = readManifestMessages();
+
+describe('package.json localisation (package.nls*.json)', () => {
+  it('has every user-facing string of package.json as a %key% reference', () => {
+    const strings = userFacingStrings(readRawManifest(), 'package.json');
+    assert.ok(strings.length > 60, `found ${strings.length} user-facing strings`);
+    for (const { path, text } of strings) assert.match(text, placeholderPattern, `${path} is literal text: move it to package.nls.json`);
+  });
+
+  it('gives every %key% in package.json an English message, and has no message package.json does not use', () => {
+    const keys = new Set(referencedKeys(readRawManifest()));
+    assert.deepEqual([...keys].filter((key) => english[key] === undefined), [], 'keys missing from package.nls.json');
+    assert.deepEqual(Object.keys(english).filter((key) => !keys.has(key)), [], 'package.nls.json keys package.json does not use');
+    for (const [key, text] of Object.entries(english)) assert.ok(typeof text === 'string' && text.trim().length > 0, key);
+  });
+
+  for (const locale of manifestLocales) {
+    describe(`package.nls.${locale}.json`, () => {
+      const translated = readManifestMessages(locale);
+
+      it('translates every English message and has no key the English lacks', () => {
+        assert.deepEqual(Object.keys(english).filter((key) => translated[key] === undefined), [], 'untranslated keys');
+        assert.deepEqual(Object.keys(translated).filter((key) => english[key] === undefined), [], 'keys the English lacks');
+        for (const [key, text] of Object.entries(translated)) {
+          assert.ok(typeof text === 'string' && text.trim().length > 0, `${key} is empty`);
+          if (!sameInEveryLanguage.has(key)) assert.notEqual(text, english[key], `${key} is still English`);
+        }
+      });
+
+      it('keeps code, {fields}, command: links, ids, product names and line breaks exactly', () => {
+        for (const [key, text] of Object.entries(translated)) {
+          const source = english[key] ?? '';
+          assert.deepEqual(verbatimParts(text), verbatimParts(source), `${key}: ${JSON.stringify(text)}`);
+          assert.deepEqual(namesIn(text), namesIn(source), `${key} names the same products`);
+        }
+      });
+    });
+  }
+
+  it('ships package.nls.json and both translations in the .vsix', async () => {
+    const files = await listFiles({ cwd: repoRoot, packageManager: PackageManager.None });
+    for (const file of ['package.nls.json', ...manifestLocales.map((locale) => `package.nls.${locale}.json`)]) {
+      assert.ok(files.includes(file), `${file} is packaged (.vscodeignore), in ${join(repoRoot, '.vscodeignore')}`);
+    }
+  });
+});
