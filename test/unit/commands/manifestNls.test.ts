@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { listFiles, PackageManager } from '@vscode/vsce';
-import { manifestLocales, placeholderPattern, readManifestMessages, readRawManifest, repoRoot } from './manifest';
+import { manifestLocales, placeholderPattern, readManifest, readManifestMessages, readRawManifest, repoRoot } from './manifest';
+import type { ManifestLocale } from './manifest';
 
 /** Fields whose text VS Code shows to people (languageModelTools' modelDescription and inputSchema are for the model). */
 const userFacingFields = new Set(['displayName', 'description', 'markdownDescription', 'title', 'category', 'userDescription', 'label', 'enumDescriptions', 'markdownEnumDescriptions']);
@@ -29,10 +31,29 @@ function referencedKeys(value: unknown): string[] {
  * command: targets of Markdown links, setting/command/tool ids, model ids and line breaks
  * (each line of a walkthrough step is a paragraph or a button).
  */
-function verbatimParts(text: string): string[] {
-  const patterns = [/`[^`]*`/g, /\{\w+\}/g, /<\w+>/g, /\]\(command:[\w.]+\)/g, /\bgptImage[._][\w.]*\w/g, /\bgpt-image[\w.-]*\w/g, /\n/g];
+function verbatimParts(text: string, lineBreaks = true): string[] {
+  const patterns = [/`[^`]*`/g, /\{\w+\}/g, /<\w+>/g, /\]\(command:[\w.]+\)/g, /\bgptImage[._][\w.]*\w/g, /\bgpt-image[\w.-]*\w/g, ...(lineBreaks ? [/\n/g] : [])];
   return patterns.flatMap((pattern) => text.match(pattern) ?? []).sort();
 }
+
+interface WalkthroughManifest {
+  readonly contributes: {
+    readonly commands: readonly { readonly title: string }[];
+    readonly walkthroughs: readonly { readonly steps: readonly { readonly id: string; readonly media: { readonly markdown: string } }[] }[];
+  };
+}
+
+/** Each walkthrough step's Markdown file and the command titles, as VS Code shows them in one language. */
+function walkthroughIn(locale?: ManifestLocale): { media: string[]; titles: Set<string> } {
+  const manifest = readManifest<WalkthroughManifest>(locale);
+  return {
+    media: manifest.contributes.walkthroughs.flatMap((walkthrough) => walkthrough.steps.map((step) => step.media.markdown)),
+    titles: new Set(manifest.contributes.commands.map((command) => command.title)),
+  };
+}
+
+/** The commands a walkthrough page names in bold as "GPT Image: Title" (the palette's wording). */
+const namedCommands = (markdown: string): string[] => [...markdown.matchAll(/\*\*GPT Image: ([^*]+)\*\*/g)].map((match) => match[1] ?? '');
 
 const productNames = ['GPT Image Studio', 'OpenAI', 'Gravitex', 'Modellix', 'APIXO', 'VS Code', 'Copilot', 'MCP', 'Markdown', 'Studio', 'PNG', 'JPEG', 'WebP'];
 const namesIn = (text: string): string[] => productNames.filter((name) => text.includes(name));
@@ -76,12 +97,28 @@ describe('package.json localisation (package.nls*.json)', () => {
           assert.deepEqual(namesIn(text), namesIn(source), `${key} names the same products`);
         }
       });
+
+      it('gives each walkthrough step its own translated Markdown page, with the same code and the translated command titles', () => {
+        const englishPages = walkthroughIn();
+        const pages = walkthroughIn(locale);
+        assert.deepEqual(pages.media, englishPages.media.map((path) => path.replace(/\.md$/, `.${locale}.md`)));
+        pages.media.forEach((path, index) => {
+          assert.ok(existsSync(join(repoRoot, path)), `${path} exists`);
+          const text = readFileSync(join(repoRoot, path), 'utf8');
+          const source = readFileSync(join(repoRoot, englishPages.media[index] ?? ''), 'utf8');
+          assert.deepEqual(verbatimParts(text, false), verbatimParts(source, false), `${path} keeps code, fields and ids`);
+          assert.deepEqual(namesIn(text), namesIn(source), `${path} names the same products`);
+          assert.equal(namedCommands(text).length, namedCommands(source).length, `${path} names as many commands`);
+          for (const title of namedCommands(text)) assert.ok(pages.titles.has(title), `${path} names "GPT Image: ${title}", which is not a ${locale} command title`);
+        });
+      });
     });
   }
 
-  it('ships package.nls.json and both translations in the .vsix', async () => {
+  it('ships package.nls.json, both translations and every walkthrough page in the .vsix', async () => {
     const files = await listFiles({ cwd: repoRoot, packageManager: PackageManager.None });
-    for (const file of ['package.nls.json', ...manifestLocales.map((locale) => `package.nls.${locale}.json`)]) {
+    const pages = [undefined, ...manifestLocales].flatMap((locale) => walkthroughIn(locale).media);
+    for (const file of ['package.nls.json', ...manifestLocales.map((locale) => `package.nls.${locale}.json`), ...pages]) {
       assert.ok(files.includes(file), `${file} is packaged (.vscodeignore), in ${join(repoRoot, '.vscodeignore')}`);
     }
   });
