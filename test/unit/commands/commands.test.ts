@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandIds, commandTitles } from '../../../src/commands/commands';
 import { studioViewType } from '../../../src/webview/studioViewType';
 import { defaultBaseUrls, modelIds, providerIds, qualities } from '../../../src/core/ids';
 import { defaultJournalRetentionDays } from '../../../src/core/journal';
 import { defaultFileNameTemplate } from '../../../src/core/naming';
+import { readManifest } from './manifest';
 
 interface ContributedCommand {
   readonly command: string;
@@ -33,12 +32,12 @@ interface Manifest {
   };
 }
 
-// Tests run from out/test/unit/commands; the manifest is at the repository root.
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+// As VS Code shows it in English: its %key% strings resolved through package.nls.json.
+const manifest = readManifest<Manifest>();
 const settings = manifest.contributes.configuration.properties;
 
 describe('package.json contributes.commands', () => {
-  it('gives every command the title the failure message uses', () => {
+  it('gives every command, resolved through package.nls.json, the title the failure message uses', () => {
     for (const id of commandIds) assert.equal(manifest.contributes.commands.find((command) => command.command === id)?.title, commandTitles[id], id);
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandIds } from '../../../src/commands/commands';
+import { readManifest, repoRoot } from './manifest';
 
 interface Step {
   readonly id: string;
@@ -17,9 +18,8 @@ interface Manifest {
   readonly contributes: { readonly walkthroughs: readonly { readonly id: string; readonly steps: readonly Step[] }[] };
 }
 
-// Tests run from out/test/unit/commands; the repository root is four levels up.
-const root = join(__dirname, '..', '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const root = repoRoot;
+const manifest = readManifest<Manifest>();
 const source = (path: string): string => readFileSync(join(root, 'src', path), 'utf8');
 
 describe('the walkthrough (package.json contributes.walkthroughs)', () => {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultBaseUrls } from '../../../src/core/ids';
 import {
@@ -20,6 +18,7 @@ import {
   trustedBaseUrl,
   trustedSpendLimits,
 } from '../../../src/host/settingsRules';
+import { readManifest } from '../commands/manifest';
 
 describe('trustedBaseUrl', () => {
   it('uses the user (global) value, without a trailing slash', () => {
@@ -124,9 +123,9 @@ describe('partialImagesSetting', () => {
   });
 
   it('is declared in package.json with the output-token cost note', () => {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
+    const manifest = readManifest<{
       contributes: { configuration: { properties: Record<string, { default: unknown; maximum: number; markdownDescription: string }> } };
-    };
+    }>();
     const setting = manifest.contributes.configuration.properties['gptImage.partialImages'];
     assert.equal(setting?.default, 0);
     assert.equal(setting?.maximum, 3);

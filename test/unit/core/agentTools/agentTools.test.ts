@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseImageToolCall } from '../../../../src/core/agentTools/toolArgs';
 import type { ImageToolCall } from '../../../../src/core/agentTools/toolArgs';
@@ -10,19 +8,22 @@ import { toolRequest, toolTemplate } from '../../../../src/core/agentTools/toolR
 import { copilotTools, toolSpecs } from '../../../../src/core/agentTools/toolSpec';
 import { resultText, summarizeToolCall } from '../../../../src/core/agentTools/toolSummary';
 import { isInputError } from '../../../../src/core/errors';
+import { readManifest } from '../../commands/manifest';
 
 interface ContributedTool {
   readonly name: string;
   readonly toolReferenceName?: string;
   readonly displayName?: string;
+  readonly userDescription?: string;
   readonly modelDescription?: string;
   readonly canBeReferencedInPrompt?: boolean;
   readonly inputSchema?: unknown;
 }
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../../package.json'), 'utf8')) as {
+// As VS Code shows it in English (%key% strings resolved through package.nls.json).
+const manifest = readManifest<{
   contributes: { languageModelTools?: ContributedTool[]; mcpServerDefinitionProviders?: { id: string; label: string }[] };
-};
+}>();
 
 const defaults = { provider: 'openai' } as const;
 
@@ -44,7 +45,8 @@ describe('agent tools: one spec for MCP and Copilot', () => {
       assert.equal(entry?.toolReferenceName, tool.toolReferenceName);
       assert.equal(entry?.canBeReferencedInPrompt, true, 'toolReferenceName needs canBeReferencedInPrompt');
       assert.equal(entry?.modelDescription, tool.spec.description);
-      assert.ok(entry?.displayName);
+      assert.match(entry?.displayName ?? '', / \(GPT Image Studio\)$/);
+      assert.match(entry?.userDescription ?? '', /\(paid; asks first, with the cost estimate\)/);
       assert.deepEqual(entry?.inputSchema, JSON.parse(JSON.stringify(tool.spec.inputSchema)));
       assert.match(tool.name, /^(?!copilot_|vscode_)[\w-]+$/);
     }
