@@ -63,8 +63,15 @@ export async function runCommand(page: Page, title: string, tries = 20): Promise
   for (let attempt = 0; attempt < tries; attempt++) {
     await page.keyboard.press('F1');
     const input = quickInput(page);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    try {
+      await input.waitFor({ state: 'visible' });
+      // A quick pick that is still closing (a theme just chosen) can take the key press and then go
+      // away: its input turns inert and hidden. Start again rather than wait on it.
+      await input.fill(`>${title}`, { timeout: 5000 });
+    } catch {
+      await page.keyboard.press('Escape');
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
       await row.waitFor({ timeout: 3000 });

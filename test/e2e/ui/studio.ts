@@ -200,6 +200,8 @@ export async function switchTheme(context: ScenarioContext, theme: string, label
   await quickInput(page).waitFor({ state: 'visible' });
   await quickInput(page).fill(label);
   await pickItem(page, label);
+  // The picker closes after the theme applies; the next palette command must not find it still open.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => page.keyboard.press('Escape'));
   const kind = /High Contrast/.test(theme) ? 'vscode-high-contrast' : theme === light ? 'vscode-light' : 'vscode-dark';
   await waitFor(`the Studio in ${theme}`, async () => ((await (await studioFrame(page)).locator(`body.${kind}`).count()) > 0 ? true : undefined), 30000, 100);
 }
