@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickItem, quickInput, quickInputTitle } from '../harness/browser';
+import { explorerMenu } from '../harness/explorerMenu';
 import { pngSize, waitForFiles } from '../harness/files';
 import type { Scenario } from '../harness/scenario';
 import { e2eOpenAiKey, setOpenAiKey } from './setApiKey';
@@ -16,26 +17,10 @@ export const editImageScenario: Scenario = {
     await setOpenAiKey(context);
 
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first();
-    await row.waitFor({ timeout: 20000 });
-    await row.click({ button: 'right' });
-    const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Edit Image…' }).first();
-    await menuItem.waitFor({ timeout: 15000 });
-    await context.screenshot('context-menu');
-    // A click that lands while the menu is still settling after the right-click is ignored (the menu
-    // stays open with the item highlighted): click again only while the menu is still there.
-    const prompt = quickInputTitle(page).filter({ hasText: 'describe the change' });
-    for (let attempt = 1; ; attempt++) {
-      await menuItem.click();
-      const opened = await prompt.waitFor({ timeout: 5000 }).then(() => true, () => false);
-      if (opened) break;
-      if (!(await menuItem.isVisible())) {
-        // The click was taken (the menu closed): the prompt is only slow.
-        await prompt.waitFor({ timeout: 20000 });
-        break;
-      }
-      assert.ok(attempt < 3, 'the Explorer menu ignored three clicks on Edit Image…');
-      context.log(`the menu ignored click ${attempt}; clicking again`);
-    }
+    await explorerMenu(context, row, 'Edit Image…', {
+      opened: quickInputTitle(page).filter({ hasText: 'describe the change' }),
+      onMenuShown: async () => void (await context.screenshot('context-menu')),
+    });
     await quickInput(page).fill('Add a small red boat, e2e scenario four');
     await page.keyboard.press('Enter');
     await quickInputTitle(page).filter({ hasText: 'provider' }).waitFor({ timeout: 15000 });

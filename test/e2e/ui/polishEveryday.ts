@@ -5,7 +5,8 @@ import { quickInputTitle, runCommand, toast } from '../harness/browser';
 import { pngSize, waitForFiles } from '../harness/files';
 import { waitFor } from '../harness/processes';
 import type { Scenario } from '../harness/scenario';
-import { answerAfterPrompt, answerPrompt, explorerMenu, paletteCommand, polishSettings } from './polishHelpers';
+import { explorerMenu } from '../harness/explorerMenu';
+import { answerAfterPrompt, answerPrompt, paletteCommand, polishSettings } from './polishHelpers';
 import { e2eOpenAiKey } from './setApiKey';
 
 /**
@@ -27,7 +28,7 @@ export const polishGenerateHereScenario: Scenario = {
     await page.locator('.getting-started-step', { hasText: 'Make your first image' }).first().waitFor({ timeout: 30000 });
     const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*assets\s*$/ }).first();
     // The questions say where the image goes.
-    await explorerMenu(context, folderRow, 'Generate Image Here…', quickInputTitle(page).filter({ hasText: 'Generate Image in assets/: prompt' }));
+    await explorerMenu(context, folderRow, 'Generate Image Here…', { opened: quickInputTitle(page).filter({ hasText: 'Generate Image in assets/: prompt' }) });
     await context.screenshot('prompt');
     await answerPrompt(page, prompt);
     await answerAfterPrompt(page, e2eOpenAiKey);
@@ -48,7 +49,7 @@ export const polishGenerateHereScenario: Scenario = {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     const imageRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: basename(file) }).first();
     const copied = toast(page, 'to the clipboard');
-    await explorerMenu(context, imageRow, 'Copy as Markdown', copied);
+    await explorerMenu(context, imageRow, 'Copy as Markdown', { opened: copied });
     const expected = `![${prompt}](assets/${basename(file)})`;
     await toast(page, `Copied ${expected}`).waitFor({ timeout: 10000 });
     const clipboard = await page.evaluate<string>('navigator.clipboard.readText()');

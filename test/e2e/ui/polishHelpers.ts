@@ -1,49 +1,5 @@
-import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { answerInput, pickItem, quickInputTitle } from '../harness/browser';
-import type { ScenarioContext } from '../harness/scenario';
-
-/**
- * Clicks an item of the Explorer's context menu on `row`. The first click on a freshly opened menu is
- * often ignored (seen in scenario 4 and in every run of this one): click again on the same menu. While
- * the menu settles it can also be rebuilt under the pointer, the item detached again and again until the
- * click times out (seen once on a clean clone): then open the menu again.
- */
-export async function explorerMenu(context: ScenarioContext, row: Locator, item: string, opened: Locator): Promise<void> {
-  const { page } = context;
-  await row.waitFor({ timeout: 20000 });
-  const menuItem = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  for (let opening = 1; ; opening++) {
-    assert.ok(opening <= 5, `the Explorer menu never ran ${item}`);
-    await row.click({ button: 'right' });
-    // A menu opened before the extension's contributions are registered lacks its items.
-    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) {
-      await closeMenu(page);
-      continue;
-    }
-    for (let click = 1; click <= 3; click++) {
-      const clicked = await menuItem.click({ timeout: 10000 }).then(() => true, (error: Error) => {
-        context.log(`click ${click} on ${item} failed (${error.message.split('\n')[0]})`);
-        return false;
-      });
-      if (!clicked) break;
-      if (await opened.waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
-      if (!(await menuItem.isVisible())) {
-        // The menu took the click and closed: whatever it opens is just slow.
-        await opened.waitFor({ timeout: 20000 });
-        return;
-      }
-      context.log(`the menu ignored click ${click} on ${item}; clicking again`);
-    }
-    context.log(`opening the menu again for ${item}`);
-    await closeMenu(page);
-  }
-}
-
-async function closeMenu(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.waitForTimeout(1000);
-}
 
 /** The rest of the generate questions after the prompt: provider (key if asked), size, quality. */
 export async function answerAfterPrompt(page: Page, key: string): Promise<void> {

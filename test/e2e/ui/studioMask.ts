@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Frame } from 'playwright-core';
 import { boundaryOf, parseMultipart } from '../../fake-providers/multipartParser';
+import { explorerMenu } from '../harness/explorerMenu';
 import { pngSize, waitForFiles } from '../harness/files';
 import { waitFor } from '../harness/processes';
 import type { Scenario, ScenarioContext } from '../harness/scenario';
@@ -173,31 +174,10 @@ export const studioMaskScenario: Scenario = {
   },
 };
 
-/** Returns when the menu item was taken (the click, or the Enter after an ignored click). */
+/** Returns when the menu item was taken. */
 async function openInStudioFromExplorer(context: ScenarioContext): Promise<number> {
-  const { page } = context;
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first();
-  await row.waitFor({ timeout: 20000 });
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item', { hasText: 'Edit in Studio…' }).first();
-    await item.waitFor({ timeout: 15000 });
-    let taken = Date.now();
-    await item.click();
-    // A click that lands while the menu is still settling is ignored (editImage.ts): the item stays
-    // highlighted, and Enter takes it, as it would for a user who tried the keyboard next.
-    let closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
-    if (!closed) {
-      context.log(`the menu ignored click ${attempt}; pressing Enter on the item`);
-      await item.hover();
-      taken = Date.now();
-      await page.keyboard.press('Enter');
-      closed = await item.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
-    }
-    if (closed) return taken;
-    assert.ok(attempt < 3, 'the Explorer menu ignored three clicks on Edit in Studio…');
-    await page.keyboard.press('Escape');
-  }
+  const row = context.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.png' }).first();
+  return explorerMenu(context, row, 'Edit in Studio…');
 }
 
 /** Drags the mouse along a segment given in image pixels. */
