@@ -4,7 +4,7 @@ import type { BatchProgress } from '../core/batch/batchApiRunner';
 import { errorMessage, isProviderError } from '../core/errors';
 import { isHeldElsewhereError } from '../core/jobRunner';
 import type { CliBatchRunner } from './batchApiRuntime';
-import { settleBatchApiSpend } from './batchApiSpend';
+import { settleBatchApiSpend } from '../core/batch/batchApiSpend';
 import { exitCodes, exitCodeFor } from './failure';
 import { gptImageHome } from './fileJournalStore';
 import type { CliInterrupt, DetachableRun } from './interrupt';

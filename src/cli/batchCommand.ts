@@ -27,7 +27,7 @@ import { createFileJournalStore, gptImageHome } from './fileJournalStore';
 import type { CliInterrupt } from './interrupt';
 import { createCliLogger, oneLine } from './io';
 import type { CliIo } from './io';
-import { createLimitedHttp } from './limitedHttp';
+import { createLimitedHttp } from '../providers/limitedHttp';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
 import { createCliRunner } from './runtime';
 import { requireSpendTotal } from './spendCommand';

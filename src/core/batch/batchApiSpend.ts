@@ -1,7 +1,7 @@
-import type { BatchJobRecord } from '../core/batch/batchApiJob';
-import { isModelId } from '../core/ids';
-import type { ModelId } from '../core/ids';
-import type { SpendLedgerStore } from '../core/spendLedger';
+import type { BatchJobRecord } from './batchApiJob';
+import { isModelId } from '../ids';
+import type { ModelId } from '../ids';
+import type { SpendLedgerStore } from '../spendLedger';
 
 /**
  * A Batch API job in the spend ledger (docs/architecture.md, "The spend ledger"). It never passes the

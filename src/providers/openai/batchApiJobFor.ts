@@ -1,10 +1,10 @@
-import type { BatchEndpoint, BatchJobEntry, BatchLine } from '../core/batch/batchApiJob';
-import type { NewBatchJob } from '../core/batch/batchApiRunner';
-import type { PlannedTarget } from '../core/batch/batchPlan';
-import { targetLabel } from '../core/batch/batchTargets';
-import { InputError } from '../core/errors';
-import { providerLabels } from '../core/ids';
-import { batchInputLine, batchLineBody } from '../providers/openai/batchLines';
+import type { BatchEndpoint, BatchJobEntry, BatchLine } from '../../core/batch/batchApiJob';
+import type { NewBatchJob } from '../../core/batch/batchApiRunner';
+import type { PlannedTarget } from '../../core/batch/batchPlan';
+import { targetLabel } from '../../core/batch/batchTargets';
+import { InputError } from '../../core/errors';
+import { providerLabels } from '../../core/ids';
+import { batchInputLine, batchLineBody } from './batchLines';
 
 /**
  * The targets of a batch file as Batch API parts: one JSONL line per entry and paid call (an entry's

@@ -1,6 +1,6 @@
 import { AdaptiveLimit } from '../core/batch/adaptiveLimit';
 import type { HttpClient, HttpRequest, HttpResponse } from '../core/httpClient';
-import { retryAfterFromHeaders } from '../providers/http';
+import { retryAfterFromHeaders } from './http';
 
 export interface LimitedHttp {
   readonly http: HttpClient;
