@@ -15,6 +15,8 @@ const noVscode = {
  * them, so they stay testable in plain Node. scripts/checkImports.mjs fails when one is missing here.
  */
 export const pureModules = [
+  'src/host/batchApiWindow.ts',
+  'src/host/batchJobList.ts',
   'src/commands/commandTitleText.ts',
   'src/commands/commands.ts',
   'src/commands/generate.ts',

@@ -51,6 +51,9 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
       try {
         const count = (await started.owner.resumeWaiting()).length;
         if (count > 0) started.log.info(`Resuming ${count} job${count === 1 ? '' : 's'} left from the last session.`);
+        // Batch API jobs too: polling again on the slow schedule, their images saved when they complete.
+        const batches = (await started.batchApi.resumeWaiting()).length;
+        if (batches > 0) started.log.info(`Resuming ${batches} Batch API job${batches === 1 ? '' : 's'} left from the last session.`);
       } catch (error) {
         started.log.error(`Could not resume jobs: ${String(error)}`);
       }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { isBatchFileName } from '../core/batch/batchFile';
 import { internalCommandIds } from './commands';
-import { targetsToMake } from '../core/batch/batchPlan';
+import { targetsToMake, unfinishedJobFor } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
+import { askHowToRun, startBatchApiJob } from '../host/batchApiStart';
+import { holderKey } from '../host/batchApiWindow';
 import { loadHostBatch } from '../host/batchDocument';
 import { runBatchWithProgress } from '../host/batchRun';
 import type { BatchRunSummary } from '../host/batchRun';
@@ -16,8 +18,11 @@ function refreshLenses(): void {
   void vscode.commands.executeCommand(internalCommandIds[0]);
 }
 
-/** Entries made at once in the editor (the CLI's --concurrency; here the window's one HTTP pool). */
-const editorConcurrency = 4;
+/**
+ * Entries started at once in the editor (the CLI's --concurrency). What reaches a provider is
+ * decided by the window's adaptive per-provider limit (host/services.ts, windowLimits).
+ */
+const editorConcurrency = 16;
 
 /**
  * `GPT Image: Run Image Batch` (palette, Explorer, editor title, the file's CodeLens) and the
@@ -58,7 +63,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       return undefined;
     }
     const chosen = batch.plan.targets.filter((target) => entry === undefined || target.target.entry.name === entry);
-    const toMake = targetsToMake({ targets: chosen }, false);
+    let toMake = targetsToMake({ targets: chosen }, false);
     const conflicts = chosen.filter((target) => target.status === 'conflict');
     for (const target of conflicts) {
       void vscode.window.showWarningMessage(vscode.l10n.t('{0}: a file under its name in {1} was not made by GPT Image; it is left alone. Rename or move it to make this entry.', targetLabel(target.target), target.target.out));
@@ -81,6 +86,30 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       await showError(services, error);
       return undefined;
     }
+    // An entry an unfinished Batch API job still holds is that job's: never paid for twice.
+    const holders = await services.batchApi.holders();
+    const held = toMake.filter((target) => holders.has(holderKey(batch.resolveOut(target.target.out).toString(), target.target.template)));
+    for (const target of held) {
+      const job = holders.get(holderKey(batch.resolveOut(target.target.out).toString(), target.target.template));
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} is in Batch API job {1} ({2}); it is not sent again. Show Jobs follows it.', targetLabel(target.target), job?.id ?? '', job?.state ?? ''));
+    }
+    toMake = toMake.filter((target) => !held.includes(target));
+    if (toMake.length === 0) return undefined;
+    const journaled = await services.runner.list();
+    if (entry === undefined) {
+      // An entry with an earlier run's unfinished job is finished by that job (below), never batched.
+      const eligible = toMake.filter((target) => target.target.provider === 'openai' && !unfinishedJobFor(target, batch.resolveOut(target.target.out).toString(), journaled));
+      if (eligible.length > 0) {
+        const way = await askHowToRun(toMake, eligible);
+        if (way === undefined) return undefined;
+        if (way === 'batchApi') {
+          if (!(await startBatchApiJob(services, uri, batch, eligible))) return undefined;
+          refreshLenses();
+          toMake = toMake.filter((target) => !eligible.includes(target));
+          if (toMake.length === 0) return undefined;
+        }
+      }
+    }
     const summary = await runBatchWithProgress({
       owner: services.owner,
       log: services.log,
@@ -88,7 +117,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       targets: toMake,
       skipped: chosen.length - toMake.length - conflicts.length,
       resolveOut: batch.resolveOut,
-      journaled: await services.runner.list(),
+      journaled,
       concurrency: editorConcurrency,
       changed: refreshLenses,
     });

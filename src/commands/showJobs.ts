@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import { providerLabels } from '../core/ids';
 import type { JobRecord } from '../core/journal';
+import type { BatchJobRecord } from '../core/batch/batchApiJob';
+import { followBatchJob } from '../host/batchApiStart';
+import { batchJobActionLabels, batchJobActions, describeBatchJob } from '../host/batchJobList';
+import type { BatchJobAction } from '../host/batchJobList';
 import { describeJob, jobActionLabels, jobActions, sortJobs, stateLabel } from '../host/jobList';
 import type { JobAction } from '../host/jobList';
 import { showJobNotification } from '../host/jobViews';
@@ -8,7 +12,12 @@ import { openFiles } from '../host/results';
 import type { Services } from '../host/services';
 
 interface JobItem extends vscode.QuickPickItem {
-  readonly job: JobRecord;
+  readonly job?: JobRecord;
+  readonly batchJob?: BatchJobRecord;
+}
+
+interface BatchActionItem extends vscode.QuickPickItem {
+  readonly action: BatchJobAction;
 }
 
 interface ActionItem extends vscode.QuickPickItem {
@@ -26,14 +35,25 @@ export function createShowJobsCommand(services: Services): () => Promise<void> {
 
 async function showJobs(services: Services): Promise<void> {
   const jobs = sortJobs(await services.runner.list());
-  if (jobs.length === 0) {
+  const batchJobs = await services.batchApi.list().catch((error: unknown) => {
+    services.log.warn(`Could not list the Batch API jobs: ${String(error)}`);
+    return [];
+  });
+  if (jobs.length === 0 && batchJobs.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No GPT Image jobs yet. Run "GPT Image: Generate Image…" to start one.'));
     return;
   }
   const now = Date.now();
   // Held by this window's owner: a notification, the Studio or nobody (the background) watches it.
   const isRunning = (jobId: string): boolean => services.owner.get(jobId) !== undefined;
-  const items: JobItem[] = jobs.map((job) => ({ ...describeJob(job, now, isRunning(job.id)), job }));
+  // Batch API jobs first while they run (they hold many entries and may take hours), the rest after.
+  const unfinished = (job: BatchJobRecord): boolean => job.state !== 'saved' && job.state !== 'cancelled' && job.state !== 'failed';
+  const batchItems = (jobsOf: readonly BatchJobRecord[]): JobItem[] => jobsOf.map((batchJob) => ({ ...describeBatchJob(batchJob, now, services.batchApi.isFollowing(batchJob.id)), batchJob }));
+  const items: JobItem[] = [
+    ...batchItems(batchJobs.filter(unfinished)),
+    ...jobs.map((job) => ({ ...describeJob(job, now, isRunning(job.id)), job })),
+    ...batchItems(batchJobs.filter((job) => !unfinished(job))),
+  ];
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('GPT Image jobs'),
     placeHolder: vscode.l10n.t('Pick a job to see what can be done with it'),
@@ -41,7 +61,12 @@ async function showJobs(services: Services): Promise<void> {
     matchOnDetail: true,
   });
   if (!picked) return;
+  if (picked.batchJob) {
+    await batchJobMenu(services, picked.batchJob);
+    return;
+  }
   const job = picked.job;
+  if (!job) return;
   const running = isRunning(job.id);
   const actions = jobActions(job, running);
   if (actions.length === 0) {
@@ -100,5 +125,41 @@ async function runAction(services: Services, job: JobRecord, action: JobAction):
       await services.runner.discard(job.id);
       void vscode.window.showInformationMessage(vscode.l10n.t('Job {0} was removed from the list; its files stay where they are.', job.id));
       return;
+  }
+}
+
+/** A Batch API job's actions: Cancel (POST /v1/batches/{id}/cancel, then what finished is saved), Check now, Show files. */
+async function batchJobMenu(services: Services, job: BatchJobRecord): Promise<void> {
+  const actions = batchJobActions(job);
+  const file = job.source.split(/[\\/]/).pop() ?? job.source;
+  if (actions.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Batch API job {0} ({1}) is {2}; nothing more can be done with it.', job.id, file, stateLabel(job.state)));
+    return;
+  }
+  const chosen = await vscode.window.showQuickPick<BatchActionItem>(
+    actions.map((action) => ({ label: batchJobActionLabels()[action], action })),
+    { title: vscode.l10n.t('Batch API job {0} · {1} · {2}', job.id, file, stateLabel(job.state)) },
+  );
+  if (!chosen) return;
+  switch (chosen.action) {
+    case 'showFiles':
+      await openFiles(job.parts.flatMap((part) => part.lines.flatMap((line) => line.files)));
+      return;
+    case 'checkNow': {
+      await services.batchApi.checkNow(job.id);
+      void followBatchJob(services, job.id, vscode.l10n.t('Batch API job {0}', job.id));
+      return;
+    }
+    case 'cancel': {
+      const cancelBatch = vscode.l10n.t('Cancel the batch');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Cancel Batch API job {0} at OpenAI?', job.id),
+        { modal: true, detail: vscode.l10n.t('Images OpenAI has already made are still saved (and charged); the rest are not made.') },
+        cancelBatch,
+      );
+      if (choice !== cancelBatch) return;
+      await services.batchApi.cancel(job.id);
+      return;
+    }
   }
 }

@@ -123,7 +123,7 @@ export function createJournalStore(
  * briefly absent; a claimer that looks in that instant creates the next generation and, if the
  * holder's rename lands after its check, both may hold it. Between CLI processes (link(2)) none of this applies.
  */
-function workspaceLeaseFiles(folder: vscode.Uri, fileSystem: vscode.FileSystem, settleMs: number): LeaseFiles {
+export function workspaceLeaseFiles(folder: vscode.Uri, fileSystem: vscode.FileSystem, settleMs: number): LeaseFiles {
   const uriOf = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, name);
   const temporary = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const readText = async (name: string): Promise<string | undefined> => {

@@ -15,7 +15,11 @@ import type { HttpClient } from '../core/httpClient';
 import { createProvider } from '../providers/registry';
 import type { ImageProvider } from '../core/provider';
 import type { Logger } from '../core/logger';
+import type { SpendLedgerStore } from '../core/spendLedger';
+import { createLimitedHttp } from '../providers/limitedHttp';
 import { createApiKeyStore } from './apiKeyStore';
+import { createBatchApiHost } from './batchApiHost';
+import type { BatchApiWindow } from './batchApiWindow';
 import type { ApiKeyStore } from './apiKeyStore';
 import { JobOwner } from '../core/jobOwner';
 import { createBackgroundView } from './jobViews';
@@ -28,6 +32,14 @@ import type { SecretScrubber } from '../core/secrets';
 import { createSettingsReader } from './settings';
 import type { SettingsReader } from './settings';
 import { createWorkspaceWriter } from './workspaceWriter';
+import { showError } from './messages';
+
+/**
+ * Every API request of the window waits for a slot of its provider's adaptive limit
+ * (core/batch/adaptiveLimit.ts): halved on a 429, paused for its Retry-After, grown back slowly.
+ * A batch then runs near the provider's rate limit, not at a fixed number of entries.
+ */
+export const windowLimits = { initial: 4, max: 16 } as const;
 
 /**
  * Everything the commands, the Edit flow and the Studio share, created once on first use (the
@@ -59,6 +71,11 @@ export interface Services {
   provider(id: ProviderId, baseUrl?: string): ImageProvider;
   /** Reads a journaled input file again (a manual resubmit of an edit). */
   readInput(reference: Extract<InputReference, { kind: 'file' }>): Promise<Uint8Array>;
+  /** The window's OpenAI Batch API jobs (host/batchApiWindow.ts). */
+  readonly batchApi: BatchApiWindow;
+  /** The validated base URL a new job of `id` is sent to; throws InputError when it cannot be used. */
+  baseUrlFor(id: ProviderId): string;
+  readonly spendLedger: SpendLedgerStore;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -78,7 +95,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const currentHttp = (): HttpClient => {
     if (!http) {
       const proxy = settings.proxy();
-      http = createHttpClient({ proxy: proxy.proxy, noProxy: proxy.noProxy, log });
+      http = createLimitedHttp(createHttpClient({ proxy: proxy.proxy, noProxy: proxy.noProxy, log }), windowLimits).http;
     }
     return http;
   };
@@ -126,10 +143,12 @@ export function createServices(context: vscode.ExtensionContext): Services {
     return vscode.workspace.fs.readFile(uri);
   };
 
+  const spendLedger = createSpendLedgerStore(context.globalStorageUri, log);
+  const ownerId = windowOwnerId(context);
   const dependencies: RunnerDependencies = {
     provider,
     baseUrlFor,
-    ownerId: windowOwnerId(context),
+    ownerId,
     journal,
     writer,
     // Beside the journal: paid images that cannot be written into the workspace are kept here.
@@ -143,7 +162,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     download: (url, options) => downloadResult(currentHttp(), url, { signal: options.signal, provider: providerLabels[options.provider] }),
     readInput,
     // Beside the journal in global storage; the limits are read at every run (a settings change applies at once).
-    spend: { ledger: createSpendLedgerStore(context.globalStorageUri, log), limits: () => settings.spendLimits() },
+    spend: { ledger: spendLedger, limits: () => settings.spendLimits() },
   };
   const runner = createJobRunner(dependencies, {
     // A getter: the request timeout setting may change while the extension runs.
@@ -157,6 +176,20 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const owner = new JobOwner(runner, log);
   // Disposal (the window closing) stops waiting; the journal keeps every job for next time.
   context.subscriptions.push(createBackgroundView({ owner, log, scrubber, settings }), { dispose: () => void owner.dispose() });
+
+  const batchApi = createBatchApiHost({
+    context,
+    log,
+    writer,
+    ledger: spendLedger,
+    ownerId,
+    http: currentHttp,
+    trustedBaseUrl: (recorded) => jobBaseUrl('openai', recorded),
+    getApiKey: () => keys.require('openai'),
+    requestTimeoutMs: () => settings.requestTimeoutMs(),
+    pollIntervalOverrideMs: () => settings.pollIntervalOverrideMs(),
+    showError: (error, jobId) => void showError({ log, scrubber }, error, { jobId, title: vscode.l10n.t('Batch API job {0}', jobId) }),
+  });
 
   return {
     context,
@@ -172,6 +205,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
     checkProvider: (id) => void baseUrlFor(id),
     provider,
     readInput,
+    batchApi,
+    baseUrlFor,
+    spendLedger,
   };
 }
 

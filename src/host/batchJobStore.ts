@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { BatchJobRecord, BatchJobStore } from '../core/batch/batchApiJob';
+import { parseBatchJobRecordText } from '../core/batch/batchApiJobSchema';
+import { createLeaseKeeper } from '../core/jobLease';
+import type { Logger } from '../core/logger';
+import { claimSettleMs, workspaceLeaseFiles } from './journalStore';
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The window's Batch API jobs in global storage, beside the journal: `batches/<id>.json` and each
+ * part's JSONL as `batches/<id>.part-<k>.jsonl` (kept before it is uploaded), the same layout as the
+ * CLI's `$GPT_IMAGE_HOME/batches/`. Every file is written to a hidden temporary name and renamed into
+ * place (a crash leaves the previous version, never half a file); writes to one job are serialised so
+ * an older state never lands after a newer one; leases are the journal's (journalStore.ts).
+ */
+export function createBatchJobStore(storage: vscode.Uri, log: Logger, fileSystem: vscode.FileSystem = vscode.workspace.fs, settleMs: number = claimSettleMs): BatchJobStore {
+  const folder = vscode.Uri.joinPath(storage, 'batches');
+  const uriOf = (id: string, suffix: string): vscode.Uri => {
+    if (!idPattern.test(id)) throw new Error(`"${id}" is not a job id.`);
+    return vscode.Uri.joinPath(folder, `${id}${suffix}`);
+  };
+  const leases = createLeaseKeeper(workspaceLeaseFiles(folder, fileSystem, settleMs));
+  const pending = new Map<string, Promise<void>>();
+
+  const replace = async (target: vscode.Uri, text: string): Promise<void> => {
+    await fileSystem.createDirectory(folder);
+    const temp = vscode.Uri.joinPath(folder, `.${target.path.split('/').pop() ?? 'batch'}.${randomBytes(6).toString('hex')}.tmp`);
+    await fileSystem.writeFile(temp, new TextEncoder().encode(text));
+    try {
+      await fileSystem.rename(temp, target, { overwrite: true });
+    } catch (error) {
+      await fileSystem.delete(temp).then(undefined, () => undefined);
+      throw error;
+    }
+  };
+
+  const serialised = (id: string, task: () => Promise<void>): Promise<void> => {
+    const next = (pending.get(id) ?? Promise.resolve()).then(task, task);
+    pending.set(id, next);
+    const settle = (): void => {
+      if (pending.get(id) === next) pending.delete(id);
+    };
+    void next.then(settle, settle);
+    return next;
+  };
+
+  const read = async (uri: vscode.Uri, id: string): Promise<BatchJobRecord | undefined> => {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await fileSystem.readFile(uri));
+    } catch (error) {
+      if (!isNotFound(error)) log.warn(`Could not read the Batch API job ${uri.path}: ${String(error)}`);
+      return undefined;
+    }
+    const parsed = parseBatchJobRecordText(text);
+    if (!parsed.ok || parsed.record.id !== id) {
+      log.warn(`Ignoring the Batch API job ${uri.path}: ${parsed.ok ? 'its id is not its file name' : parsed.reason}.`);
+      return undefined;
+    }
+    return parsed.record;
+  };
+
+  return {
+    async list() {
+      let entries: [string, vscode.FileType][];
+      try {
+        entries = await fileSystem.readDirectory(folder);
+      } catch {
+        return [];
+      }
+      const names = entries.filter(([name, type]) => name.endsWith('.json') && !name.startsWith('.') && (type & vscode.FileType.Directory) === 0).map(([name]) => name.slice(0, -'.json'.length));
+      const records = await Promise.all(names.filter((id) => idPattern.test(id)).map((id) => read(uriOf(id, '.json'), id)));
+      return records.filter((record): record is BatchJobRecord => record !== undefined);
+    },
+    get: (id) => read(uriOf(id, '.json'), id),
+    put: (job) => {
+      // A snapshot now: the runner keeps changing the record while the write waits its turn.
+      const text = `${JSON.stringify(job)}\n`;
+      const target = uriOf(job.id, '.json');
+      const lease = job.lease === undefined ? undefined : { ...job.lease };
+      return serialised(job.id, async () => {
+        await replace(target, text);
+        await leases.beat(job.id, lease);
+      });
+    },
+    putInput: (id, part, jsonl) => replace(uriOf(id, `.part-${part + 1}.jsonl`), jsonl),
+    getInput: async (id, part) => new TextDecoder().decode(await fileSystem.readFile(uriOf(id, `.part-${part + 1}.jsonl`))),
+    async claim(id, owner, now, isOwnerGone) {
+      uriOf(id, '.json');
+      await fileSystem.createDirectory(folder);
+      return leases.claim(id, owner, now, isOwnerGone);
+    },
+    release: (id, owner) => leases.release(id, owner),
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof vscode.FileSystemError && (error.code === 'FileNotFound' || error.code === 'EntryNotFound');
+}
