@@ -17,6 +17,7 @@ const noVscode = {
 export const pureModules = [
   'src/host/batchApiWindow.ts',
   'src/host/batchJobList.ts',
+  'src/host/windowHttp.ts',
   'src/commands/commandTitleText.ts',
   'src/commands/commands.ts',
   'src/commands/generate.ts',

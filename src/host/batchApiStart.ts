@@ -4,9 +4,8 @@ import { planCost } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { batchApiPriceFactor, formatUsd } from '../core/cost';
-import { errorMessage, InputError } from '../core/errors';
+import { errorMessage } from '../core/errors';
 import { providerLabels } from '../core/ids';
-import { checkSpendTotal } from '../core/spendGuard';
 import type { SpendItem } from '../core/spendGuard';
 import { batchApiJobFor } from '../providers/openai/batchApiJobFor';
 import { keepPreviousInWorkspace } from './batchDocument';
@@ -72,8 +71,6 @@ function spendItems(targets: readonly PlannedTarget[], factor: number): SpendIte
 export async function startBatchApiJob(services: Services, file: vscode.Uri, batch: Extract<HostBatch, { ok: true }>, targets: readonly PlannedTarget[]): Promise<BatchJobRecord | undefined> {
   const resolveOut = (out: string): string => batch.resolveOut(out).toString();
   try {
-    const verdict = await checkSpendTotal({ ledger: services.spendLedger, limits: services.settings.spendLimits(), items: spendItems(targets, batchApiPriceFactor), now: Date.now() });
-    if (!verdict.ok) throw new InputError([verdict.message]);
     const baseUrl = services.baseUrlFor('openai');
     // Refusals first (a size a batch edit cannot take…): all at once, nothing sent.
     batchApiJobFor(targets, file.fsPath, baseUrl, resolveOut);
@@ -89,7 +86,12 @@ export async function startBatchApiJob(services: Services, file: vscode.Uri, bat
     }
     if (sent.length === 0) return undefined;
     const cost = planCost(sent, batchApiPriceFactor);
-    const job = await services.batchApi.start(batchApiJobFor(sent, file.fsPath, baseUrl, resolveOut), cost.uncounted.length > 0 ? undefined : cost.usd);
+    // The spend guard (gptImage.spendLimit) sees the discounted total before the job is journaled.
+    const job = await services.batchApi.start(batchApiJobFor(sent, file.fsPath, baseUrl, resolveOut), {
+      items: spendItems(sent, batchApiPriceFactor),
+      limits: services.settings.spendLimits(),
+      estimateUsd: cost.uncounted.length > 0 ? undefined : cost.usd,
+    });
     void followBatchJob(services, job.id, vscode.l10n.t('Batch API job {0}', job.id));
     return job;
   } catch (error) {

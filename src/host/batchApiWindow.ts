@@ -1,10 +1,13 @@
 import type { BatchJobRecord } from '../core/batch/batchApiJob';
 import type { BatchProgress, NewBatchJob, createBatchRunner } from '../core/batch/batchApiRunner';
 import { reserveBatchApiSpend, settleBatchApiSpend } from '../core/batch/batchApiSpend';
-import { errorMessage, isProviderError } from '../core/errors';
+import { errorMessage, InputError, isProviderError } from '../core/errors';
 import { isHeldElsewhereError } from '../core/jobRunner';
 import type { Logger } from '../core/logger';
+import { checkSpendTotal } from '../core/spendGuard';
+import type { SpendItem } from '../core/spendGuard';
 import type { SpendLedgerStore } from '../core/spendLedger';
+import type { SpendLimits } from '../core/spendLimits';
 
 export type BatchRunner = ReturnType<typeof createBatchRunner>;
 
@@ -44,8 +47,14 @@ export class BatchApiWindow {
 
   constructor(private readonly deps: BatchApiWindowDeps) {}
 
-  /** Journals a new job, reserves its discounted estimate, then runs it in the background. */
-  async start(init: NewBatchJob, estimateUsd: number | undefined): Promise<BatchJobRecord> {
+  /**
+   * The spend guard on the batch's discounted total first (InputError: nothing journaled, nothing
+   * sent), then the job is journaled, its estimate reserved, and it runs in the background.
+   */
+  async start(init: NewBatchJob, spend: { readonly items: readonly SpendItem[]; readonly limits: SpendLimits | undefined; readonly estimateUsd: number | undefined }): Promise<BatchJobRecord> {
+    const verdict = await checkSpendTotal({ ledger: this.deps.ledger, limits: spend.limits, items: spend.items, now: this.deps.now() });
+    if (!verdict.ok) throw new InputError([verdict.message]);
+    const estimateUsd = spend.estimateUsd;
     const job = await this.deps.runner.create(init);
     // Journaled, nothing created at OpenAI yet: the reservation comes before the paid call.
     await reserveBatchApiSpend(this.deps.ledger, job, estimateUsd, this.deps.now()).catch((error: unknown) =>

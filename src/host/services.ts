@@ -10,13 +10,11 @@ import type { InputReference, JournalStore } from '../core/journal';
 import type { ImageWriter } from '../core/output';
 import type { JobRunner, RunnerDependencies } from '../core/runner';
 import { downloadResult } from '../providers/download';
-import { createHttpClient } from '../providers/http';
 import type { HttpClient } from '../core/httpClient';
 import { createProvider } from '../providers/registry';
 import type { ImageProvider } from '../core/provider';
 import type { Logger } from '../core/logger';
 import type { SpendLedgerStore } from '../core/spendLedger';
-import { createLimitedHttp } from '../providers/limitedHttp';
 import { createApiKeyStore } from './apiKeyStore';
 import { createBatchApiHost } from './batchApiHost';
 import type { BatchApiWindow } from './batchApiWindow';
@@ -33,13 +31,8 @@ import { createSettingsReader } from './settings';
 import type { SettingsReader } from './settings';
 import { createWorkspaceWriter } from './workspaceWriter';
 import { showError } from './messages';
+import { createWindowHttp } from './windowHttp';
 
-/**
- * Every API request of the window waits for a slot of its provider's adaptive limit
- * (core/batch/adaptiveLimit.ts): halved on a 429, paused for its Retry-After, grown back slowly.
- * A batch then runs near the provider's rate limit, not at a fixed number of entries.
- */
-export const windowLimits = { initial: 4, max: 16 } as const;
 
 /**
  * Everything the commands, the Edit flow and the Studio share, created once on first use (the
@@ -95,7 +88,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const currentHttp = (): HttpClient => {
     if (!http) {
       const proxy = settings.proxy();
-      http = createLimitedHttp(createHttpClient({ proxy: proxy.proxy, noProxy: proxy.noProxy, log }), windowLimits).http;
+      http = createWindowHttp({ proxy: proxy.proxy, noProxy: proxy.noProxy, log });
     }
     return http;
   };

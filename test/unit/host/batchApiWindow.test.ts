@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { BatchJobRecord } from '../../../src/core/batch/batchApiJob';
+import { createBatchRunner } from '../../../src/core/batch/batchApiRunner';
+import type { Logger } from '../../../src/core/logger';
+import type { SpendLimits } from '../../../src/core/spendLimits';
+import { createHttpClient } from '../../../src/providers/http';
+import { createOpenAiBatchApi } from '../../../src/providers/openai/batchApi';
+import { batchApiJobFor } from '../../../src/providers/openai/batchApiJobFor';
+import { createFileImageWriter } from '../../../src/cli/fileImageWriter';
+import { createFileRescueStore } from '../../../src/cli/rescueStore';
+import { loadBatch } from '../../../src/cli/batchLoad';
+import type * as BatchJobStoreModule from '../../../src/host/batchJobStore';
+import type * as SpendLedgerStoreModule from '../../../src/host/spendLedgerStore';
+import { BatchApiWindow } from '../../../src/host/batchApiWindow';
+import { startFakeOpenAi } from '../../fake-providers/openai';
+import type { FakeOpenAi } from '../../fake-providers/openai';
+import { installFakeVscode } from '../webview/fakeVscode';
+
+/** The parts of the vscode API the stores use, over node:fs, with VS Code's semantics (as journalStore.test.ts). */
+class FakeUri {
+  constructor(readonly path: string) {}
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+class FileSystemError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
+const translate = (error: unknown): unknown => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new FileSystemError(String(error), 'FileNotFound');
+  if (code === 'EEXIST') return new FileSystemError(String(error), 'FileExists');
+  return error;
+};
+const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    throw translate(error);
+  }
+};
+const fs = {
+  readFile: (uri: FakeUri) => guard(async () => new Uint8Array(await readFile(uri.path))),
+  writeFile: (uri: FakeUri, content: Uint8Array) => guard(() => writeFile(uri.path, content)),
+  createDirectory: (uri: FakeUri) => guard(async () => void (await mkdir(uri.path, { recursive: true }))),
+  readDirectory: (uri: FakeUri) => guard(async () => (await readdir(uri.path, { withFileTypes: true })).map((entry) => [entry.name, entry.isDirectory() ? FileType.Directory : FileType.File] as [string, number])),
+  delete: (uri: FakeUri) => guard(() => rm(uri.path, { recursive: true })),
+  rename: (from: FakeUri, to: FakeUri, options?: { overwrite?: boolean }) =>
+    guard(async () => {
+      const exists = await stat(to.path).then(
+        () => true,
+        () => false,
+      );
+      if (exists && !options?.overwrite) throw new FileSystemError('File at target already exists', 'FileExists');
+      await rename(from.path, to.path);
+    }),
+};
+installFakeVscode({ Uri: { joinPath: (base: FakeUri, ...parts: string[]) => new FakeUri(join(base.path, ...parts)) }, FileType, FileSystemError, workspace: { fs } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createBatchJobStore } = require('../../../src/host/batchJobStore') as typeof BatchJobStoreModule;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSpendLedgerStore } = require('../../../src/host/spendLedgerStore') as typeof SpendLedgerStoreModule;
+
+const key = 'sk-test-batch-window-key';
+const warnings: string[] = [];
+const log: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) };
+
+const batchFile = `defaults: { provider: openai, size: 1024x1024, quality: low, out: images }
+images:
+  - name: icon
+    prompt: A paper boat app icon
+  - name: hero
+    prompt: A watercolor harbour at dawn
+    n: 2
+  - name: banner
+    prompt: A long banner of waves
+`;
+
+interface Rig {
+  readonly root: string;
+  readonly storage: FakeUri;
+  readonly images: string;
+  /** A window over the same storage, as a reloaded window (same owner id) or another one. */
+  window(owner?: string): BatchApiWindow;
+  init(): Promise<Parameters<BatchApiWindow['start']>[0]>;
+}
+
+describe("the window's Batch API jobs (host store over workspace.fs, the core runner, a real fake OpenAI Batch API)", () => {
+  let fake: FakeOpenAi;
+  const http = createHttpClient({ log });
+  before(async () => {
+    fake = await startFakeOpenAi({ flavour: 'openai', expectedKey: key });
+  });
+  after(async () => {
+    await http.close();
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    fake.batch.configure({ stepMs: 40 });
+  });
+
+  const rig = async (): Promise<Rig> => {
+    const root = mkdtempSync(join(tmpdir(), 'gpt-image-batch-window-'));
+    const storage = new FakeUri(join(root, 'storage'));
+    const work = join(root, 'work');
+    await mkdir(work, { recursive: true });
+    await writeFile(join(work, 'site.images.yaml'), batchFile);
+    const window = (owner = 'window:test'): BatchApiWindow =>
+      new BatchApiWindow({
+        runner: createBatchRunner({
+          store: createBatchJobStore(storage as never, log, fs as never, 5),
+          api: (baseUrl) => createOpenAiBatchApi({ baseUrl, http, log, now: () => Date.now(), requestTimeoutMs: 30_000, getApiKey: async () => key }),
+          writer: createFileImageWriter(),
+          rescue: createFileRescueStore(join(root, 'home')),
+          log,
+          now: () => Date.now(),
+          ownerId: owner,
+          isOwnerGone: () => false,
+          pollIntervalOverrideMs: 20,
+        }),
+        ledger: createSpendLedgerStore(storage as never, log, fs as never),
+        log,
+        now: () => Date.now(),
+      });
+    const init = async (): Promise<Parameters<BatchApiWindow['start']>[0]> => {
+      const loaded = await loadBatch({ file: 'site.images.yaml' }, work);
+      return batchApiJobFor(loaded.plan.targets, loaded.path, fake.baseUrl, loaded.resolveOut);
+    };
+    return { root, storage, images: join(work, 'images'), window, init };
+  };
+
+  const spendOf = (usd: number | undefined, limits?: SpendLimits): Parameters<BatchApiWindow['start']>[1] => ({
+    items: [{ provider: 'openai', estimate: { usd, approximate: false, basis: 'estimate' } }],
+    limits,
+    estimateUsd: usd,
+  });
+  const creates = (): number => fake.apiRequests().filter((request) => request.method === 'POST' && request.url === '/v1/batches').length;
+  const ledger = async (storage: FakeUri): Promise<{ kind: string; usd?: number }[]> => (await createSpendLedgerStore(storage as never, log, fs as never).read()) as { kind: string; usd?: number }[];
+
+  it('journals the job, creates one batch, writes every image under its name and settles the discounted estimate', async () => {
+    const { window, init, images, storage } = await rig();
+    const win = window();
+    const started = await win.start(await init(), spendOf(0.02));
+    const job = (await win.settled(started.id)) as BatchJobRecord;
+    assert.equal(job.state, 'saved');
+    assert.deepEqual((await readdir(images)).filter((name) => name.endsWith('.png')).sort(), ['banner.png', 'hero-1.png', 'hero-2.png', 'icon.png']);
+    assert.equal(creates(), 1, 'one create');
+    const entries = await ledger(storage);
+    assert.deepEqual(entries.map((entry) => [entry.kind, entry.usd]), [['estimate', 0.02], ['actual', 0.02]]);
+    const files = await readdir(join(storage.path, 'batches'));
+    assert.ok(files.includes(`${job.id}.json`) && files.includes(`${job.id}.part-1.jsonl`), files.join(' '));
+    assert.ok(!files.some((name) => name.endsWith('.tmp')), 'no temporary file left');
+  });
+
+  it('a reloaded window picks up a polling job (batch id journaled) and writes its images; the create is not sent again', async () => {
+    const { window, init, images, storage } = await rig();
+    fake.batch.configure({ stepMs: 400 });
+    const first = window();
+    const started = await first.start(await init(), spendOf(0.02));
+    // Wait until OpenAI accepted it and its id is in the journal, then the window closes.
+    for (let waited = 0; ; waited += 20) {
+      const stored = await createBatchJobStore(storage as never, log, fs as never).get(started.id);
+      if (stored?.parts[0]?.batchId) break;
+      assert.ok(waited < 10_000, 'the batch id is journaled');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await first.dispose();
+    assert.equal((await readdir(images).catch(() => [])).length, 0, 'nothing written yet');
+    const reloaded = window();
+    assert.deepEqual(await reloaded.resumeWaiting(), [started.id]);
+    const job = (await reloaded.settled(started.id)) as BatchJobRecord;
+    assert.equal(job.state, 'saved');
+    assert.equal((await readdir(images)).filter((name) => name.endsWith('.png')).length, 4);
+    assert.equal(creates(), 1, 'the create was sent once');
+  });
+
+  it('a create whose answer was lost is unknown and never sent again, by this window or after a reload', async () => {
+    const { window, init, storage } = await rig();
+    fake.batch.enqueue({ on: 'create', kind: 'reset' });
+    const first = window();
+    const started = await first.start(await init(), spendOf(0.02));
+    await first.settled(started.id);
+    const stored = await createBatchJobStore(storage as never, log, fs as never).get(started.id);
+    assert.equal(stored?.state, 'unknown');
+    const reloaded = window();
+    assert.deepEqual(await reloaded.resumeWaiting(), [], 'an unknown create is not resumed');
+    await reloaded.checkNow(started.id);
+    await reloaded.settled(started.id);
+    assert.equal(creates(), 1, 'the create was sent once');
+    assert.ok(fake.batch.batches.size === 1, 'one batch at OpenAI');
+  });
+
+  it('Cancel sends POST /v1/batches/{id}/cancel, then saves what had finished', async () => {
+    const { window, init, storage } = await rig();
+    fake.batch.configure({ stepMs: 300 });
+    const win = window();
+    const started = await win.start(await init(), spendOf(0.02));
+    for (let waited = 0; win.progressOf(started.id)?.phase !== 'polling'; waited += 20) {
+      assert.ok(waited < 10_000, 'it polls');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await win.cancel(started.id);
+    const job = (await win.settled(started.id)) as BatchJobRecord;
+    assert.equal(job.state, 'cancelled');
+    assert.equal(fake.apiRequests().filter((request) => request.method === 'POST' && /^\/v1\/batches\/[^/]+\/cancel$/.test(request.url)).length, 1, 'one /cancel');
+    const entries = await ledger(storage);
+    assert.deepEqual(entries.map((entry) => [entry.kind, entry.usd]), [['estimate', 0.02], ['actual', 0]], 'nothing made, nothing charged');
+  });
+
+  it('the spend guard refuses a batch over gptImage.spendLimit before anything is journaled or sent', async () => {
+    const { window, init, storage } = await rig();
+    const win = window();
+    await assert.rejects(win.start(await init(), spendOf(0.5, { source: 'gptImage.spendLimit', day: 0.1 })), /would cost|limit/i);
+    assert.equal(fake.apiRequests().length, 0, 'nothing sent');
+    assert.deepEqual(await readdir(join(storage.path, 'batches')).catch(() => []), [], 'nothing journaled');
+    assert.deepEqual(await ledger(storage), []);
+  });
+
+  it('an entry of an unfinished job is held (a second run must not send it again)', async () => {
+    const { window, init } = await rig();
+    fake.batch.configure({ stepMs: 300 });
+    const win = window();
+    const started = await win.start(await init(), spendOf(undefined));
+    const holders = await win.holders();
+    assert.equal(holders.size, 3);
+    assert.ok([...holders.values()].every((job) => job.id === started.id));
+    await win.settled(started.id);
+    assert.equal((await win.holders()).size, 0, 'a saved job holds nothing');
+  });
+});
