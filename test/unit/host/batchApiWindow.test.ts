@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { BatchJobRecord } from '../../../src/core/batch/batchApiJob';
 import { createBatchRunner } from '../../../src/core/batch/batchApiRunner';
 import type { Logger } from '../../../src/core/logger';
@@ -96,8 +96,13 @@ interface Rig {
   init(): Promise<Parameters<BatchApiWindow['start']>[0]>;
 }
 
-describe("the window's Batch API jobs (host store over workspace.fs, the core runner, a real fake OpenAI Batch API)", () => {
+describe("the window's Batch API jobs (host store over workspace.fs, the core runner, a real fake OpenAI Batch API)", { timeout: 60_000 }, () => {
   let fake: FakeOpenAi;
+  // Every window a test opened is closed after it, passed or not: no poll outlives its test.
+  const opened: BatchApiWindow[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((window) => window.dispose()));
+  });
   const http = createHttpClient({ log });
   before(async () => {
     fake = await startFakeOpenAi({ flavour: 'openai', expectedKey: key });
@@ -117,8 +122,8 @@ describe("the window's Batch API jobs (host store over workspace.fs, the core ru
     const work = join(root, 'work');
     await mkdir(work, { recursive: true });
     await writeFile(join(work, 'site.images.yaml'), batchFile);
-    const window = (owner = 'window:test'): BatchApiWindow =>
-      new BatchApiWindow({
+    const window = (owner = 'window:test'): BatchApiWindow => {
+      const created = new BatchApiWindow({
         runner: createBatchRunner({
           store: createBatchJobStore(storage as never, log, fs as never, 5),
           api: (baseUrl) => createOpenAiBatchApi({ baseUrl, http, log, now: () => Date.now(), requestTimeoutMs: 30_000, getApiKey: async () => key }),
@@ -134,6 +139,9 @@ describe("the window's Batch API jobs (host store over workspace.fs, the core ru
         log,
         now: () => Date.now(),
       });
+      opened.push(created);
+      return created;
+    };
     const init = async (): Promise<Parameters<BatchApiWindow['start']>[0]> => {
       const loaded = await loadBatch({ file: 'site.images.yaml' }, work);
       return batchApiJobFor(loaded.plan.targets, loaded.path, fake.baseUrl, loaded.resolveOut);
