@@ -1,5 +1,6 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
+import { batchApiEditorScenario } from './ui/batchApiEditor';
 import { batchRunScenario } from './ui/batchRun';
 import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
@@ -36,6 +37,7 @@ export const scenarios: readonly Scenario[] = [
   spendLimitScenario,
   copilotToolScenario,
   batchRunScenario,
+  batchApiEditorScenario,
   polishWalkthroughScenario,
   polishGenerateHereScenario,
   polishFromSelectionScenario,

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toast } from '../harness/browser';
+import { pickItem, toast } from '../harness/browser';
 import { waitForFiles } from '../harness/files';
 import { waitFor } from '../harness/processes';
 import type { Scenario } from '../harness/scenario';
@@ -59,6 +59,8 @@ export const batchRunScenario: Scenario = {
     // Slow answers, so the progress can be seen; then run the whole file from its CodeLens.
     await fakes.control('openai', { options: { latencyMs: 2500 } });
     await lens('Run Image Batch').first().click();
+    // OpenAI entries: the run asks how (now, or the Batch API at half price); now.
+    await pickItem(page, 'Now');
     const progress = toast(page, /Image batch site\.images\.yaml/);
     await progress.waitFor({ timeout: 20000 });
     await waitFor('the progress to count running entries', async () => ((await progress.innerText()).match(/\d+ running/) && !/0 running/.test(await progress.innerText()) ? true : undefined), 20000);

@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pickItem, runCommand, toast } from '../harness/browser';
+import { filesContaining, waitForFiles } from '../harness/files';
+import { waitFor } from '../harness/processes';
+import type { Scenario } from '../harness/scenario';
+import { setOpenAiKey } from './setApiKey';
+
+const batchFile = `# Run Image Batch → OpenAI Batch API: half price, results within 24 h.
+defaults: { provider: openai, size: 1024x1024, quality: low }
+images:
+  - name: icon
+    prompt: A paper boat app icon, e2e batch api
+  - name: hero
+    prompt: A watercolor harbour at dawn, e2e batch api
+    n: 2
+`;
+
+const expected = ['hero-1.png', 'hero-2.png', 'icon.png'];
+
+/**
+ * Run Image Batch with OpenAI entries asks how to run it, with both costs; the Batch API choice
+ * uploads one JSONL and creates one batch (nothing sent as a synchronous image request). While the
+ * fake's batch is still running the window reloads: the new extension host picks the job up again,
+ * and when the batch completes every image is written under its entry's name. Show Jobs lists the
+ * job with its counts and batch id.
+ */
+export const batchApiEditorScenario: Scenario = {
+  name: 'batch-api-editor',
+  prepareWorkspace: (workspace) => {
+    writeFileSync(join(workspace, 'site.images.yaml'), batchFile);
+  },
+  run: async (context) => {
+    const { page, profile, fakes } = context;
+    await setOpenAiKey(context);
+    const seen = async (method: string, pattern: RegExp): Promise<number> => (await fakes.requests('openai')).filter((request) => request.method === method && pattern.test(request.url.split('?')[0] ?? '')).length;
+    // Each step of the fake's batch (validating, in_progress, finalizing) lasts 4 s: time for a reload.
+    await fakes.control('openai', { batch: { knobs: { stepMs: 4000 } } });
+
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input.input').first().fill('site.images.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'site.images.yaml' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: /Run Image Batch \(2 to make, 0 up to date\)/ }).first();
+    await lens.waitFor({ timeout: 60000 });
+    await lens.click();
+
+    // The choice, before anything is sent: both ways with their estimated cost.
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const batchRow = rows.filter({ hasText: 'OpenAI Batch API: half price, results within 24 h' }).first();
+    await batchRow.waitFor({ timeout: 20000 });
+    const nowRow = rows.filter({ hasText: 'Now' }).first();
+    assert.match(await nowRow.innerText(), /\$\d/, 'Now shows its cost');
+    assert.match(await batchRow.innerText(), /\$\d/, 'the Batch API shows its cost');
+    await context.screenshot('choice');
+    assert.equal((await fakes.requests('openai')).length, 0, 'nothing sent before the choice');
+    await batchRow.click();
+
+    const progress = toast(page, /Batch API job/);
+    await progress.waitFor({ timeout: 20000 });
+    await waitFor('the batch to be created at the fake', async () => ((await seen('POST', /^\/v1\/batches$/)) === 1 ? true : undefined), 30000);
+    await waitFor('the progress to show the batch polling', async () => (/working on it/.test(await progress.innerText()) ? true : undefined), 20000);
+    await context.screenshot('progress');
+    context.log(`progress: ${(await progress.innerText()).replace(/\s+/g, ' ')}`);
+
+    // Show Jobs while it polls: the job with its counts and batch id.
+    await runCommand(page, 'GPT Image: Show Jobs');
+    const jobRow = rows.filter({ hasText: 'Batch API: site.images.yaml (2 entries)' }).first();
+    await jobRow.waitFor({ timeout: 20000 });
+    assert.match(await jobRow.innerText(), /0 of 2 saved, 0 failed — polling, batch batch_/);
+    await context.screenshot('jobs-polling');
+    await page.keyboard.press('Escape');
+
+    // The window reloads while OpenAI is still working: the journal (global storage batches/) keeps the job.
+    await context.reload();
+    await runCommand(page, 'GPT Image: Show Jobs');
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('Escape');
+
+    const images = join(profile.workspace, 'images');
+    const files = await waitForFiles(images, /\.png$/, expected.length, 90000);
+    assert.deepEqual(files.map((file) => file.split('/').pop()).sort(), expected);
+    assert.equal(await seen('POST', /^\/v1\/batches$/), 1, 'one create: the reloaded window did not send it again');
+    assert.equal(await seen('POST', /^\/v1\/files$/), 1, 'one upload');
+    assert.equal(await seen('POST', /^\/v1\/images\//), 0, 'no synchronous image request');
+    const resumedBy = filesContaining(join(profile.userDataDir, 'logs'), 'Resuming 1 Batch API job');
+    assert.ok(resumedBy.some((file) => /exthost2/.test(file)), `the reloaded extension host resumed the job (${resumedBy.join(', ')})`);
+
+    const saved = toast(page, /Batch API job \S+: saved 3 images/);
+    await saved.waitFor({ timeout: 30000 });
+    await context.screenshot('saved');
+
+    await runCommand(page, 'GPT Image: Show Jobs');
+    await jobRow.waitFor({ timeout: 20000 });
+    await waitFor('the job row to say saved', async () => (/2 of 2 saved, 0 failed — saved, batch batch_/.test(await jobRow.innerText()) ? true : undefined), 20000);
+    await context.screenshot('jobs');
+    await jobRow.click();
+    await pickItem(page, 'Show files');
+    await page.locator('.tabs-container .tab', { hasText: /icon\.png|hero-1\.png/ }).first().waitFor({ timeout: 20000 });
+    await context.screenshot('files');
+  },
+};
