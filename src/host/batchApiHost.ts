@@ -58,7 +58,10 @@ export function createBatchApiHost(deps: BatchApiHostDeps): BatchApiWindow {
     log: deps.log,
     now: () => Date.now(),
     ended: (job) => {
-      if (!closing) void announce(job);
+      if (closing) return;
+      // The batch file's CodeLenses (commands/commands.ts, internalCommandIds) now say "made".
+      void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
+      void announce(job);
     },
     failed: (jobId, error) => {
       if (!closing) deps.showError(error, jobId);

@@ -47,7 +47,7 @@ export async function askHowToRun(all: readonly PlannedTarget[], openAi: readonl
       description: others.length === 0 ? costText(openAi, batchApiPriceFactor) : vscode.l10n.t('{0} + {1} now', costText(openAi, batchApiPriceFactor), costText(others, 1)),
       detail:
         others.length === 0
-          ? vscode.l10n.t('{0} OpenAI entries as one batch; Show Jobs follows it, and the images are saved when it completes (also after a reload).', openAi.length)
+          ? vscode.l10n.t('{0} OpenAI entries in one batch; images are saved when it is done.', openAi.length)
           : vscode.l10n.t('{0} OpenAI entries as one batch; the {1} entries for {2} have no Batch API and run now.', openAi.length, others.length, otherProviders),
     },
   ];
