@@ -112,6 +112,8 @@ export const batchApiEditorScenario: Scenario = {
     await jobRow.click();
     await pickItem(page, 'Show files');
     await page.locator('.tabs-container .tab', { hasText: /icon\.png|hero-1\.png/ }).first().waitFor({ timeout: 20000 });
+    // The image preview draws after its tab opens.
+    await page.waitForTimeout(1500);
     await context.screenshot('files');
   },
 };
