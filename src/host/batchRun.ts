@@ -84,14 +84,28 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
         handle = options.owner.run({ request: target.request, output: { dir: dir.toString(), template: target.target.template } });
       }
       // Watched: the background view announces only jobs nobody follows (a kept cancel lets go).
-      const watching = handle.watch();
+      let watching = handle.watch();
       handles.add(handle);
       running++;
       report();
       try {
-        const result = await handle.done;
-        files.push(...result.files);
-        done++;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const result = await handle.done;
+            files.push(...result.files);
+            done++;
+            break;
+          } catch (error) {
+            // Refused with 429s alone (the provider's own retries used up): nothing was made or
+            // charged, so a new job for the entry cannot pay twice (as gpt-image batch does).
+            if (earlier || cancelled || attempt >= rateLimitRequeues || !(await endedOnRateLimit(error, handle, options.owner))) throw error;
+            handles.delete(handle);
+            watching.dispose();
+            handle = options.owner.run({ request: target.request, output: { dir: dir.toString(), template: target.target.template } });
+            watching = handle.watch();
+            handles.add(handle);
+          }
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         options.log.warn(`Image batch: ${label}: ${message}`);
@@ -108,6 +122,14 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
     await mapBounded(options.targets, options.concurrency, one);
     return { files, made: done, failed, unknown, notMade: options.targets.length - done - failed.length - unknown.length };
   });
+}
+
+/** New jobs for an entry whose job ended on 429s alone (as the CLI's rateLimitRequeues). */
+const rateLimitRequeues = 5;
+
+async function endedOnRateLimit(error: unknown, handle: JobHandle, owner: JobOwner): Promise<boolean> {
+  if (!isProviderError(error) || error.kind !== 'rateLimit' || handle.jobId === undefined) return false;
+  return (await owner.load(handle.jobId))?.state === 'failed';
 }
 
 /** One question for every paid job out (keep or stop), then cancelJob's rule per job. */
