@@ -146,9 +146,12 @@ export class GalleryView {
 
   /** In the order the rows show them, so the preview's arrow keys go through a group column by column. */
   private previewImages(rows: readonly GalleryRow[]): PreviewImage[] {
-    return rowItems(rows).flatMap((item) =>
-      item.thumbnail ? [{ src: item.thumbnail, alt: item.prompt.slice(0, 125) || item.label, before: item.before, itemId: item.id }] : [],
-    );
+    return rows.flatMap((row) => {
+      // A group's images share one prompt: the caption says which provider made the one on screen.
+      const alt = (item: HistoryItemView): string =>
+        row.kind === 'group' && item.provider ? t('{0} by {1}: {2}', row.entry, providerLabels[item.provider], item.prompt.slice(0, 100)) : item.prompt.slice(0, 125) || item.label;
+      return rowItems([row]).flatMap((item) => (item.thumbnail ? [{ src: item.thumbnail, alt: alt(item), before: item.before, itemId: item.id }] : []));
+    });
   }
 
   private card(item: HistoryItemView, images: readonly PreviewImage[]): TemplateResult {
