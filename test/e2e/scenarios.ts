@@ -1,6 +1,7 @@
 import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
 import { batchRunScenario } from './ui/batchRun';
+import { batchSideBySideScenario } from './ui/batchSideBySide';
 import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
@@ -36,6 +37,7 @@ export const scenarios: readonly Scenario[] = [
   spendLimitScenario,
   copilotToolScenario,
   batchRunScenario,
+  batchSideBySideScenario,
   polishWalkthroughScenario,
   polishGenerateHereScenario,
   polishFromSelectionScenario,

@@ -33,7 +33,7 @@ const record = z.looseObject({
   state: z.enum(jobStates),
   source: z.string(),
   baseUrl: z.string(),
-  entries: z.array(z.looseObject({ name: z.string(), model: z.string(), request: z.looseObject({ prompt: z.string() }), output: z.looseObject({ dir: z.string(), template: z.string() }) })),
+  entries: z.array(z.looseObject({ name: z.string(), model: z.string(), request: z.looseObject({ prompt: z.string() }), output: z.looseObject({ dir: z.string(), template: z.string(), batch: z.looseObject({ file: z.string(), entry: z.string() }).optional() }) })),
   parts: z.array(part),
   warnings: z.array(z.string()),
 });
