@@ -20,7 +20,10 @@ export function createSpendLedgerStore(storage: vscode.Uri, log: Logger, fileSys
     const oldest = oldestKeptSpendMonth(now());
     for (const [name, type] of await fileSystem.readDirectory(folder)) {
       if ((type & vscode.FileType.Directory) !== 0 && /^\d{4}-\d{2}$/.test(name) && name < oldest) {
-        await fileSystem.delete(vscode.Uri.joinPath(folder, name), { recursive: true, useTrash: false });
+        // Another window pruning at the same moment may have removed it first.
+        await fileSystem.delete(vscode.Uri.joinPath(folder, name), { recursive: true, useTrash: false }).then(undefined, (error: unknown) => {
+          if (!(error instanceof vscode.FileSystemError && (error.code === 'FileNotFound' || error.code === 'EntryNotFound'))) throw error;
+        });
       }
     }
   };

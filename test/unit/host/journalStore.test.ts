@@ -223,8 +223,12 @@ describe('the extension spend ledger (global storage over workspace.fs)', () => 
       await writeFile(join(root.path, 'spend', month, `1-${month}-actual-00000000.json`), JSON.stringify(entry(month, Date.parse(`${month}-10T00:00:00Z`), 'actual')));
     }
     const log = capturing();
-    await createSpendLedgerStore(root as never, log, ledgerFs(), () => now).append(entry('new', now));
+    // Two windows, each pruning on its first append, while both append into the current and previous month.
+    const windows = [createSpendLedgerStore(root as never, log, ledgerFs(), () => now), createSpendLedgerStore(root as never, log, ledgerFs(), () => now)];
+    await Promise.all(Array.from({ length: 20 }, (_, index) => windows[index % 2]?.append(entry(`new-${index}`, index % 4 === 0 ? Date.UTC(2026, 10, 30) : now + index))));
     assert.deepEqual((await readdir(join(root.path, 'spend'))).sort(), ['2025-12', '2026-11', '2026-12']);
+    const read = await createSpendLedgerStore(root as never, log, ledgerFs()).read();
+    assert.equal(read.length, 22, 'the 20 new entries and the two kept months');
     assert.deepEqual(log.warnings, []);
   });
 
