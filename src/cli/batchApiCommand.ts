@@ -17,7 +17,7 @@ import type { CliInterrupt } from './interrupt';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
-import { createFileSpendLedger } from './spendLedgerFile';
+import { cliSpendLedger } from './spendLedgerFile';
 
 /** What `gpt-image batch --via batch-api` hands over once the file is loaded and planned (cli/batchCommand.ts). */
 export interface BatchApiInput {
@@ -118,7 +118,7 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
     const job = await runner.create(init);
     // Journaled, nothing created at OpenAI yet: the discounted estimate is reserved in the ledger.
     const cost = planCost(targets, batchApiPriceFactor);
-    await reserveBatchApiSpend(createFileSpendLedger(gptImageHome(io.env)), job, cost.uncounted.length > 0 ? undefined : cost.usd, Date.now()).catch((error: unknown) =>
+    await reserveBatchApiSpend(cliSpendLedger(io.env), job, cost.uncounted.length > 0 ? undefined : cost.usd, Date.now()).catch((error: unknown) =>
       log.warn(`the spend ledger could not be written (${errorMessage(error)}); this batch is not counted in gpt-image spend`),
     );
     if (!quiet) io.stderr(`gpt-image: Batch API job ${job.id}: ${init.parts.reduce((sum, part) => sum + part.lines.length, 0)} request(s) in ${init.parts.length} batch(es), at half the synchronous price, results within 24 h.`);
