@@ -66,6 +66,12 @@ describe('gpt-image batch --via batch-api: edit images as uploaded files', () =>
       [reference, second],
       'each distinct image once, in order of first use',
     );
+    const visionFiles = [...openai.batch.files.values()].filter((file) => file.purpose === 'vision');
+    assert.deepEqual(
+      visionFiles.map((file) => file.expiresAfterSeconds),
+      [2_592_000, 2_592_000],
+      "each image expires at OpenAI after 30 days (vision files otherwise stay until deleted)",
+    );
     const lines = editLines();
     assert.equal(lines.length, 2);
     const [orange, purple] = [lines.find((line) => line.custom_id === 'orange'), lines.find((line) => line.custom_id === 'purple')];

@@ -49,6 +49,8 @@ export interface FakeBatchFile {
   readonly purpose: string;
   readonly filename: string;
   readonly bytes: Buffer;
+  /** `expires_after[seconds]` of the upload (anchored at created_at), when it had one. */
+  readonly expiresAfterSeconds?: number;
 }
 
 export interface FakeBatch {
@@ -310,9 +312,19 @@ export function createFakeBatchApi(): FakeBatchApi {
     }
     const purpose = parts.find((part) => part.name === 'purpose' && part.fileName === undefined)?.data.toString('utf8');
     const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
+    // expires_after[anchor] must be created_at, expires_after[seconds] 3600–2592000 (docs/providers.md §8.3).
+    const field = (name: string): string | undefined => parts.find((part) => part.name === name && part.fileName === undefined)?.data.toString('utf8');
+    const anchor = field('expires_after[anchor]');
+    const seconds = field('expires_after[seconds]');
+    let expiresAfterSeconds: number | undefined;
+    if (anchor !== undefined || seconds !== undefined) {
+      expiresAfterSeconds = Number(seconds);
+      if (anchor !== 'created_at') return refuse(response, 400, "expires_after[anchor] must be 'created_at'.", null, 'expires_after');
+      if (!Number.isInteger(expiresAfterSeconds) || expiresAfterSeconds < 3600 || expiresAfterSeconds > 2_592_000) return refuse(response, 400, 'expires_after[seconds] must be between 3600 and 2592000.', null, 'expires_after');
+    }
     if (purpose === 'vision') {
       if (!file || !/\.(png|jpe?g|webp)$/.test(file.fileName ?? '')) return refuse(response, 400, 'A vision file must be a PNG, JPEG or WebP image.', null, 'file');
-      const image: FakeBatchFile = { id: nextId('file'), purpose, filename: file.fileName as string, bytes: file.data };
+      const image: FakeBatchFile = { id: nextId('file'), purpose, filename: file.fileName as string, bytes: file.data, ...(expiresAfterSeconds === undefined ? {} : { expiresAfterSeconds }) };
       files.set(image.id, image);
       answer(200, { id: image.id, object: 'file', bytes: image.bytes.byteLength, created_at: Math.floor(Date.now() / 1000), filename: image.filename, purpose, status: 'processed' });
       return true;

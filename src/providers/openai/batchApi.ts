@@ -29,6 +29,8 @@ const readTimeoutMs = 30_000;
 /** One output line holds one request's images as base64 (up to 10 of the largest size). */
 const maxLineBytes = 256 * 1024 * 1024;
 const readRetries = 3;
+/** How long an uploaded edit image is kept at OpenAI: the longest `expires_after` allowed (30 days). */
+export const visionFileExpirySeconds = 2_592_000;
 
 /** OpenAI's Batch API over the provider context: the key only to the base URL's origin, redirects never followed. */
 export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
@@ -120,6 +122,11 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
         const body = encodeMultipart(
           [
             { name: 'purpose', value: 'vision' },
+            // Vision files never expire by default: the user's images would stay at OpenAI after the
+            // batch. The longest expiry allowed (30 days, docs/providers.md §8.3) outlasts the batch's
+            // 24 h window and a late resume; the results never need them.
+            { name: 'expires_after[anchor]', value: 'created_at' },
+            { name: 'expires_after[seconds]', value: String(visionFileExpirySeconds) },
             { name: 'file', fileName: `${fileName}.${image.extension}`, contentType: image.mediaType, data: image.bytes },
           ],
           boundary,
