@@ -312,7 +312,7 @@ export function createFakeBatchApi(): FakeBatchApi {
     }
     const purpose = parts.find((part) => part.name === 'purpose' && part.fileName === undefined)?.data.toString('utf8');
     const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
-    // expires_after[anchor] must be created_at, expires_after[seconds] 3600–2592000 (docs/providers.md §8.3).
+    // expires_after[anchor] must be created_at, expires_after[seconds] 3600–2592000 (docs/providers.md §7.3).
     const field = (name: string): string | undefined => parts.find((part) => part.name === name && part.fileName === undefined)?.data.toString('utf8');
     const anchor = field('expires_after[anchor]');
     const seconds = field('expires_after[seconds]');

@@ -123,7 +123,7 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
           [
             { name: 'purpose', value: 'vision' },
             // Vision files never expire by default: the user's images would stay at OpenAI after the
-            // batch. The longest expiry allowed (30 days, docs/providers.md §8.3) outlasts the batch's
+            // batch. The longest expiry allowed (30 days, docs/providers.md §7.3) outlasts the batch's
             // 24 h window and a late resume; the results never need them.
             { name: 'expires_after[anchor]', value: 'created_at' },
             { name: 'expires_after[seconds]', value: String(visionFileExpirySeconds) },
