@@ -36,6 +36,7 @@ export const pureModules = [
   'src/host/selectionInsert.ts',
   'src/host/settingsRules.ts',
   'src/webview/comparePlan.ts',
+  'src/webview/galleryGroups.ts',
   'src/host/sidecarPrompt.ts',
   'src/host/setupReport.ts',
   'src/webview/formModel.ts',

@@ -6,6 +6,7 @@ import { createAgentTools } from './host/agentTools';
 import { mcpServerEnvironment } from './host/mcpEnvironment';
 import { batchLenses } from './host/batchLenses';
 import { createServices } from './host/services';
+import { spendLedgerFolder } from './host/spendLedgerStore';
 import type { Services } from './host/services';
 import { studioServicesFor } from './webview/studioHost';
 import { restoreStudio } from './webview/serializer';
@@ -42,7 +43,10 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
     },
     prepareAgentTool: (kind, input) => agentTools.prepare(kind, input),
     invokeAgentTool: (kind, input, token) => agentTools.invoke(kind, input, token),
-    mcpServerEnvironment: () => mcpServerEnvironment(services.keys, services.settings),
+    // The server counts against the window's ledger; storage that is not a local folder (a virtual
+    // file system) cannot be shared with a process, which then keeps its own beside the CLI journal.
+    mcpServerEnvironment: () =>
+      mcpServerEnvironment(services.keys, services.settings, context.globalStorageUri.scheme === 'file' ? spendLedgerFolder(context.globalStorageUri).fsPath : undefined),
     logInfo: (message) => services.log.info(message),
     batchLenses: (document) => batchLenses(document),
     restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),

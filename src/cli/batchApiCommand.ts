@@ -17,12 +17,14 @@ import type { CliInterrupt } from './interrupt';
 import { createCliLogger } from './io';
 import type { CliIo } from './io';
 import { requireApiKey, resolveBaseUrl } from './providerSetup';
-import { createFileSpendLedger } from './spendLedgerFile';
+import { cliSpendLedger } from './spendLedgerFile';
 
 /** What `gpt-image batch --via batch-api` hands over once the file is loaded and planned (cli/batchCommand.ts). */
 export interface BatchApiInput {
   /** The batch file's absolute path. */
   readonly source: string;
+  /** The batch file as the images' provenance names it (LoadedBatch.originFile). */
+  readonly originFile: string;
   /** The targets to make (missing, changed, or forced conflicts), in file order. */
   readonly targets: readonly PlannedTarget[];
   /** An entry's `out` as the folder the writer is given. */
@@ -74,7 +76,7 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
   const runner = createCliBatchRunner({ http, log, env: io.env, pollIntervalMs: options.pollIntervalMs });
   try {
     // Refusals first (non-OpenAI entries, sizes a batch edit cannot take): nothing sent, exit 2.
-    batchApiJobFor(input.targets, input.source, baseUrl, input.resolveOut);
+    batchApiJobFor(input.targets, input.source, baseUrl, input.resolveOut, input.originFile);
     // An entry already in a job that has not finished (a Batch API job, or a job an earlier run without
     // --via left) is that job's: running the file again must not pay for it twice.
     const busy = await batchApiHolders(runner);
@@ -104,7 +106,7 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
       if (!quiet) io.stderr('gpt-image: nothing to send through the Batch API.');
       return held > 0 ? exitCodes.failure : exitCodes.ok;
     }
-    const init = batchApiJobFor(targets, input.source, baseUrl, input.resolveOut);
+    const init = batchApiJobFor(targets, input.source, baseUrl, input.resolveOut, input.originFile);
     const writer = createFileImageWriter();
     for (const dir of new Set(init.entries.map((entry) => entry.output.dir))) {
       try {
@@ -116,7 +118,7 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
     const job = await runner.create(init);
     // Journaled, nothing created at OpenAI yet: the discounted estimate is reserved in the ledger.
     const cost = planCost(targets, batchApiPriceFactor);
-    await reserveBatchApiSpend(createFileSpendLedger(gptImageHome(io.env)), job, cost.uncounted.length > 0 ? undefined : cost.usd, Date.now()).catch((error: unknown) =>
+    await reserveBatchApiSpend(cliSpendLedger(io.env), job, cost.uncounted.length > 0 ? undefined : cost.usd, Date.now()).catch((error: unknown) =>
       log.warn(`the spend ledger could not be written (${errorMessage(error)}); this batch is not counted in gpt-image spend`),
     );
     if (!quiet) io.stderr(`gpt-image: Batch API job ${job.id}: ${init.parts.reduce((sum, part) => sum + part.lines.length, 0)} request(s) in ${init.parts.length} batch(es), at half the synchronous price, results within 24 h.`);

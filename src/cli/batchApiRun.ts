@@ -6,11 +6,10 @@ import { isHeldElsewhereError } from '../core/jobRunner';
 import type { CliBatchRunner } from './batchApiRuntime';
 import { settleBatchApiSpend } from '../core/batch/batchApiSpend';
 import { exitCodes, exitCodeFor } from './failure';
-import { gptImageHome } from './fileJournalStore';
 import type { CliInterrupt, DetachableRun } from './interrupt';
 import type { CliIo } from './io';
 import { oneLine } from './io';
-import { createFileSpendLedger } from './spendLedgerFile';
+import { cliSpendLedger } from './spendLedgerFile';
 
 export interface BatchApiDriveContext {
   readonly io: CliIo;
@@ -54,7 +53,7 @@ export async function driveBatchApiJob(jobId: string, context: BatchApiDriveCont
   const following = context.interrupt.followRun(run);
   try {
     const job = action === 'cancel' ? await runner.cancel(jobId, controller.signal, onProgress) : await runner.run(jobId, controller.signal, onProgress);
-    await settleBatchApiSpend(createFileSpendLedger(gptImageHome(io.env)), job, Date.now()).catch((error: unknown) => {
+    await settleBatchApiSpend(cliSpendLedger(io.env), job, Date.now()).catch((error: unknown) => {
       if (!quiet) io.stderr(`gpt-image: warning: the spend ledger could not be written (${errorMessage(error)}).`);
     });
     return report(job, io, quiet);

@@ -1,6 +1,6 @@
 import { earlierJobAction, targetsToMake, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
-import { targetLabel } from '../core/batch/batchTargets';
+import { targetLabel, targetOutput } from '../core/batch/batchTargets';
 import { requestWarnings } from '../core/batch/batchRequests';
 import { mapBounded } from '../core/concurrency';
 import { batchApiPriceFactor } from '../core/cost';
@@ -130,7 +130,7 @@ async function makeTarget(target: PlannedTarget, context: TargetContext): Promis
     return 'failed';
   }
   for (let attempt = 0; ; attempt++) {
-    const handle = owner.run({ request: target.request, output: { dir, template: target.target.template } });
+    const handle = owner.run({ request: target.request, output: targetOutput(target.target, dir, batch.originFile) });
     const end = await follow(handle, label, context);
     if (end !== 'rateLimited' || attempt >= rateLimitRequeues || context.interrupt.interrupted) return end === 'rateLimited' ? 'failed' : end;
   }
@@ -204,6 +204,7 @@ async function runBatchViaBatchApi(command: BatchCommand, batch: LoadedBatch, to
   const code = await runViaBatchApi(
     {
       source: batch.path,
+      originFile: batch.originFile,
       targets: toMake,
       resolveOut: batch.resolveOut,
       keepPrevious: async (target) => {

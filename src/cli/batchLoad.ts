@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { isBatchFileName, parseBatchFile } from '../core/batch/batchFile';
 import type { BatchProblem } from '../core/batch/batchFile';
 import { planBatch } from '../core/batch/batchPlan';
@@ -17,6 +17,11 @@ import { readInputFile } from './inputFile';
 export interface LoadedBatch {
   /** The batch file's absolute path. */
   readonly path: string;
+  /**
+   * The batch file as each image's provenance names it: relative to the working folder (where a
+   * user runs the CLI is their workspace), else its base name; never an absolute path.
+   */
+  readonly originFile: string;
   /** Its folder: `out`, `images` and `mask` are relative to it. */
   readonly dir: string;
   readonly plan: BatchPlan;
@@ -52,7 +57,14 @@ export async function loadBatch(command: Pick<BatchCommand, 'file'>, cwd: string
     throw new BatchProblemsError([...problemLines(shown, problems), `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${shown}; nothing was sent.`]);
   }
   const plan = await planBatch(requests.requests, fileInspector(resolveOut));
-  return { path, dir, plan, resolveOut };
+  return { path, originFile: originFileOf(cwd, path), dir, plan, resolveOut };
+}
+
+/** `art/site.images.yaml` below `cwd` (with `/` on every system), else `site.images.yaml`. */
+export function originFileOf(cwd: string, path: string): string {
+  const inside = relative(cwd, path);
+  if (inside === '' || isAbsolute(inside) || inside === '..' || inside.startsWith(`..${sep}`)) return basename(path);
+  return inside.split(sep).join('/');
 }
 
 /**

@@ -99,8 +99,9 @@ Batch files:
                            status read slowly (every 15 s, then every minute, then every 5 minutes;
                            --poll-interval sets it); each image is written under its entry's name.
                            Ctrl-C stops waiting (OpenAI keeps going; gpt-image resume collects the
-                           images); gpt-image cancel <job> stops it. Edits go as data URLs (about 15 MB
-                           per image at most) and only at auto, 1024x1024, 1536x1024 or 1024x1536.
+                           images); gpt-image cancel <job> stops it. An edit's images are uploaded once
+                           each (purpose=vision, free) and named by file id; edits go only at auto,
+                           1024x1024, 1536x1024 or 1024x1536.
 
 Environment:
 ${keyLines}
@@ -120,6 +121,9 @@ MCP server (gpt-image mcp [--poll-interval <sec>]):
   GPT_IMAGE_OUT       the default out_dir (default images)
   GPT_IMAGE_MCP_WAIT_SECONDS  how long a call waits for its job (default 600); past it the call
                      returns the job id, the job goes on, and resume_jobs returns its files
+  GPT_IMAGE_SPEND_LEDGER  an absolute folder holding the editor's spend ledger (one file per entry);
+                     VS Code sets it when it starts the server, so the caps count the window's
+                     spending and the server's together. Unset: $GPT_IMAGE_HOME/spend/
 
 Base URLs (defaults):
 ${baseLines}
@@ -144,5 +148,6 @@ Spend:
   else the estimate (marked so). A run that would pass --max-cost or GPT_IMAGE_SPEND_LIMIT (jobs still
   under way count at their estimate) stops before anything is sent, naming what it would cost and what
   was spent (exit 2). Gravitex and Modellix publish no price: under a cap that covers them they are
-  refused rather than guessed; they run freely where no cap applies to them.
+  refused rather than guessed; they run freely where no cap applies to them. The ledger keeps the
+  current UTC month and the 12 before it; older months are removed.
 `;

@@ -16,7 +16,7 @@ import { gptImageHome } from './fileJournalStore';
 import { buildProvider, requestTimeoutMs, resolveBaseUrl } from './providerSetup';
 import { createFileRescueStore } from './rescueStore';
 import { cliSpendLimits } from './spendCommand';
-import { createFileSpendLedger } from './spendLedgerFile';
+import { cliSpendLedger } from './spendLedgerFile';
 
 export interface CliRunnerOptions {
   readonly journal: JournalStore;
@@ -96,7 +96,7 @@ export function createCliRunner(options: CliRunnerOptions): JobRunner {
       download: (url, { signal, provider }) => downloadResult(options.http, url, { signal, provider }),
       readInput: async (reference) => new Uint8Array(await readFile(reference.source)),
       // Beside the journal: $GPT_IMAGE_HOME/spend/, limits from GPT_IMAGE_SPEND_LIMIT (read per run).
-      spend: { ledger: createFileSpendLedger(gptImageHome(options.env)), limits: () => cliSpendLimits(options.env) },
+      spend: { ledger: cliSpendLedger(options.env), limits: () => cliSpendLimits(options.env) },
     },
     { staleSubmitMs: staleSubmitMsFor(requestTimeoutMs), journalRetentionMs: journalRetentionMs(options.env, options.log) },
   );

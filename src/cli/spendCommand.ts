@@ -9,9 +9,8 @@ import { parseSpendLimits } from '../core/spendLimits';
 import type { SpendLimits } from '../core/spendLimits';
 import { spendReport } from '../core/spendReport';
 import { exitCodes } from './failure';
-import { gptImageHome } from './fileJournalStore';
 import type { CliIo } from './io';
-import { createFileSpendLedger } from './spendLedgerFile';
+import { cliSpendLedger } from './spendLedgerFile';
 
 /** The environment variable that carries the CLI's spend limit (same shape as gptImage.spendLimit). */
 export const spendLimitVariable = 'GPT_IMAGE_SPEND_LIMIT';
@@ -41,7 +40,7 @@ export function cliSpendLimits(env: NodeJS.ProcessEnv): SpendLimits | undefined 
  */
 export async function requireSpendTotal(env: NodeJS.ProcessEnv, items: readonly SpendItem[], maxCostUsd: number | undefined, now: number = Date.now()): Promise<void> {
   const verdict = await checkSpendTotal({
-    ledger: createFileSpendLedger(gptImageHome(env)),
+    ledger: cliSpendLedger(env),
     limits: cliSpendLimits(env),
     items,
     runCap: maxCostUsd === undefined ? undefined : { usd: maxCostUsd, label: '--max-cost' },
@@ -60,7 +59,7 @@ const basisWords: Readonly<Record<SpendBasis, string>> = {
 
 /** `gpt-image spend [--json]`: the ledger by local day and provider. */
 export async function printSpend(io: CliIo, json: boolean): Promise<number> {
-  const ledger = createFileSpendLedger(gptImageHome(io.env));
+  const ledger = cliSpendLedger(io.env);
   const report = spendReport(jobSpends(await ledger.read()));
   if (json) {
     // One line: stdout lines are kept free of control characters (io.ts), newlines included.

@@ -120,6 +120,7 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
       journaled,
       concurrency: editorConcurrency,
       changed: refreshLenses,
+      batchFile: vscode.workspace.asRelativePath(uri, false),
     });
     // Again once the last sidecar has settled: the file watcher may report late, or not at all remotely.
     refreshLenses();

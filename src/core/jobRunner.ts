@@ -3,6 +3,7 @@ import type { TokenRates } from './cost';
 import { errorMessage, InputError, isProviderError, ProviderError } from './errors';
 import { createJobRecord, fromJournalRequest, isTerminal, jobFailure, jobFiles, newJobId, refreshJob } from './jobRecords';
 import { JobSession } from './jobSession';
+import { keepLeaseAlive } from './leaseKeepAlive';
 import { dayMs, defaultJournalRetentionDays, isPrunable, leaseExpiryMs, resumableStates } from './journal';
 import type { JobLease, JobRecord } from './journal';
 import { isImagesNotWrittenError } from './output';
@@ -34,6 +35,8 @@ export interface JobRunnerOptions {
    * journal when it is read (default 30 days); see journal.ts isPrunable for what is always kept.
    */
   readonly journalRetentionMs?: number;
+  /** How often a held lease is checked for a due heartbeat (core/leaseKeepAlive.ts; tests shorten it). */
+  readonly leaseCheckEveryMs?: number;
 }
 
 /**
@@ -74,8 +77,17 @@ export function staleSubmitMsFor(requestTimeoutMs: number, attempts = submitAtte
 const defaultStaleSubmitMs = staleSubmitMsFor(300_000);
 
 export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOptions = {}): JobRunner {
-  const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean): JobSession =>
-    new JobSession({ deps, job, provider: deps.provider(job.provider, job.baseUrl), signal, onProgress, resuming, rates: options.rates });
+  /** The lease timers of the sessions under way, stopped just before their lease is given back. */
+  const keepAlives = new Map<string, () => Promise<void>>();
+  /** A session over a job whose lease this runner holds (abandon's holds none: `leased` false). */
+  const session = (job: JobRecord, signal: AbortSignal, onProgress: ((progress: JobProgress) => void) | undefined, resuming: boolean, leased = true): JobSession => {
+    const made = new JobSession({ deps, job, provider: deps.provider(job.provider, job.baseUrl), signal, onProgress, resuming, rates: options.rates });
+    if (leased) {
+      void keepAlives.get(job.id)?.();
+      keepAlives.set(job.id, keepLeaseAlive(made, deps.log, options.leaseCheckEveryMs));
+    }
+    return made;
+  };
   const spend = createSpendRecorder(deps.spend, deps.log, () => deps.now(), options.rates);
   /** Records an ended job's cost; a job still polling or downloading is left to the pass that ends it. */
   const recordSpend = (current: JobSession): Promise<void> => spend.settle(current.job, (index) => current.chargeOf(index));
@@ -123,6 +135,9 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
 
   /** Gives the lease back, after the job's last write (a claimer then reads the final record). */
   async function releaseLease(jobId: string): Promise<void> {
+    const stopBeating = keepAlives.get(jobId);
+    keepAlives.delete(jobId);
+    await stopBeating?.();
     if (deps.ownerId === undefined || !deps.journal.release) return;
     await deps.journal.release(jobId, deps.ownerId).catch((error: unknown) => deps.log.warn(`Could not give back the lease of job ${jobId}: ${errorMessage(error)}`));
   }
@@ -409,7 +424,7 @@ export function createJobRunner(deps: RunnerDependencies, options: JobRunnerOpti
     const job = await load(jobId);
     for (const task of job.tasks) if (!isTerminal(task.state)) task.state = 'cancelled';
     // Uploads stay: the provider may still finish the task, and it reads its inputs from them.
-    const current = session(job, AbortSignal.timeout(30_000), undefined, false);
+    const current = session(job, AbortSignal.timeout(30_000), undefined, false, false);
     await current.save();
     // Abandoned: what its accepted tasks may cost is recorded now (a later pass cannot change it).
     await recordSpend(current);

@@ -69,8 +69,17 @@ export class JobSession {
     return this.saving;
   }
 
+  get jobId(): string {
+    return this.options.job.id;
+  }
+
+  /** Settles once every save asked for so far is written (or failed). */
+  saved(): Promise<void> {
+    return this.saving;
+  }
+
   /** Refreshes our lease's heartbeat when it is due; returns whether it did (the job then needs a save). */
-  private beat(): boolean {
+  beat(): boolean {
     const { deps, job } = this.options;
     const lease = job.lease;
     if (!lease || lease.owner !== deps.ownerId || deps.now() - lease.heartbeatAt < leaseHeartbeatMs) return false;

@@ -117,6 +117,16 @@ export interface JobOutput {
   readonly template: string;
   /** For edits: the source file name without extension, for `{name}`. */
   readonly sourceName?: string | undefined;
+  /** Set when a batch file's entry made the job; copied into every image's provenance. */
+  readonly batch?: BatchOrigin | undefined;
+}
+
+/** The batch file and entry an image came from (docs/architecture.md, "Batch files"). */
+export interface BatchOrigin {
+  /** The batch file, workspace-relative with `/` (the CLI: relative to its working folder), else its base name; never absolute. */
+  readonly file: string;
+  /** The entry's `name`. */
+  readonly entry: string;
 }
 
 export interface JobRecord {

@@ -38,7 +38,7 @@ const record = z.looseObject({
     inputImages: z.array(reference),
     mask: reference.optional(),
   }),
-  output: z.looseObject({ dir: z.string(), template: z.string(), sourceName: z.string().optional() }),
+  output: z.looseObject({ dir: z.string(), template: z.string(), sourceName: z.string().optional(), batch: z.looseObject({ file: z.string(), entry: z.string() }).optional() }),
   tasks: z.array(task),
   uploads: z.array(z.looseObject({ fileId: z.string(), url: z.string(), deleted: z.boolean() })),
   warnings: z.array(z.string()),

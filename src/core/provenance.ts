@@ -1,4 +1,4 @@
-import type { JournalRequest } from './journal';
+import type { BatchOrigin, JournalRequest } from './journal';
 import type { ModelId, ProviderId } from './ids';
 import type { ReportedOptions } from './provider';
 
@@ -27,6 +27,8 @@ export interface Provenance {
   readonly warnings: readonly string[];
   /** What the provider reported using (size, quality, background, format, a revised prompt), beside `request`. */
   readonly reported?: ReportedOptions | undefined;
+  /** The batch file and entry that made the image; absent for other images and in older sidecars. */
+  readonly batch?: BatchOrigin | undefined;
 }
 
 export const provenanceFolderName = '.gpt-image';

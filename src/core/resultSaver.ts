@@ -102,6 +102,7 @@ export async function saveImage(options: SaveImageOptions): Promise<string> {
     costEstimateUsd: perImageUsd(cost, options.call.images),
     warnings: [...job.warnings],
     reported: options.call.reported,
+    ...(job.output.batch ? { batch: { file: job.output.batch.file, entry: job.output.batch.entry } } : {}),
   };
   try {
     await options.writer.writeProvenance(location, provenance);

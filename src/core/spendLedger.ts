@@ -76,6 +76,35 @@ export function utcMonthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
+/**
+ * UTC months a store keeps before the current one; older months are removed. What reads the ledger
+ * needs far less: a cap reads from the local month's start minus two days (never before the previous
+ * UTC month), a Batch API job settles its reservation within its 24 h window and the 30 days its
+ * results are kept; the rest is for `gpt-image spend`, which a year of days serves.
+ */
+export const keptSpendMonths = 12;
+
+/** The oldest UTC month a store keeps at `now` (`2025-12` in 2026-12): never the current or the previous one. */
+export function oldestKeptSpendMonth(now: number): string {
+  const date = new Date(now);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - Math.max(keptSpendMonths, 1), 1)).toISOString().slice(0, 7);
+}
+
+/**
+ * The file name of one entry in the per-entry-file ledger (`spend/<YYYY-MM>/<name>.json`, written as
+ * `.<name>.tmp` first): time, job and kind, then `suffix` (random hex), so writers never collide.
+ * Shared by the extension's store and the CLI's, which read and write the same folder.
+ */
+export function spendEntryFileName(entry: SpendEntry, suffix: string): string {
+  return `${entry.at}-${entry.jobId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100)}-${entry.kind}-${suffix}`;
+}
+
+/**
+ * The environment variable naming the folder of a per-entry-file ledger for the CLI: VS Code sets it
+ * to its global storage `spend/` when it starts `gpt-image mcp` (host/mcpEnvironment.ts).
+ */
+export const spendLedgerEnvVar = 'GPT_IMAGE_SPEND_LEDGER';
+
 /** What one job counts for. */
 export interface JobSpend {
   readonly jobId: string;

@@ -70,10 +70,12 @@ function spendItems(targets: readonly PlannedTarget[], factor: number): SpendIte
  */
 export async function startBatchApiJob(services: Services, file: vscode.Uri, batch: Extract<HostBatch, { ok: true }>, targets: readonly PlannedTarget[]): Promise<BatchJobRecord | undefined> {
   const resolveOut = (out: string): string => batch.resolveOut(out).toString();
+  // The images' provenance names the batch file as a synchronous run of it does (runBatch.ts).
+  const originFile = vscode.workspace.asRelativePath(file, false);
   try {
     const baseUrl = services.baseUrlFor('openai');
     // Refusals first (a size a batch edit cannot take…): all at once, nothing sent.
-    batchApiJobFor(targets, file.fsPath, baseUrl, resolveOut);
+    batchApiJobFor(targets, file.fsPath, baseUrl, resolveOut, originFile);
     for (const dir of new Set(targets.map((target) => resolveOut(target.target.out)))) await services.writer.prepare(dir);
     const sent: PlannedTarget[] = [];
     for (const target of targets) {
@@ -87,7 +89,7 @@ export async function startBatchApiJob(services: Services, file: vscode.Uri, bat
     if (sent.length === 0) return undefined;
     const cost = planCost(sent, batchApiPriceFactor);
     // The spend guard (gptImage.spendLimit) sees the discounted total before the job is journaled.
-    const job = await services.batchApi.start(batchApiJobFor(sent, file.fsPath, baseUrl, resolveOut), {
+    const job = await services.batchApi.start(batchApiJobFor(sent, file.fsPath, baseUrl, resolveOut, originFile), {
       items: spendItems(sent, batchApiPriceFactor),
       limits: services.settings.spendLimits(),
       estimateUsd: cost.uncounted.length > 0 ? undefined : cost.usd,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { earlierJobAction, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
-import { targetLabel } from '../core/batch/batchTargets';
+import { targetLabel, targetOutput } from '../core/batch/batchTargets';
 import { mapBounded } from '../core/concurrency';
 import { isProviderError } from '../core/errors';
 import { cancelJob } from '../core/jobHandle';
@@ -35,6 +35,8 @@ export interface BatchRunOptions {
   readonly concurrency: number;
   /** Called as each entry ends (its files changed): the CodeLenses show the new state. */
   readonly changed?: (() => void) | undefined;
+  /** The batch file, workspace-relative: recorded in each image's provenance. */
+  readonly batchFile: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
           report(100 / total);
           return;
         }
-        handle = options.owner.run({ request: target.request, output: { dir: dir.toString(), template: target.target.template } });
+        handle = options.owner.run({ request: target.request, output: targetOutput(target.target, dir.toString(), options.batchFile) });
       }
       // Watched: the background view announces only jobs nobody follows (a kept cancel lets go).
       let watching = handle.watch();
@@ -101,7 +103,7 @@ export async function runBatchWithProgress(options: BatchRunOptions): Promise<Ba
             if (earlier || cancelled || attempt >= rateLimitRequeues || !(await endedOnRateLimit(error, handle, options.owner))) throw error;
             handles.delete(handle);
             watching.dispose();
-            handle = options.owner.run({ request: target.request, output: { dir: dir.toString(), template: target.target.template } });
+            handle = options.owner.run({ request: target.request, output: targetOutput(target.target, dir.toString(), options.batchFile) });
             watching = handle.watch();
             handles.add(handle);
           }

@@ -117,6 +117,10 @@ export interface HistoryItemView {
   readonly usage?: Readonly<Record<string, number | undefined>> | undefined;
   /** For an edit: its first source image (webview URI), for the preview's before/after. */
   readonly before?: string | undefined;
+  /** The batch file and entry that made the image (its provenance): entries with several providers are shown side by side. */
+  readonly batch?: { readonly file: string; readonly entry: string } | undefined;
+  /** How long the job took until this image was saved, from its provenance. */
+  readonly durationMs?: number | undefined;
 }
 
 /** Where a job is, as the panel shows it. */
@@ -203,6 +207,8 @@ export type ToWebview =
     }
   | { readonly type: 'job'; readonly job: JobView }
   | { readonly type: 'loadForm'; readonly requestId: string; readonly form: FormPreset }
+  /** A job of the window (a batch entry, a Copilot tool, the Studio's own) saved images: reload the gallery. */
+  | { readonly type: 'galleryChanged' }
   /** Switches the page to the mask painter on an image (maskProtocol.ts). */
   | MaskOpenMessage
   | MaskSavedMessage

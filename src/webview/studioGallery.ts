@@ -227,8 +227,18 @@ export class StudioGallery {
       costUsd: provenance?.costEstimateUsd,
       usage: provenance?.usage,
       before: this.source(provenance?.request),
+      batch: batchOriginOf(provenance?.batch),
+      durationMs: typeof provenance?.durationMs === 'number' && Number.isFinite(provenance.durationMs) && provenance.durationMs >= 0 ? provenance.durationMs : undefined,
     };
   }
+}
+
+/** A sidecar may be hand-edited or come with a cloned repository: only two short strings are shown. */
+function batchOriginOf(value: unknown): HistoryItemView['batch'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { file, entry } = value as { file?: unknown; entry?: unknown };
+  if (typeof file !== 'string' || typeof entry !== 'string' || file === '' || entry === '' || file.length > 1000 || entry.length > 200) return undefined;
+  return { file, entry };
 }
 
 function lineText(document: vscode.TextDocument, position: vscode.Position): string {

@@ -16,6 +16,9 @@ import { setL10nBundle } from './l10nText';
  * hidden (no retainContextWhenHidden): the page saves its state with setState and asks again
  * with `ready`, which is also how a restored panel (serializer.ts) comes back after a reload.
  */
+/** How long the panel waits after a job saved before it tells the page (more may save meanwhile). */
+const galleryChangeDelayMs = 300;
+
 export class StudioPanel {
   private static current: StudioPanel | undefined;
 
@@ -74,7 +77,37 @@ export class StudioPanel {
         if (event.affectsConfiguration('gptImage.outputFolder')) refreshStudioRoots(webview, services.extensionUri, services.storageUri);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => refreshStudioRoots(webview, services.extensionUri, services.storageUri)),
+      this.followSavedJobs(),
     );
+  }
+
+  /**
+   * Any job of the window that saves images (Run Image Batch, Generate, a Copilot tool) changes the
+   * gallery: the page is told once the burst settles, so a batch of entries reloads it once or twice, not per image.
+   */
+  private followSavedJobs(): vscode.Disposable {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let disposed = false;
+    const changed = (): void => {
+      if (disposed || timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!disposed) this.post({ type: 'galleryChanged' });
+      }, galleryChangeDelayMs);
+    };
+    const started = this.services.owner.onDidStart((handle) => {
+      const ended = handle.onEnded((end) => {
+        ended.dispose();
+        if (end.result && end.result.files.length > 0) changed();
+      });
+    });
+    return {
+      dispose: () => {
+        disposed = true;
+        started.dispose();
+        if (timer !== undefined) clearTimeout(timer);
+      },
+    };
   }
 
   private async receive(raw: unknown): Promise<void> {

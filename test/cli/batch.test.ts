@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startFakeOpenAi } from '../fake-providers/openai';
@@ -82,6 +82,28 @@ describe('gpt-image batch (built CLI against the OpenAI and Gravitex fakes)', ()
     assert.equal(sent().length, 7, 'the second run sent requests');
     assert.equal(second.stdout, '');
     assert.equal(lines(second.stderr).filter((line) => line.includes('up to date: ')).length, 7, second.stderr);
+  });
+
+  it('each sidecar records its batch file (relative to the working folder, never absolute) and entry', async () => {
+    const box = sandbox(env);
+    mkdirSync(join(box.cwd, 'art'), { recursive: true });
+    writeFileSync(join(box.cwd, 'art', 'site.images.yaml'), sixEntries);
+    const result = await runCli(['batch', 'art/site.images.yaml'], box);
+    assert.equal(result.code, 0, result.stderr);
+    const made = join(box.cwd, 'art', 'assets', 'generated');
+    const origin = (file: string): unknown => (JSON.parse(readFileSync(join(made, '.gpt-image', `${file}.json`), 'utf8')) as { batch?: unknown }).batch;
+    assert.deepEqual(origin('mascot-openai.png'), { file: 'art/site.images.yaml', entry: 'mascot' });
+    assert.deepEqual(origin('mascot-gravitex.png'), { file: 'art/site.images.yaml', entry: 'mascot' });
+    assert.deepEqual(origin('hero-2.png'), { file: 'art/site.images.yaml', entry: 'hero' });
+
+    // Run from a sibling folder: the file is outside the working folder, so only its name is kept.
+    const elsewhere = join(box.cwd, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(box.cwd, 'art', 'site.images.yaml'), sixEntries.replace('A round badge', 'A square badge'));
+    const again = await runCli(['batch', '../art/site.images.yaml'], { ...box, cwd: elsewhere });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(origin('badge.png'), { file: 'site.images.yaml', entry: 'badge' });
+    assert.ok(!readFileSync(join(made, '.gpt-image', 'badge.png.json'), 'utf8').includes(box.cwd), 'no absolute path in the sidecar');
   });
 
   it('changing one prompt makes only that entry again and keeps the previous copy', async () => {

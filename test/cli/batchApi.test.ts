@@ -66,6 +66,11 @@ describe('gpt-image batch --via batch-api (built CLI against the fake OpenAI Bat
     const sidecar = JSON.parse(readFileSync(join(outDir(box), '.gpt-image', 'icon.png.json'), 'utf8')) as { request: { prompt: string; n: number }; costEstimateUsd: number; jobId: string };
     assert.equal(sidecar.request.prompt, 'A paper boat icon');
     assert.equal(sidecar.jobId, job.id);
+    // Where it came from, as a synchronous run records it: the batch file (relative) and the entry.
+    for (const [file, entry] of [['icon.png', 'icon'], ['hero-2.png', 'hero']]) {
+      const recorded = JSON.parse(readFileSync(join(outDir(box), '.gpt-image', `${file}.json`), 'utf8')) as { batch?: unknown };
+      assert.deepEqual(recorded.batch, { file: 'site.images.yaml', entry }, file);
+    }
     // The fake's usage: 5 text tokens in, 1056 image tokens out, at $5 and $30 per million; half of it.
     assert.equal(sidecar.costEstimateUsd, Math.round(((5 * 5 + 1056 * 30) / 1_000_000) * 0.5 * 1_000_000) / 1_000_000);
 

@@ -6,7 +6,7 @@ import { startFakeOpenAi } from '../fake-providers/openai';
 import type { FakeOpenAi } from '../fake-providers/openai';
 import { makePng } from '../fake-providers/png';
 import { fakeKeys, imagesIn, runCli } from './cliHarness';
-import { count, outDir, uploadedJsonl, withBatchFile } from './batchApiSupport';
+import { count, outDir, uploadsOf, withBatchFile } from './batchApiSupport';
 
 const fast = ['--poll-interval', '0.05'];
 
@@ -40,28 +40,28 @@ describe('gpt-image batch --via batch-api: edits and mixed files', () => {
     openai.batch.configure({ stepMs: 100 });
   });
 
-  it('an edit goes as a JSON body with its image as a data URL, in its own batch; every file written; no key in the journal', async () => {
+  it('an edit goes as a JSON body naming its image by file_id (a vision upload), in its own batch; every file written; no key in the journal', async () => {
     const box = withBatchFile(openai, mixed);
     const reference = makePng({ width: 32, height: 48, seed: 3 });
     writeFileSync(join(box.cwd, 'ref.png'), reference);
     const result = await runCli(['batch', 'site.images.yaml', '--via', 'batch-api', ...fast], box);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(imagesIn(outDir(box)), ['icon.png', 'retouch.png']);
-    // One batch per endpoint: two uploads, two creates.
-    assert.equal(count(openai, 'POST /v1/files'), 2);
+    // One batch per endpoint: two JSONL uploads, two creates; and the image once, as a vision file.
+    const images = uploadsOf(openai, 'vision');
+    assert.equal(images.length, 1);
+    assert.deepEqual(images[0]?.bytes, reference);
+    assert.match(images[0]?.fileName ?? '', /^gpt-image-[0-9a-f]{16}\.png$/);
+    const uploads = uploadsOf(openai, 'batch').map((upload) => upload.text);
+    assert.equal(uploads.length, 2);
     assert.equal(count(openai, 'POST /v1/batches'), 2);
-    const uploads = openai.apiRequests().filter((request) => request.url === '/v1/files').map((request) => uploadedJsonl(request).text);
     const edit = uploads.map((text) => JSON.parse(text.trim()) as { custom_id: string; url: string; body: Record<string, unknown> }).find((line) => line.custom_id === 'retouch');
     assert.ok(edit, uploads.join('\n'));
     assert.equal(edit.url, '/v1/images/edits');
-    assert.deepEqual(edit.body, {
-      model: 'gpt-image-2',
-      prompt: 'Make the sky orange',
-      n: 1,
-      size: '1024x1536',
-      quality: 'low',
-      images: [{ image_url: `data:image/png;base64,${reference.toString('base64')}` }],
-    });
+    const imageFile = [...openai.batch.files.values()].find((file) => file.purpose === 'vision');
+    assert.ok(imageFile);
+    assert.deepEqual(edit.body, { model: 'gpt-image-2', prompt: 'Make the sky orange', n: 1, size: '1024x1536', quality: 'low', images: [{ file_id: imageFile.id }] });
+    assert.deepEqual(openai.batch.editInputs.get('retouch'), [reference], 'the fake made the edit from the uploaded bytes');
     const creates = openai.apiRequests().filter((request) => request.url === '/v1/batches').map((request) => (JSON.parse(request.body.toString('utf8')) as { endpoint: string }).endpoint);
     assert.deepEqual(creates.sort(), ['/v1/images/edits', '/v1/images/generations']);
     for (const file of filesUnder(box.home)) assert.ok(!readFileSync(file, 'utf8').includes(fakeKeys.OPENAI_API_KEY), `the key is in ${file}`);

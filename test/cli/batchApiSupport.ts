@@ -56,3 +56,15 @@ export function batchRecords(box: Sandbox): { id: string; state: string; parts: 
   }
   return names.map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { id: string; state: string; parts: { state: string; batchId?: string; inputFileId?: string }[] });
 }
+
+/** The uploads (`POST /v1/files`) the fake received with this purpose, as received. */
+export function uploadsOf(fake: FakeOpenAi, purpose: 'batch' | 'vision'): { purpose: string; fileName: string; text: string; bytes: Buffer }[] {
+  return fake
+    .apiRequests()
+    .filter((request) => request.method === 'POST' && request.url === '/v1/files')
+    .map((request) => {
+      const parts = parseMultipart(request.body, boundaryOf(String(request.headers['content-type'])) ?? '');
+      return { ...uploadedJsonl(request), bytes: parts.find((part) => part.name === 'file')?.data ?? Buffer.alloc(0) };
+    })
+    .filter((upload) => upload.purpose === purpose);
+}

@@ -2,6 +2,7 @@ import type { Scenario } from './harness/scenario';
 import { badInputScenario } from './ui/badInput';
 import { batchApiEditorScenario } from './ui/batchApiEditor';
 import { batchRunScenario } from './ui/batchRun';
+import { batchSideBySideScenario } from './ui/batchSideBySide';
 import { copilotToolScenario } from './ui/copilotTool';
 import { editImageScenario } from './ui/editImage';
 import { generateOpenAiScenario } from './ui/generateOpenAi';
@@ -38,6 +39,7 @@ export const scenarios: readonly Scenario[] = [
   copilotToolScenario,
   batchRunScenario,
   batchApiEditorScenario,
+  batchSideBySideScenario,
   polishWalkthroughScenario,
   polishGenerateHereScenario,
   polishFromSelectionScenario,

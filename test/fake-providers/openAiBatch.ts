@@ -9,12 +9,15 @@ import { delay, resetConnection, sendJson } from './server';
  * purpose=batch, a .jsonl), `POST /v1/batches`, `GET /v1/batches/{id}` (validating → in_progress →
  * finalizing → completed on a schedule scaled by `stepMs`), `POST /v1/batches/{id}/cancel`
  * (cancelling → cancelled) and `GET /v1/files/{id}/content`. Output lines come shuffled; lines can
- * be made to fail with a non-2xx response or with an `error`.
+ * be made to fail with a non-2xx response or with an `error`. Edit images may be uploaded first
+ * (`purpose=vision`) and named by `{ file_id }`: a line naming a file that is not a vision upload
+ * fails as OpenAI's would, with a 400 response.
  */
 
 /** A fault for the next request of one Batch API endpoint. */
 export interface FakeBatchFault {
-  readonly on: 'upload' | 'create' | 'get' | 'cancel' | 'content';
+  /** `upload` is a `purpose=batch` upload, `uploadImage` a `purpose=vision` one. */
+  readonly on: 'upload' | 'uploadImage' | 'create' | 'get' | 'cancel' | 'content';
   /**
    * - status: that HTTP status with OpenAI's error body (nothing done);
    * - reset: do the work (the file or batch exists), then drop the connection: the outcome is unknown to the client;
@@ -46,6 +49,8 @@ export interface FakeBatchFile {
   readonly purpose: string;
   readonly filename: string;
   readonly bytes: Buffer;
+  /** `expires_after[seconds]` of the upload (anchored at created_at), when it had one. */
+  readonly expiresAfterSeconds?: number;
 }
 
 export interface FakeBatch {
@@ -64,6 +69,8 @@ export interface FakeBatchApi {
   readonly batches: Map<string, FakeBatch>;
   /** Images drawn into output files, by custom_id. */
   readonly served: Map<string, Buffer[]>;
+  /** The input images (then the mask) an edit line was made from, resolved from file ids or data URLs, by custom_id. */
+  readonly editInputs: Map<string, Buffer[]>;
   readonly knobs: FakeBatchKnobs;
   enqueue(...faults: FakeBatchFault[]): void;
   configure(knobs: Partial<FakeBatchKnobs>): void;
@@ -78,6 +85,7 @@ export function createFakeBatchApi(): FakeBatchApi {
   const files = new Map<string, FakeBatchFile>();
   const batches = new Map<string, FakeBatch>();
   const served = new Map<string, Buffer[]>();
+  const editInputs = new Map<string, Buffer[]>();
   const faults: { fault: FakeBatchFault; remaining: number; skip: number }[] = [];
   let knobs = defaultKnobs();
   let counter = 0;
@@ -151,6 +159,13 @@ export function createFakeBatchApi(): FakeBatchApi {
         continue;
       }
       const body = (line.body ?? {}) as Record<string, unknown>;
+      const inputs = resolveImages(body);
+      if (typeof inputs === 'string') {
+        const refused = { error: { message: inputs, type: 'invalid_request_error', param: 'images', code: 'invalid_file' } };
+        errors.push(JSON.stringify({ id: nextId('batch_req'), custom_id: customId, response: { status_code: 400, request_id: nextId('req'), body: refused }, error: null }));
+        continue;
+      }
+      if (inputs.length > 0) editInputs.set(customId, inputs);
       const n = typeof body.n === 'number' ? body.n : 1;
       const size = typeof body.size === 'string' && body.size !== 'auto' ? body.size : '1024x1024';
       const [width, height] = size.split('x').map(Number) as [number, number];
@@ -167,6 +182,22 @@ export function createFakeBatchApi(): FakeBatchApi {
     output.reverse();
     if (output.length > 0) batch.outputFileId = storeFile('batch_output', 'batch_output.jsonl', `${output.join('\n')}\n`).id;
     if (errors.length > 0) batch.errorFileId = storeFile('batch_output', 'batch_errors.jsonl', `${errors.join('\n')}\n`).id;
+  }
+
+  /** The bytes of an edit line's images and mask, or why OpenAI would refuse the line. */
+  function resolveImages(body: Record<string, unknown>): Buffer[] | string {
+    const items = [...(Array.isArray(body.images) ? (body.images as unknown[]) : []), ...(body.mask === undefined ? [] : [body.mask])];
+    const resolved: Buffer[] = [];
+    for (const item of items as { image_url?: unknown; file_id?: unknown }[]) {
+      if (typeof item.file_id === 'string') {
+        const file = files.get(item.file_id);
+        if (!file || file.purpose !== 'vision') return `Invalid file id '${item.file_id}': no vision file with that id.`;
+        resolved.push(file.bytes);
+      } else if (typeof item.image_url === 'string' && item.image_url.startsWith('data:')) {
+        resolved.push(Buffer.from(item.image_url.slice(item.image_url.indexOf(',') + 1), 'base64'));
+      } else if (typeof item.image_url !== 'string') return 'Each image must have exactly one of image_url or file_id.';
+    }
+    return resolved;
   }
 
   function storeFile(purpose: string, filename: string, text: string): FakeBatchFile {
@@ -225,7 +256,7 @@ export function createFakeBatchApi(): FakeBatchApi {
                 ? 'content'
                 : undefined;
     if (route === undefined) return false;
-    const fault = takeFault(route);
+    const fault = takeFault(route === 'upload' && purposeOf(request, body) === 'vision' ? 'uploadImage' : route);
     if (fault?.delayMs) await delay(fault.delayMs);
     if (fault?.kind === 'resetBefore') {
       resetConnection(response);
@@ -281,6 +312,23 @@ export function createFakeBatchApi(): FakeBatchApi {
     }
     const purpose = parts.find((part) => part.name === 'purpose' && part.fileName === undefined)?.data.toString('utf8');
     const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
+    // expires_after[anchor] must be created_at, expires_after[seconds] 3600–2592000 (docs/providers.md §7.3).
+    const field = (name: string): string | undefined => parts.find((part) => part.name === name && part.fileName === undefined)?.data.toString('utf8');
+    const anchor = field('expires_after[anchor]');
+    const seconds = field('expires_after[seconds]');
+    let expiresAfterSeconds: number | undefined;
+    if (anchor !== undefined || seconds !== undefined) {
+      expiresAfterSeconds = Number(seconds);
+      if (anchor !== 'created_at') return refuse(response, 400, "expires_after[anchor] must be 'created_at'.", null, 'expires_after');
+      if (!Number.isInteger(expiresAfterSeconds) || expiresAfterSeconds < 3600 || expiresAfterSeconds > 2_592_000) return refuse(response, 400, 'expires_after[seconds] must be between 3600 and 2592000.', null, 'expires_after');
+    }
+    if (purpose === 'vision') {
+      if (!file || !/\.(png|jpe?g|webp)$/.test(file.fileName ?? '')) return refuse(response, 400, 'A vision file must be a PNG, JPEG or WebP image.', null, 'file');
+      const image: FakeBatchFile = { id: nextId('file'), purpose, filename: file.fileName as string, bytes: file.data, ...(expiresAfterSeconds === undefined ? {} : { expiresAfterSeconds }) };
+      files.set(image.id, image);
+      answer(200, { id: image.id, object: 'file', bytes: image.bytes.byteLength, created_at: Math.floor(Date.now() / 1000), filename: image.filename, purpose, status: 'processed' });
+      return true;
+    }
     if (purpose !== 'batch') return refuse(response, 400, `'${purpose ?? ''}' is not a valid purpose for this upload.`, null, 'purpose');
     if (!file || !/\.jsonl$/.test(file.fileName ?? '')) return refuse(response, 400, 'The file must be a .jsonl file.', null, 'file');
     const stored: FakeBatchFile = { id: nextId('file'), purpose, filename: file.fileName as string, bytes: file.data };
@@ -311,6 +359,7 @@ export function createFakeBatchApi(): FakeBatchApi {
     files,
     batches,
     served,
+    editInputs,
     get knobs() {
       return knobs;
     },
@@ -325,10 +374,22 @@ export function createFakeBatchApi(): FakeBatchApi {
       files.clear();
       batches.clear();
       served.clear();
+      editInputs.clear();
       faults.length = 0;
       knobs = defaultKnobs();
     },
   };
+}
+
+/** The `purpose` field of a multipart upload, or undefined when the body is not one. */
+function purposeOf(request: IncomingMessage, body: Buffer): string | undefined {
+  const boundary = boundaryOf(request.headers['content-type']);
+  if (boundary === undefined) return undefined;
+  try {
+    return parseMultipart(body, boundary).find((part) => part.name === 'purpose' && part.fileName === undefined)?.data.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function seedOf(text: string): number {

@@ -86,6 +86,12 @@ export interface BatchJobRecord {
   readonly baseUrl: string;
   readonly entries: BatchJobEntry[];
   readonly parts: BatchPart[];
+  /**
+   * The edits' images uploaded so far as `purpose=vision` files: SHA-256 of the image's data URL →
+   * file id (core/batch/batchApiImages.ts). Each is recorded the moment it is known, before the
+   * JSONL that names it is uploaded, so a resume never uploads an image twice.
+   */
+  imageFiles?: Record<string, string> | undefined;
   /** The user stopped it: /cancel was sent for every batch still running. */
   cancelRequested?: boolean | undefined;
   warnings: string[];

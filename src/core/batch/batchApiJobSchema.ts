@@ -33,9 +33,10 @@ const record = z.looseObject({
   state: z.enum(jobStates),
   source: z.string(),
   baseUrl: z.string(),
-  entries: z.array(z.looseObject({ name: z.string(), model: z.string(), request: z.looseObject({ prompt: z.string() }), output: z.looseObject({ dir: z.string(), template: z.string() }) })),
+  entries: z.array(z.looseObject({ name: z.string(), model: z.string(), request: z.looseObject({ prompt: z.string() }), output: z.looseObject({ dir: z.string(), template: z.string(), batch: z.looseObject({ file: z.string(), entry: z.string() }).optional() }) })),
   parts: z.array(part),
   warnings: z.array(z.string()),
+  imageFiles: z.record(z.string(), z.string()).optional(),
 });
 
 /** A record read from disk, or the reason it is not one (for the warning naming the file). */

@@ -30,6 +30,8 @@ export type BatchLineResult =
  */
 export interface BatchApi {
   upload(jsonl: string, fileName: string, signal: AbortSignal): Promise<{ readonly fileId: string }>;
+  /** One image of an edit as a `purpose=vision` file (free, may be repeated); `dataUrl` is `data:<type>;base64,…`. */
+  uploadImage(dataUrl: string, fileName: string, signal: AbortSignal): Promise<{ readonly fileId: string }>;
   /** The paid call: a lost answer is ProviderError 'unknownOutcome', never retried. */
   create(
     input: { readonly inputFileId: string; readonly endpoint: BatchEndpoint; readonly metadata: Readonly<Record<string, string>> },

@@ -1,3 +1,4 @@
+import { withUploadedImages } from './batchApiImages';
 import type { BatchApi, OpenAiBatchStatus } from './batchApiPort';
 import { batchJobState, batchLineCounts } from './batchApiJob';
 import type { BatchEndpoint, BatchJobEntry, BatchJobRecord, BatchJobStore, BatchLine, BatchPart } from './batchApiJob';
@@ -154,8 +155,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): {
 
   async function upload(job: BatchJobRecord, index: number, part: BatchPart, api: BatchApi, signal: AbortSignal, report: (phase: BatchProgress['phase'], message: string) => void): Promise<void> {
     report('uploading', `Uploading the requests of batch ${index + 1} of ${job.parts.length} (${part.lines.length} line${part.lines.length === 1 ? '' : 's'})…`);
-    const jsonl = await deps.store.getInput(job.id, index);
+    const kept = await deps.store.getInput(job.id, index);
     try {
+      const jsonl = await withUploadedImages(job, kept, api, signal, () => save(job), (message) => report('uploading', message));
       const uploaded = await api.upload(jsonl, `gpt-image-${job.id}-${index + 1}.jsonl`, signal);
       part.inputFileId = uploaded.fileId;
       part.state = 'creating';

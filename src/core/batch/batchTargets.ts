@@ -1,4 +1,5 @@
 import type { ProviderId } from '../ids';
+import type { JobOutput } from '../journal';
 import type { BatchEntry, BatchFile, BatchProblem } from './batchFile';
 
 /** The output folder when neither an entry nor `defaults` names one (the CLI's --out default). */
@@ -22,6 +23,14 @@ export interface BatchTarget {
 /** `mascot-openai` for display and progress lines; the entry's name alone with one provider. */
 export function targetLabel(target: BatchTarget): string {
   return target.entry.providers.length > 1 ? `${target.entry.name}-${target.provider}` : target.entry.name;
+}
+
+/**
+ * The job output of a target written into `dir`: its template, and where it came from (`file`, the
+ * batch file as BatchOrigin names it), so every image's provenance names its batch file and entry.
+ */
+export function targetOutput(target: BatchTarget, dir: string, file: string): JobOutput {
+  return { dir, template: target.template, batch: { file, entry: target.entry.name } };
 }
 
 /**

@@ -29,6 +29,8 @@ const readTimeoutMs = 30_000;
 /** One output line holds one request's images as base64 (up to 10 of the largest size). */
 const maxLineBytes = 256 * 1024 * 1024;
 const readRetries = 3;
+/** How long an uploaded edit image is kept at OpenAI: the longest `expires_after` allowed (30 days). */
+export const visionFileExpirySeconds = 2_592_000;
 
 /** OpenAI's Batch API over the provider context: the key only to the base URL's origin, redirects never followed. */
 export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
@@ -113,6 +115,27 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
         if (!parsed.success) throw new ProviderError({ kind: 'invalidResponse', provider: 'openai', message: `${label}'s answer to the upload names no file id.` });
         return { fileId: parsed.data.id };
       }),
+    uploadImage: (dataUrl, fileName, signal) =>
+      retried(signal, async () => {
+        const image = decodeDataUrl(dataUrl);
+        const boundary = pickBoundary();
+        const body = encodeMultipart(
+          [
+            { name: 'purpose', value: 'vision' },
+            // Vision files never expire by default: the user's images would stay at OpenAI after the
+            // batch. The longest expiry allowed (30 days, docs/providers.md §7.3) outlasts the batch's
+            // 24 h window and a late resume; the results never need them.
+            { name: 'expires_after[anchor]', value: 'created_at' },
+            { name: 'expires_after[seconds]', value: String(visionFileExpirySeconds) },
+            { name: 'file', fileName: `${fileName}.${image.extension}`, contentType: image.mediaType, data: image.bytes },
+          ],
+          boundary,
+        );
+        const response = await send('POST', '/files', { body, contentType: multipartContentType(boundary), timeoutMs: context.requestTimeoutMs, signal });
+        const parsed = fileSchema.safeParse(await json(response, 'the image upload'));
+        if (!parsed.success) throw new ProviderError({ kind: 'invalidResponse', provider: 'openai', message: `${label}'s answer to the image upload names no file id.` });
+        return { fileId: parsed.data.id };
+      }),
     // Paid: retried only when nothing can have been created (a 429, a connection that never left).
     create: (input, signal, onSent) =>
       withRetry(
@@ -137,6 +160,15 @@ export function createOpenAiBatchApi(context: ProviderContext): BatchApi {
       },
     }),
   };
+}
+
+/** A `data:<type>;base64,…` URL as built by batchLines.ts, as the bytes and type of a file part. */
+function decodeDataUrl(dataUrl: string): { readonly mediaType: string; readonly extension: string; readonly bytes: Uint8Array } {
+  const match = /^data:(image\/(png|jpeg|webp));base64,/.exec(dataUrl);
+  if (!match) throw new ProviderError({ kind: 'badRequest', provider: 'openai', message: 'An edit image of the batch is not a PNG, JPEG or WebP data URL.' });
+  const mediaType = match[1] as string;
+  const extension = match[2] === 'jpeg' ? 'jpg' : (match[2] as string);
+  return { mediaType, extension, bytes: new Uint8Array(Buffer.from(dataUrl.slice(match[0].length), 'base64')) };
 }
 
 /** The file's lines as they arrive, each parsed on its own; a line longer than `maxLineBytes` is refused. */

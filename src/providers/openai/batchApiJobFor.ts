@@ -1,7 +1,7 @@
 import type { BatchEndpoint, BatchJobEntry, BatchLine } from '../../core/batch/batchApiJob';
 import type { NewBatchJob } from '../../core/batch/batchApiRunner';
 import type { PlannedTarget } from '../../core/batch/batchPlan';
-import { targetLabel } from '../../core/batch/batchTargets';
+import { targetLabel, targetOutput } from '../../core/batch/batchTargets';
 import { InputError } from '../../core/errors';
 import { providerLabels } from '../../core/ids';
 import { batchInputLine, batchLineBody } from './batchLines';
@@ -13,7 +13,7 @@ import { batchInputLine, batchLineBody } from './batchLines';
  * here, all at once with line numbers, before anything is sent.
  */
 /** `resolveOut` turns an entry's `out` (relative to the batch file) into the folder the writer is given. */
-export function batchApiJobFor(targets: readonly PlannedTarget[], source: string, baseUrl: string, resolveOut: (out: string) => string): NewBatchJob {
+export function batchApiJobFor(targets: readonly PlannedTarget[], source: string, baseUrl: string, resolveOut: (out: string) => string, originFile: string): NewBatchJob {
   const problems: string[] = [];
   for (const target of targets) {
     if (target.target.provider !== 'openai') {
@@ -32,7 +32,7 @@ export function batchApiJobFor(targets: readonly PlannedTarget[], source: string
       name: targetLabel(target.target),
       model: target.validated.capability.model,
       request: target.journalRequest,
-      output: { dir: resolveOut(target.target.out), template: target.target.template },
+      output: targetOutput(target.target, resolveOut(target.target.out), originFile),
     });
     warnings.push(...target.validated.warnings.map((warning) => `${targetLabel(target.target)}: ${warning}`));
     let firstImage = 1;

@@ -140,7 +140,7 @@ function compareCell(context: StudioContext, target: string, job: JobView | unde
 }
 
 /** Seconds with a tenth below a minute (compared rows are often seconds apart), m:ss above. */
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const total = Math.round(ms / 1000);
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;

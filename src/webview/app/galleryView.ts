@@ -6,9 +6,13 @@ import { repeat } from 'lit-html/directives/repeat.js';
 import { providerLabels } from '../../core/ids';
 import { formatUsd } from '../../core/cost';
 import { historyPageSize, outgoing } from '../formModel';
+import { galleryRows, rowItems } from '../galleryGroups';
+import type { GalleryRow } from '../galleryGroups';
 import { t } from '../l10nText';
 import type { PreviewImage } from '../previewModel';
 import type { HistoryAction, HistoryItemView, ToWebview } from '../protocol';
+import { batchGroupTemplate } from './batchGroupView';
+import type { GroupHooks } from './batchGroupView';
 import type { StudioContext } from './context';
 import { cardMenu } from './cardMenu';
 import type { CardMenuEntry } from './cardMenu';
@@ -77,9 +81,10 @@ export class GalleryView {
       if (at === undefined) return;
       // Keyboard users continue at the first new image (it also moves focus off "Load more", which
       // Chrome's scroll anchoring would otherwise keep in view and so pull page after page).
-      const cards = document.querySelectorAll<HTMLElement>('[data-testid="gallery-item"]');
+      // Cards and the images of side-by-side groups, in the order the page shows them.
+      const cards = document.querySelectorAll<HTMLElement>('[data-testid="gallery-item"], [data-testid="gallery-group"] .group-image');
       const card = cards[at];
-      (card?.querySelector<HTMLElement>('[data-testid="card-preview"], [data-testid="card-menu"]') ?? document.querySelector<HTMLElement>('[data-testid="history-search"]'))?.focus();
+      (card?.querySelector<HTMLElement>('[data-testid="card-preview"], [data-testid="group-image"], [data-testid="card-menu"]') ?? document.querySelector<HTMLElement>('[data-testid="history-search"]'))?.focus();
     });
   }
 
@@ -101,7 +106,8 @@ export class GalleryView {
           ? t('No images yet: generate one.')
           : t('No image matches that search.')
         : t('{0} of {1}', this.items.length, this.total);
-    const images = this.previewImages();
+    const rows = galleryRows(this.items);
+    const images = this.previewImages(rows);
     return html`<section class="gallery-section" aria-labelledby="gallery-heading">
       <div class="row">
         <h2 id="gallery-heading">${t('Gallery')}</h2>
@@ -109,7 +115,7 @@ export class GalleryView {
       </div>
       <p class="hint" data-testid="gallery-status" role="status">${status}</p>
       <ul class="gallery" data-testid="gallery" aria-labelledby="gallery-heading">
-        ${repeat(this.items, (item) => item.id, (item) => this.card(item, images))}
+        ${repeat(rows, rowKey, (row) => (row.kind === 'card' ? this.card(row.item, images) : batchGroupTemplate(row, this.groupHooks(images))))}
       </ul>
       <div class="sentinel" aria-hidden="true" ${observe(this)}></div>
       <button type="button" data-testid="load-more" ?hidden=${this.items.length >= this.total} @click=${() => {
@@ -138,10 +144,14 @@ export class GalleryView {
     this.pending = this.context.request((id) => outgoing.loadHistory(id, query, offset, historyPageSize));
   }
 
-  private previewImages(): PreviewImage[] {
-    return this.items.flatMap((item) =>
-      item.thumbnail ? [{ src: item.thumbnail, alt: item.prompt.slice(0, 125) || item.label, before: item.before, itemId: item.id }] : [],
-    );
+  /** In the order the rows show them, so the preview's arrow keys go through a group column by column. */
+  private previewImages(rows: readonly GalleryRow[]): PreviewImage[] {
+    return rows.flatMap((row) => {
+      // A group's images share one prompt: the caption says which provider made the one on screen.
+      const alt = (item: HistoryItemView): string =>
+        row.kind === 'group' && item.provider ? t('{0} by {1}: {2}', row.entry, providerLabels[item.provider], item.prompt.slice(0, 100)) : item.prompt.slice(0, 125) || item.label;
+      return rowItems([row]).flatMap((item) => (item.thumbnail ? [{ src: item.thumbnail, alt: alt(item), before: item.before, itemId: item.id }] : []));
+    });
   }
 
   private card(item: HistoryItemView, images: readonly PreviewImage[]): TemplateResult {
@@ -166,11 +176,20 @@ export class GalleryView {
           <img src=${item.thumbnail} alt="" loading="lazy" decoding="async" />
         </button>`
       : html`<div class="tile">${item.state ?? t('no preview')}</div>`;
-    const entries = actions().filter((entry) => !entry.needsFile || item.kind === 'image');
-    const menu = cardMenu({
+    const menu = this.menu(item, t('Actions for {0}', title.slice(0, 60)));
+    return html`<li class="card" data-testid="gallery-item" data-kind=${item.kind} data-item-id=${item.id}>
+      ${figure}
+      <div class="card-prompt" title=${title}>${title}</div>
+      <div class="card-meta">${meta.join(' · ')}</div>
+      ${item.error ? html`<div class="error">${item.error}</div>` : nothing} ${menu}
+    </li>`;
+  }
+
+  private menu(item: HistoryItemView, label: string): TemplateResult {
+    return cardMenu({
       id: item.id,
-      label: t('Actions for {0}', title.slice(0, 60)),
-      entries,
+      label,
+      entries: actions().filter((entry) => !entry.needsFile || item.kind === 'image'),
       open: this.openMenu === item.id,
       setOpen: (open) => {
         this.openMenu = open ? item.id : undefined;
@@ -178,12 +197,13 @@ export class GalleryView {
       update: (after) => this.context.update(after),
       activate: (entry) => this.act(item, (entry as CardAction).action),
     });
-    return html`<li class="card" data-testid="gallery-item" data-kind=${item.kind} data-item-id=${item.id}>
-      ${figure}
-      <div class="card-prompt" title=${title}>${title}</div>
-      <div class="card-meta">${meta.join(' · ')}</div>
-      ${item.error ? html`<div class="error">${item.error}</div>` : nothing} ${menu}
-    </li>`;
+  }
+
+  private groupHooks(images: readonly PreviewImage[]): GroupHooks {
+    return {
+      preview: (item, opener) => openPreviewFrom(this.context, images, images.findIndex((image) => image.itemId === item.id), opener),
+      menu: (item, label) => this.menu(item, label),
+    };
   }
 
   private act(item: HistoryItemView, action: HistoryAction): void {
@@ -193,12 +213,17 @@ export class GalleryView {
         if (reply.error) this.context.notify(reply.error, 'error');
         else if (reply.info) this.context.notify(reply.info, 'info');
         if (action === 'delete' && !reply.error) {
-          this.focusAt = this.items.findIndex((known) => known.id === item.id);
+          this.focusAt = rowItems(galleryRows(this.items)).findIndex((known) => known.id === item.id);
           this.reload();
         }
       },
     );
   }
+}
+
+/** Cards by item id, groups by batch file and entry: a reload keeps every row that is still there. */
+function rowKey(row: GalleryRow): string {
+  return row.kind === 'card' ? row.item.id : row.id;
 }
 
 /** Hands the sentinel to the gallery once it is in the DOM. */

@@ -119,6 +119,9 @@ function receive(message: ToWebview): void {
     case 'job':
       if (context) receiveJob(context, message.job);
       return;
+    case 'galleryChanged':
+      gallery?.reload();
+      return;
     case 'loadForm':
       if (context) {
         applyPreset(context.state, message.form);

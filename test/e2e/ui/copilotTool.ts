@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { injectDevelopmentOptions, runCommand } from '../harness/browser';
 import { filesContaining, waitForFiles } from '../harness/files';
@@ -100,5 +100,25 @@ export const copilotToolScenario: Scenario = {
     assert.ok(written.some((path) => mcpText.includes(path.split('/').pop() ?? '\u0000')), 'the result names the file it wrote in the workspace');
     const leaks = [...filesContaining(profile.userDataDir, e2eOpenAiKey), ...filesContaining(profile.workspace, e2eOpenAiKey)];
     assert.deepEqual(leaks, [], 'the key is in no file (settings, cached MCP definitions, workspace)');
+
+    // Issue 15: the server counted against the window's ledger (its global storage spend/, passed
+    // as GPT_IMAGE_SPEND_LEDGER), not one beside its own journal: one ledger holds both jobs.
+    const ledgers = foldersNamed(profile.userDataDir, 'spend');
+    context.log(`spend ledgers under the user data folder: ${ledgers.join(', ')}`);
+    assert.equal(ledgers.length, 1, 'one ledger, in global storage');
+    const entries = readdirSync(ledgers[0] as string, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(ledgers[0] as string, name), 'utf8')) as { jobId: string; kind: string });
+    context.log(`ledger entries: ${entries.map((entry) => `${entry.jobId} ${entry.kind}`).join(', ')}`);
+    assert.equal(new Set(entries.map((entry) => entry.jobId)).size, 2, "the window's job and the server's job");
+    assert.deepEqual(entries.map((entry) => entry.kind).sort(), ['actual', 'actual', 'estimate', 'estimate']);
+    assert.equal(existsSync(join(profile.dir, 'xdg', 'state', 'gpt-image', 'spend')), false, 'no ledger beside the CLI journal');
   },
 };
+
+/** Folders called `name` under `root`, at any depth. */
+function foldersNamed(root: string, name: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name === name)
+    .map((entry) => join(entry.parentPath, entry.name));
+}

@@ -84,6 +84,33 @@ describe('job leases: one journal, several runners', () => {
     assert.equal(saved?.lease, undefined, 'given back when the work ends');
   });
 
+  it('a download that outlasts the lease expiry keeps its lease alive: the other window never takes the job', async () => {
+    const jobId = await pollingJob('window-a');
+    let clock = Date.now();
+    const now = (): number => clock;
+    // Nothing is written while one image downloads; the clock then runs past the 90 s expiry.
+    cdn.faults.push({ on: 'download', kind: 'delay', delayMs: 1500, times: 1 });
+    modellix.release();
+    const first = rigAs({ ownerId: 'window-a', now, leaseCheckEveryMs: 10 });
+    let downloading!: () => void;
+    const isDownloading = new Promise<void>((resolve) => (downloading = resolve));
+    const finishing = first.runner.resume(jobId, new AbortController().signal, (progress) => {
+      if (progress.phase === 'downloading') downloading();
+    });
+    await isDownloading;
+    for (let step = 0; step < 4; step++) {
+      clock += 31_000;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const second = rigAs({ ownerId: 'window-b', now });
+    await assert.rejects(second.runner.resume(jobId, new AbortController().signal), (error) => isInputError(error) && /another window or process/.test(error.message));
+    const result = await finishing;
+    assert.equal(result.files.length, 1);
+    assert.deepEqual(pngs(first), ['shared-1.png']);
+    assert.equal(downloads(), 1, 'fetched once, by the window holding the lease');
+    assert.equal((await first.journal.get(jobId))?.lease, undefined, 'given back when the work ends');
+  });
+
   it('the same owner (a reloaded window) takes its own job back at once', async () => {
     const jobId = await pollingJob('window-a');
     // What a window that was reloaded mid-poll leaves behind: its lease, heartbeat seconds old.

@@ -38,6 +38,8 @@ export interface RigOptions {
   readonly writer?: (real: ImageWriter) => ImageWriter;
   /** The spend ledger and limits the runner guards with (none by default). */
   readonly spend?: SpendPort;
+  /** How often the runner checks its leases for a due heartbeat (the default is 10 s). */
+  readonly leaseCheckEveryMs?: number;
 }
 
 /** A runner over the real providers, the real node:fs journal and writer, in a fresh temp folder. */
@@ -65,7 +67,10 @@ export function runnerRig(baseUrls: Partial<Record<ProviderId, string>>, home?: 
     pollIntervalOverrideMs: 20,
     download: (url, options) => downloadResult(http, url, { ...options, baseDelayMs: 20 }),
     spend: rigOptions.spend,
-  }, rigOptions.staleSubmitMs === undefined ? {} : { staleSubmitMs: rigOptions.staleSubmitMs });
+  }, {
+    ...(rigOptions.staleSubmitMs === undefined ? {} : { staleSubmitMs: rigOptions.staleSubmitMs }),
+    ...(rigOptions.leaseCheckEveryMs === undefined ? {} : { leaseCheckEveryMs: rigOptions.leaseCheckEveryMs }),
+  });
   return { runner, journal, outDir: join(root, 'out'), home: join(root, 'home'), http };
 }
 

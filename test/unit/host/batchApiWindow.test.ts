@@ -144,7 +144,7 @@ describe("the window's Batch API jobs (host store over workspace.fs, the core ru
     };
     const init = async (): Promise<Parameters<BatchApiWindow['start']>[0]> => {
       const loaded = await loadBatch({ file: 'site.images.yaml' }, work);
-      return batchApiJobFor(loaded.plan.targets, loaded.path, fake.baseUrl, loaded.resolveOut);
+      return batchApiJobFor(loaded.plan.targets, loaded.path, fake.baseUrl, loaded.resolveOut, loaded.originFile);
     };
     return { root, storage, images: join(work, 'images'), window, init };
   };

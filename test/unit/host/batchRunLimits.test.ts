@@ -68,6 +68,7 @@ describe("Run Image Batch in a window under a provider rate limit (the window's 
         resolveOut: (out) => ({ toString: () => resolve(root, out) }) as never,
         journaled: [],
         concurrency: 16,
+        batchFile: 'many.images.yaml',
       });
       assert.deepEqual([...summary.failed, ...summary.unknown], []);
       assert.equal(summary.made, entries);

@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import type { JobRecord, LeaseClaim } from '../../../src/core/journal';
 import type * as JournalStoreModule from '../../../src/host/journalStore';
 import type * as SpendLedgerStoreModule from '../../../src/host/spendLedgerStore';
+import { utcMonthOf } from '../../../src/core/spendLedger';
 import type { SpendEntry } from '../../../src/core/spendLedger';
+import { createFolderSpendLedger } from '../../../src/cli/spendLedgerFolder';
 import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from '../core/fixtures';
 import { installFakeVscode } from '../webview/fakeVscode';
@@ -211,5 +213,45 @@ describe('the extension spend ledger (global storage over workspace.fs)', () => 
     await ledger.append(entry('december', Date.UTC(2026, 11, 15)));
     assert.deepEqual((await readdir(join(root.path, 'spend'))).sort(), ['2026-10', '2026-12']);
     assert.deepEqual((await ledger.read(Date.UTC(2026, 11, 1))).map((found) => found.jobId), ['december']);
+  });
+
+  it("a window's first append removes the months before the kept year, never the current or the previous one", async () => {
+    const root = storage();
+    const now = Date.UTC(2026, 11, 15, 12);
+    for (const month of ['2024-03', '2025-11', '2025-12', '2026-11']) {
+      await mkdir(join(root.path, 'spend', month), { recursive: true });
+      await writeFile(join(root.path, 'spend', month, `1-${month}-actual-00000000.json`), JSON.stringify(entry(month, Date.parse(`${month}-10T00:00:00Z`), 'actual')));
+    }
+    const log = capturing();
+    // Two windows, each pruning on its first append, while both append into the current and previous month.
+    const windows = [createSpendLedgerStore(root as never, log, ledgerFs(), () => now), createSpendLedgerStore(root as never, log, ledgerFs(), () => now)];
+    await Promise.all(Array.from({ length: 20 }, (_, index) => windows[index % 2]?.append(entry(`new-${index}`, index % 4 === 0 ? Date.UTC(2026, 10, 30) : now + index))));
+    assert.deepEqual((await readdir(join(root.path, 'spend'))).sort(), ['2025-12', '2026-11', '2026-12']);
+    const read = await createSpendLedgerStore(root as never, log, ledgerFs()).read();
+    assert.equal(read.length, 22, 'the 20 new entries and the two kept months');
+    assert.deepEqual(log.warnings, []);
+  });
+
+  it('reads the entries gpt-image mcp writes (cli/spendLedgerFolder.ts), and the server reads its entries: the same files', async () => {
+    const root = storage();
+    const host = createSpendLedgerStore(root as never, capturing(), ledgerFs());
+    const server = createFolderSpendLedger(join(root.path, 'spend'));
+    const now = Date.now();
+    const fromWindow = { ...entry('window job', now), kind: 'actual' as const, basis: 'usage' as const, usd: 0.25 };
+    const fromServer = entry('mcp-job', now + 1);
+    await host.append(fromWindow);
+    await server.append(fromServer);
+    await server.append({ ...fromServer, at: now + 2, kind: 'actual', usd: undefined, basis: 'unknown' });
+    assert.deepEqual(await host.read(now - 1000), await server.read(now - 1000));
+    assert.deepEqual((await host.read()).map((found) => `${found.jobId} ${found.kind}`), ['window job actual', 'mcp-job estimate', 'mcp-job actual']);
+    // Byte for byte: each file holds exactly the entry's JSON, under a name of the same shape.
+    const month = join(root.path, 'spend', utcMonthOf(now));
+    const names = (await readdir(month)).sort();
+    assert.equal(names.length, 3);
+    for (const name of names) assert.match(name, /^\d+-[A-Za-z0-9_-]+-(estimate|actual|refused)-[0-9a-f]{8}\.json$/);
+    const texts = await Promise.all(names.map((name) => readFile(join(month, name), 'utf8')));
+    assert.ok(texts.includes(JSON.stringify(fromWindow)));
+    assert.ok(texts.includes(JSON.stringify(fromServer)));
+    assert.ok(names.some((name) => name.startsWith(`${now}-window_job-actual-`)), names.join(', '));
   });
 });

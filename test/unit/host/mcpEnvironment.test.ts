@@ -50,4 +50,11 @@ describe('the environment VS Code starts gpt-image mcp with', () => {
     assert.deepEqual(passed.problems, []);
     assert.deepEqual(passed.limits, { day: 2, month: undefined, providers: { openai: { day: undefined, month: 10 } }, source: 'GPT_IMAGE_SPEND_LIMIT' });
   });
+
+  it("names the window's ledger folder (from global storage), so the server and the window count one ledger", async () => {
+    const settings = { defaultProvider: () => 'openai' as const, baseUrl: (id: ProviderId) => trusted(defaultBaseUrls[id]), spendLimits: () => undefined };
+    const env = await mcpServerEnvironment({ get: async () => undefined }, settings, '/home/user/.config/Code/User/globalStorage/gpt-image-studio/spend');
+    assert.deepEqual(env, { GPT_IMAGE_PROVIDER: 'openai', GPT_IMAGE_SPEND_LEDGER: '/home/user/.config/Code/User/globalStorage/gpt-image-studio/spend' });
+    assert.equal((await mcpServerEnvironment({ get: async () => undefined }, settings)).GPT_IMAGE_SPEND_LEDGER, undefined, 'storage that is no local folder: none');
+  });
 });

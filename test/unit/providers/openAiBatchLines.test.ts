@@ -18,7 +18,7 @@ describe('OpenAI Batch API lines', () => {
     );
   });
 
-  it('an edit line is the JSON edit body with data URLs; a mask too', () => {
+  it('an edit line is the JSON edit body with data URLs (kept in the journal; uploaded as files before sending)', () => {
     const image = { kind: 'file' as const, source: '/w/a.png', fileName: 'a.png', bytes: new Uint8Array(png) };
     const [call] = validateRequest({ provider: 'openai', model: 'gpt-image-2', prompt: 'Edit', size: 'auto', inputImages: [image] }).calls;
     assert.ok(call);
