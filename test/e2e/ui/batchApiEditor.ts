@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickItem, runCommand, toast } from '../harness/browser';
 import { filesContaining, waitForFiles } from '../harness/files';
@@ -93,6 +93,12 @@ export const batchApiEditorScenario: Scenario = {
     const images = join(profile.workspace, 'images');
     const files = await waitForFiles(images, /\.png$/, expected.length, 90000);
     assert.deepEqual(files.map((file) => file.split('/').pop()).sort(), expected);
+    // Each image's sidecar names its batch file and entry, as a synchronous run's does.
+    const sidecar = join(images, '.gpt-image', 'hero-2.png.json');
+    await waitFor('the sidecar of hero-2.png', () => (existsSync(sidecar) ? true : undefined), 20000);
+    const recorded = JSON.parse(readFileSync(sidecar, 'utf8')) as { batch?: unknown; index?: number };
+    assert.deepEqual(recorded.batch, { file: 'site.images.yaml', entry: 'hero' });
+    assert.equal(recorded.index, 2);
     assert.equal(await seen('POST', /^\/v1\/batches$/), 1, 'one create: the reloaded window did not send it again');
     assert.equal(await seen('POST', /^\/v1\/files$/), 1, 'one upload');
     assert.equal(await seen('POST', /^\/v1\/images\//), 0, 'no synchronous image request');
