@@ -47,8 +47,12 @@ export async function askHowToRun(all: readonly PlannedTarget[], openAi: readonl
       description: others.length === 0 ? costText(openAi, batchApiPriceFactor) : vscode.l10n.t('{0} + {1} now', costText(openAi, batchApiPriceFactor), costText(others, 1)),
       detail:
         others.length === 0
-          ? vscode.l10n.t('{0} OpenAI entries in one batch; images are saved when it is done.', openAi.length)
-          : vscode.l10n.t('{0} OpenAI entries as one batch; the {1} entries for {2} have no Batch API and run now.', openAi.length, others.length, otherProviders),
+          ? openAi.length === 1
+            ? vscode.l10n.t('1 OpenAI entry in one batch; its images are saved when it is done.')
+            : vscode.l10n.t('{0} OpenAI entries in one batch; images are saved when it is done.', openAi.length)
+          : others.length === 1
+            ? vscode.l10n.t('{0} OpenAI entries in one batch; the entry for {1} has no Batch API and runs now.', openAi.length, otherProviders)
+            : vscode.l10n.t('{0} OpenAI entries in one batch; the {1} entries for {2} have no Batch API and run now.', openAi.length, others.length, otherProviders),
     },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('How should this batch run?'), placeHolder: vscode.l10n.t('Nothing is sent before you choose') });
