@@ -62,19 +62,50 @@ export function createBatchJobStore(storage: vscode.Uri, log: Logger, fileSystem
     return parsed.record;
   };
 
+  const entries = async (): Promise<[string, vscode.FileType][]> => {
+    try {
+      return await fileSystem.readDirectory(folder);
+    } catch {
+      return [];
+    }
+  };
+
+  /**
+   * workspace.fs replaces a file by deleting it, then renaming the new one into place: a window that
+   * closes in between leaves only the temporary, which was written in full before the rename began.
+   * The newest valid one is the job's latest state (a temporary cut short does not parse and is skipped).
+   */
+  const recover = async (id: string, names: readonly string[]): Promise<BatchJobRecord | undefined> => {
+    const prefix = `.${id}.json.`;
+    const temporaries = names.filter((name) => name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length)));
+    let newest: BatchJobRecord | undefined;
+    for (const name of temporaries) {
+      const text = await fileSystem.readFile(vscode.Uri.joinPath(folder, name)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
+      const parsed = text === undefined ? undefined : parseBatchJobRecordText(text);
+      if (parsed?.ok && parsed.record.id === id && (newest === undefined || parsed.record.updatedAt >= newest.updatedAt)) newest = parsed.record;
+    }
+    if (newest) log.warn(`Batch API job ${id}: its record was being replaced when the window closed; using the last complete copy.`);
+    return newest;
+  };
+
+  const readOrRecover = async (id: string): Promise<BatchJobRecord | undefined> => {
+    const found = await read(uriOf(id, '.json'), id);
+    if (found) return found;
+    return recover(id, (await entries()).map(([name]) => name));
+  };
+
   return {
     async list() {
-      let entries: [string, vscode.FileType][];
-      try {
-        entries = await fileSystem.readDirectory(folder);
-      } catch {
-        return [];
+      const names = (await entries()).filter(([, type]) => (type & vscode.FileType.Directory) === 0).map(([name]) => name);
+      const ids = new Set(names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).map((name) => name.slice(0, -'.json'.length)));
+      for (const name of names) {
+        const match = /^\.(.+)\.json\.[0-9a-f]{12}\.tmp$/.exec(name);
+        if (match?.[1] !== undefined) ids.add(match[1]);
       }
-      const names = entries.filter(([name, type]) => name.endsWith('.json') && !name.startsWith('.') && (type & vscode.FileType.Directory) === 0).map(([name]) => name.slice(0, -'.json'.length));
-      const records = await Promise.all(names.filter((id) => idPattern.test(id)).map((id) => read(uriOf(id, '.json'), id)));
+      const records = await Promise.all([...ids].filter((id) => idPattern.test(id)).map(async (id) => (await read(uriOf(id, '.json'), id)) ?? recover(id, names)));
       return records.filter((record): record is BatchJobRecord => record !== undefined);
     },
-    get: (id) => read(uriOf(id, '.json'), id),
+    get: (id) => readOrRecover(id),
     put: (job) => {
       // A snapshot now: the runner keeps changing the record while the write waits its turn.
       const text = `${JSON.stringify(job)}\n`;

@@ -227,6 +227,24 @@ describe("the window's Batch API jobs (host store over workspace.fs, the core ru
     assert.deepEqual(entries.map((entry) => [entry.kind, entry.usd]), [['estimate', 0.02], ['actual', 0]], 'nothing made, nothing charged');
   });
 
+  it('a record whose replacement was cut off by a closing window (only its temporary left) is still found', async () => {
+    const { window, init, storage } = await rig();
+    const win = window();
+    const started = await win.start(await init(), spendOf(0.02));
+    const job = (await win.settled(started.id)) as BatchJobRecord;
+    const batches = join(storage.path, 'batches');
+    const text = await readFile(join(batches, `${job.id}.json`), 'utf8');
+    // What workspace.fs's delete-then-rename leaves when the extension host stops between the two,
+    // beside an older copy and one cut short mid-write.
+    await rm(join(batches, `${job.id}.json`));
+    await writeFile(join(batches, `.${job.id}.json.0123456789ab.tmp`), text);
+    await writeFile(join(batches, `.${job.id}.json.ba9876543210.tmp`), JSON.stringify({ ...JSON.parse(text), updatedAt: 1, state: 'polling' }));
+    await writeFile(join(batches, `.${job.id}.json.aaaaaaaaaaaa.tmp`), text.slice(0, 40));
+    const store = createBatchJobStore(storage as never, log, fs as never);
+    assert.equal((await store.get(job.id))?.state, 'saved');
+    assert.deepEqual((await store.list()).map((record) => [record.id, record.state]), [[job.id, 'saved']]);
+  });
+
   it('the spend guard refuses a batch over gptImage.spendLimit before anything is journaled or sent', async () => {
     const { window, init, storage } = await rig();
     const win = window();
