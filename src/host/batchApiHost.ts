@@ -10,6 +10,7 @@ import { createOpenAiBatchApi } from '../providers/openai/batchApi';
 import { BatchApiWindow } from './batchApiWindow';
 import { batchJobSummary } from './batchJobList';
 import { createBatchJobStore } from './batchJobStore';
+import { storageFileSystem } from './localFileSystem';
 import { createRescueStore } from './rescueStore';
 
 export interface BatchApiHostDeps {
@@ -36,11 +37,11 @@ export interface BatchApiHostDeps {
  */
 export function createBatchApiHost(deps: BatchApiHostDeps): BatchApiWindow {
   const runner = createBatchRunner({
-    store: createBatchJobStore(deps.context.globalStorageUri, deps.log),
+    store: createBatchJobStore(deps.context.globalStorageUri, deps.log, storageFileSystem(deps.context.globalStorageUri)),
     api: (baseUrl) =>
       createOpenAiBatchApi({ baseUrl: deps.trustedBaseUrl(baseUrl), http: deps.http(), log: deps.log, now: () => Date.now(), getApiKey: deps.getApiKey, requestTimeoutMs: deps.requestTimeoutMs() }),
     writer: deps.writer,
-    rescue: createRescueStore(deps.context.globalStorageUri),
+    rescue: createRescueStore(deps.context.globalStorageUri, storageFileSystem(deps.context.globalStorageUri)),
     log: deps.log,
     now: () => Date.now(),
     ownerId: deps.ownerId,

@@ -13,10 +13,10 @@ export const claimSettleMs = 100;
 /**
  * The job journal in the extension's global storage: one JSON file per job under `jobs/`,
  * written to a temporary name and renamed over the old one so a crash mid-write leaves the
- * previous version, never half a file. Writes to one job are serialised so an older state can
- * never land after a newer one. Files that are not valid records are skipped with a warning.
- * Leases are `jobs/<id>.lease.<n>` (core/jobLease.ts), claimed as well as workspace.fs allows:
- * see workspaceLeaseFiles.
+ * previous version, never half a file (over host/localFileSystem.ts, which services.ts passes for a
+ * local global storage: workspace.fs deletes the old file before the rename). Writes to one job are
+ * serialised so an older state can never land after a newer one. Files that are not valid records are
+ * skipped with a warning. Leases are `jobs/<id>.lease.<n>` (core/jobLease.ts): see workspaceLeaseFiles.
  */
 export function createJournalStore(
   storage: vscode.Uri,

@@ -22,6 +22,7 @@ import type { ApiKeyStore } from './apiKeyStore';
 import { JobOwner } from '../core/jobOwner';
 import { createBackgroundView } from './jobViews';
 import { createJournalStore } from './journalStore';
+import { storageFileSystem } from './localFileSystem';
 import { createChannelLogger } from './log';
 import { createRescueStore } from './rescueStore';
 import { createSpendLedgerStore } from './spendLedgerStore';
@@ -80,7 +81,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const log = createChannelLogger(channel, scrubber);
   const settings = createSettingsReader(log);
   const keys = createApiKeyStore(context.secrets, scrubber);
-  const journal = createJournalStore(context.globalStorageUri, log);
+  // Atomic replaces and exact lease claims where global storage is a local folder (localFileSystem.ts).
+  const storageFs = storageFileSystem(context.globalStorageUri);
+  const journal = createJournalStore(context.globalStorageUri, log, storageFs);
   const writer = createWorkspaceWriter();
 
   // One HTTP client (connection pool) until the proxy settings change; the old one then drains.
@@ -136,7 +139,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     return vscode.workspace.fs.readFile(uri);
   };
 
-  const spendLedger = createSpendLedgerStore(context.globalStorageUri, log);
+  const spendLedger = createSpendLedgerStore(context.globalStorageUri, log, storageFs);
   const ownerId = windowOwnerId(context);
   const dependencies: RunnerDependencies = {
     provider,
@@ -145,7 +148,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     journal,
     writer,
     // Beside the journal: paid images that cannot be written into the workspace are kept here.
-    rescue: createRescueStore(context.globalStorageUri),
+    rescue: createRescueStore(context.globalStorageUri, storageFs),
     log,
     now: () => Date.now(),
     // A getter: the runner reads it when it schedules a poll, so a settings change applies at once.
