@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -19,54 +19,10 @@ import type * as SpendLedgerStoreModule from '../../../src/host/spendLedgerStore
 import { BatchApiWindow } from '../../../src/host/batchApiWindow';
 import { startFakeOpenAi } from '../../fake-providers/openai';
 import type { FakeOpenAi } from '../../fake-providers/openai';
-import { installFakeVscode } from '../webview/fakeVscode';
+import { FakeUri, installStorageVscode, vscodeLikeWorkspaceFs } from './fakeStorageVscode';
 
-/** The parts of the vscode API the stores use, over node:fs, with VS Code's semantics (as journalStore.test.ts). */
-class FakeUri {
-  constructor(readonly path: string) {}
-  toString(): string {
-    return `file://${this.path}`;
-  }
-}
-class FileSystemError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
-const translate = (error: unknown): unknown => {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new FileSystemError(String(error), 'FileNotFound');
-  if (code === 'EEXIST') return new FileSystemError(String(error), 'FileExists');
-  return error;
-};
-const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    throw translate(error);
-  }
-};
-const fs = {
-  readFile: (uri: FakeUri) => guard(async () => new Uint8Array(await readFile(uri.path))),
-  writeFile: (uri: FakeUri, content: Uint8Array) => guard(() => writeFile(uri.path, content)),
-  createDirectory: (uri: FakeUri) => guard(async () => void (await mkdir(uri.path, { recursive: true }))),
-  readDirectory: (uri: FakeUri) => guard(async () => (await readdir(uri.path, { withFileTypes: true })).map((entry) => [entry.name, entry.isDirectory() ? FileType.Directory : FileType.File] as [string, number])),
-  delete: (uri: FakeUri) => guard(() => rm(uri.path, { recursive: true })),
-  rename: (from: FakeUri, to: FakeUri, options?: { overwrite?: boolean }) =>
-    guard(async () => {
-      const exists = await stat(to.path).then(
-        () => true,
-        () => false,
-      );
-      if (exists && !options?.overwrite) throw new FileSystemError('File at target already exists', 'FileExists');
-      await rename(from.path, to.path);
-    }),
-};
-installFakeVscode({ Uri: { joinPath: (base: FakeUri, ...parts: string[]) => new FakeUri(join(base.path, ...parts)) }, FileType, FileSystemError, workspace: { fs } });
+const { fs } = vscodeLikeWorkspaceFs();
+installStorageVscode(fs);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createBatchJobStore } = require('../../../src/host/batchJobStore') as typeof BatchJobStoreModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,91 +12,15 @@ import type { SpendEntry } from '../../../src/core/spendLedger';
 import { createFolderSpendLedger } from '../../../src/cli/spendLedgerFolder';
 import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from '../core/fixtures';
-import { installFakeVscode } from '../webview/fakeVscode';
+import { FakeUri, installStorageVscode, vscodeLikeWorkspaceFs } from './fakeStorageVscode';
 
-/** The parts of the vscode API the journal store uses, over node:fs, with VS Code's semantics. */
-class FakeUri {
-  constructor(readonly path: string) {}
-  toString(): string {
-    return `file://${this.path}`;
-  }
-}
-
-class FileSystemError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
-
-installFakeVscode({
-  Uri: { joinPath: (base: FakeUri, ...parts: string[]) => new FakeUri(join(base.path, ...parts)) },
-  FileType,
-  FileSystemError,
-  workspace: { fs: undefined },
-});
+installStorageVscode();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createJournalStore } = require('../../../src/host/journalStore') as typeof JournalStoreModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSpendLedgerStore } = require('../../../src/host/spendLedgerStore') as typeof SpendLedgerStoreModule;
 
-const translate = (error: unknown): unknown => {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new FileSystemError(String(error), 'FileNotFound');
-  if (code === 'EEXIST') return new FileSystemError(String(error), 'FileExists');
-  return error;
-};
-
-/**
- * workspace.fs as VS Code implements it for file: URIs (platform/files/node/diskFileSystemProvider.ts):
- * rename without overwrite stats the target, then renames, with the event loop free in between.
- * It counts reads in flight, so a test can see how many files are open at once.
- */
-function nodeWorkspaceFs(): { fs: Parameters<typeof createJournalStore>[2]; mostReadsInFlight: () => number } {
-  let inFlight = 0;
-  let most = 0;
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw translate(error);
-    }
-  };
-  const fs = {
-    readFile: (uri: FakeUri) =>
-      guard(async () => {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        try {
-          await new Promise((resolve) => setImmediate(resolve));
-          return new Uint8Array(await readFile(uri.path));
-        } finally {
-          inFlight--;
-        }
-      }),
-    writeFile: (uri: FakeUri, content: Uint8Array) => guard(() => writeFile(uri.path, content)),
-    createDirectory: (uri: FakeUri) => guard(async () => void (await mkdir(uri.path, { recursive: true }))),
-    readDirectory: (uri: FakeUri) =>
-      guard(async () => (await readdir(uri.path, { withFileTypes: true })).map((entry) => [entry.name, entry.isDirectory() ? FileType.Directory : FileType.File] as [string, number])),
-    delete: (uri: FakeUri) => guard(() => rm(uri.path, { recursive: true })),
-    rename: (from: FakeUri, to: FakeUri, options?: { overwrite?: boolean }) =>
-      guard(async () => {
-        const exists = await stat(to.path).then(
-          () => true,
-          () => false,
-        );
-        if (exists && !options?.overwrite) throw new FileSystemError('File at target already exists', 'FileExists');
-        if (exists) await rm(to.path, { recursive: true });
-        await new Promise((resolve) => setImmediate(resolve));
-        await rename(from.path, to.path);
-      }),
-  };
-  return { fs: fs as unknown as Parameters<typeof createJournalStore>[2], mostReadsInFlight: () => most };
-}
+const nodeWorkspaceFs = vscodeLikeWorkspaceFs;
 
 function capturing(): Logger & { warnings: string[] } {
   const warnings: string[] = [];

@@ -7,43 +7,11 @@ import type * as JournalStoreModule from '../../../src/host/journalStore';
 import type * as LocalFileSystemModule from '../../../src/host/localFileSystem';
 import type { Logger } from '../../../src/core/logger';
 import { submittingJob } from '../core/fixtures';
-import { installFakeVscode } from '../webview/fakeVscode';
-
-/** file: URIs as the stores use them: joinPath, fsPath, and a scheme. */
-class FakeUri {
-  constructor(
-    readonly fsPath: string,
-    readonly scheme = 'file',
-  ) {}
-  get path(): string {
-    return this.fsPath;
-  }
-  toString(): string {
-    return `${this.scheme}://${this.fsPath}`;
-  }
-}
-
-class FileSystemError extends Error {
-  constructor(
-    uri: FakeUri,
-    readonly code: string,
-  ) {
-    super(`${code}: ${uri.fsPath}`);
-  }
-  static FileNotFound = (uri: FakeUri): FileSystemError => new FileSystemError(uri, 'FileNotFound');
-  static FileExists = (uri: FakeUri): FileSystemError => new FileSystemError(uri, 'FileExists');
-  static FileIsADirectory = (uri: FakeUri): FileSystemError => new FileSystemError(uri, 'FileIsADirectory');
-  static FileNotADirectory = (uri: FakeUri): FileSystemError => new FileSystemError(uri, 'FileNotADirectory');
-  static NoPermissions = (uri: FakeUri): FileSystemError => new FileSystemError(uri, 'NoPermissions');
-}
+import { FakeUri, installStorageVscode } from './fakeStorageVscode';
+import type { FileSystemError } from './fakeStorageVscode';
 
 const workspaceFs = { name: 'workspace.fs' };
-installFakeVscode({
-  Uri: { joinPath: (base: FakeUri, ...parts: string[]) => new FakeUri(join(base.fsPath, ...parts), base.scheme) },
-  FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
-  FileSystemError,
-  workspace: { fs: workspaceFs },
-});
+installStorageVscode(workspaceFs);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { localFileSystem, storageFileSystem } = require('../../../src/host/localFileSystem') as typeof LocalFileSystemModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
