@@ -48,7 +48,8 @@ export function createEngine(context: vscode.ExtensionContext): Engine {
     mcpServerEnvironment: () =>
       mcpServerEnvironment(services.keys, services.settings, context.globalStorageUri.scheme === 'file' ? spendLedgerFolder(context.globalStorageUri).fsPath : undefined),
     logInfo: (message) => services.log.info(message),
-    batchLenses: (document) => batchLenses(document),
+    // An entry an unfinished Batch API job still holds says so (an unreadable store only loses that word).
+    batchLenses: async (document) => batchLenses(document, await services.batchApi.holders().catch(() => new Map())),
     restoreStudio: async (panel, state) => restoreStudio(panel, state, studioServicesFor(currentServices())),
     resumeJobs: async () => {
       const started = currentServices();

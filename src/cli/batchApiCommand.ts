@@ -1,3 +1,4 @@
+import { batchHolderKey } from '../core/batch/batchApiJob';
 import { planCost, unfinishedJobFor } from '../core/batch/batchPlan';
 import type { PlannedTarget } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
@@ -43,23 +44,19 @@ export interface BatchApiOptions {
 /** Unfinished in the journal: an entry in such a job must not be sent a second time. */
 const unfinishedStates = ['submitting', 'polling', 'downloading', 'unknown', 'needsAttention'];
 
-function holderKey(dir: string, template: string): string {
-  return `${dir}\u0000${template}`;
-}
-
 /** Output folder and template of every entry in an unfinished Batch API job → `<job> (<state>)`. */
 export async function batchApiHolders(runner: Pick<CliBatchRunner, 'list'>): Promise<Map<string, string>> {
   const holders = new Map<string, string>();
   for (const job of await runner.list()) {
     if (!unfinishedStates.includes(job.state)) continue;
-    for (const entry of job.entries) holders.set(holderKey(entry.output.dir, entry.output.template), `${job.id} (${job.state})`);
+    for (const entry of job.entries) holders.set(batchHolderKey(entry.output.dir, entry.output.template), `${job.id} (${job.state})`);
   }
   return holders;
 }
 
 /** For `gpt-image batch` without --via: the Batch API job (if any) still making this target. */
 export function batchApiHolderOf(holders: ReadonlyMap<string, string>, dir: string, template: string): string | undefined {
-  return holders.get(holderKey(dir, template));
+  return holders.get(batchHolderKey(dir, template));
 }
 
 /**
@@ -85,7 +82,7 @@ export async function runViaBatchApi(input: BatchApiInput, options: BatchApiOpti
     let held = 0;
     const free = input.targets.filter((target) => {
       const dir = input.resolveOut(target.target.out);
-      const holder = busy.get(holderKey(dir, target.target.template));
+      const holder = busy.get(batchHolderKey(dir, target.target.template));
       const earlier = unfinishedJobFor(target, dir, journaled);
       if (holder !== undefined) io.stderr(`gpt-image: ${targetLabel(target.target)} is in Batch API job ${holder}; not sent again ("gpt-image resume" finishes it).`);
       else if (earlier) io.stderr(`gpt-image: ${targetLabel(target.target)} has the unfinished job ${earlier.id} (${earlier.state}) from an earlier run; not sent again ("gpt-image resume" or "gpt-image jobs").`);

@@ -4,7 +4,7 @@ import { internalCommandIds } from './commands';
 import { targetsToMake, unfinishedJobFor } from '../core/batch/batchPlan';
 import { targetLabel } from '../core/batch/batchTargets';
 import { askHowToRun, startBatchApiJob } from '../host/batchApiStart';
-import { holderKey } from '../host/batchApiWindow';
+import { batchHolderKey } from '../core/batch/batchApiJob';
 import { loadHostBatch } from '../host/batchDocument';
 import { runBatchWithProgress } from '../host/batchRun';
 import type { BatchRunSummary } from '../host/batchRun';
@@ -88,9 +88,9 @@ export function createRunBatchCommand(services: Services): (...args: unknown[]) 
     }
     // An entry an unfinished Batch API job still holds is that job's: never paid for twice.
     const holders = await services.batchApi.holders();
-    const held = toMake.filter((target) => holders.has(holderKey(batch.resolveOut(target.target.out).toString(), target.target.template)));
+    const held = toMake.filter((target) => holders.has(batchHolderKey(batch.resolveOut(target.target.out).toString(), target.target.template)));
     for (const target of held) {
-      const job = holders.get(holderKey(batch.resolveOut(target.target.out).toString(), target.target.template));
+      const job = holders.get(batchHolderKey(batch.resolveOut(target.target.out).toString(), target.target.template));
       void vscode.window.showWarningMessage(vscode.l10n.t('{0} is in Batch API job {1} ({2}); it is not sent again. Show Jobs follows it.', targetLabel(target.target), job?.id ?? '', job?.state ?? ''));
     }
     toMake = toMake.filter((target) => !held.includes(target));

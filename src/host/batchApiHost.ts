@@ -71,8 +71,12 @@ export function createBatchApiHost(deps: BatchApiHostDeps): BatchApiWindow {
   const item = vscode.window.createStatusBarItem('gptImage.batchJobs', vscode.StatusBarAlignment.Left, 9);
   item.name = vscode.l10n.t('GPT Image Batch API jobs');
   item.command = 'gptImage.showJobs';
+  let followedBefore = '';
   const refresh = (): void => {
     const ids = window.followed();
+    // A job started or ended here: the batch file's lenses say which entries it holds.
+    if (ids.join() !== followedBefore) void vscode.commands.executeCommand('gptImage.refreshBatchLenses');
+    followedBefore = ids.join();
     if (ids.length === 0) {
       item.hide();
       return;

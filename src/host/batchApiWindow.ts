@@ -1,3 +1,4 @@
+import { batchHolderKey } from '../core/batch/batchApiJob';
 import type { BatchJobRecord } from '../core/batch/batchApiJob';
 import type { BatchProgress, NewBatchJob, createBatchRunner } from '../core/batch/batchApiRunner';
 import { reserveBatchApiSpend, settleBatchApiSpend } from '../core/batch/batchApiSpend';
@@ -116,7 +117,7 @@ export class BatchApiWindow {
     const holders = new Map<string, BatchJobRecord>();
     for (const job of await this.deps.runner.list()) {
       if (!holdingStates.includes(job.state)) continue;
-      for (const entry of job.entries) holders.set(holderKey(entry.output.dir, entry.output.template), job);
+      for (const entry of job.entries) holders.set(batchHolderKey(entry.output.dir, entry.output.template), job);
     }
     return holders;
   }
@@ -188,8 +189,4 @@ export class BatchApiWindow {
     this.changed();
     return entry.done;
   }
-}
-
-export function holderKey(dir: string, template: string): string {
-  return `${dir}\u0000${template}`;
 }

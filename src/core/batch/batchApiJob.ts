@@ -138,3 +138,11 @@ export function batchLineCounts(job: BatchJobRecord): { readonly total: number; 
 export function entryOf(job: BatchJobRecord, line: BatchLine): BatchJobEntry {
   return job.entries[line.entry] as BatchJobEntry;
 }
+
+/**
+ * What identifies an entry's files across runs: its output folder and file template. An entry of an
+ * unfinished Batch API job is that job's until it ends, so no run (editor or CLI) sends it again.
+ */
+export function batchHolderKey(dir: string, template: string): string {
+  return `${dir}\u0000${template}`;
+}
