@@ -132,7 +132,7 @@ export function followBatchJob(services: Services, jobId: string, title: string)
       let settled = false;
       const update = async (): Promise<void> => {
         if (!services.batchApi.isFollowing(jobId)) return finish();
-        const job = await services.batchApi.list().then((jobs) => jobs.find((candidate) => candidate.id === jobId)).catch(() => undefined);
+        const job = await services.batchApi.get(jobId).catch(() => undefined);
         if (!settled) progress.report({ message: job ? `${phaseText(services.batchApi.progressOf(jobId)?.phase)} · ${batchJobSummary(job)}` : phaseText(undefined) });
       };
       const subscription = services.batchApi.onDidChange(() => void update());

@@ -112,6 +112,11 @@ export class BatchApiWindow {
     return this.deps.runner.list();
   }
 
+  /** One job as journaled now (a single read, for views that follow one job). */
+  get(jobId: string): Promise<BatchJobRecord | undefined> {
+    return this.deps.runner.get(jobId);
+  }
+
   /** Output folder + file template of every entry in an unfinished job → that job: never sent twice. */
   async holders(): Promise<Map<string, BatchJobRecord>> {
     const holders = new Map<string, BatchJobRecord>();

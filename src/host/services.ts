@@ -34,7 +34,6 @@ import { createWorkspaceWriter } from './workspaceWriter';
 import { showError } from './messages';
 import { createWindowHttp } from './windowHttp';
 
-
 /**
  * Everything the commands, the Edit flow and the Studio share, created once on first use (the
  * engine bundle is loaded lazily, so none of this costs anything at startup).
